@@ -1,0 +1,37 @@
+package io.hubroute.message;
+
+/**
+ * The one definition of "names are case-insensitive" used by properties and the query language:
+ * two names are equal when they are equal under {@link String#CASE_INSENSITIVE_ORDER}, and {@link
+ * #fold} maps equal names to the same key.
+ */
+public final class CaseInsensitiveNames {
+    private CaseInsensitiveNames() {}
+
+    /** A key that is equal for exactly the names that differ only in case. */
+    public static String fold(String name) {
+        int length = name.length();
+        for (int i = 0; i < length; i++) {
+            char c = name.charAt(i);
+            if (foldChar(c) != c) {
+                return foldFrom(name, i);
+            }
+        }
+        return name;
+    }
+
+    private static String foldFrom(String name, int start) {
+        char[] chars = name.toCharArray();
+        for (int i = start; i < chars.length; i++) {
+            chars[i] = foldChar(chars[i]);
+        }
+        return new String(chars);
+    }
+
+    private static char foldChar(char c) {
+        if (c < 0x80) {
+            return (c >= 'A' && c <= 'Z') ? (char) (c + 32) : c;
+        }
+        return Character.toLowerCase(Character.toUpperCase(c));
+    }
+}

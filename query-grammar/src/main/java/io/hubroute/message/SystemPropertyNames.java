@@ -1,0 +1,84 @@
+package io.hubroute.message;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * IoT Hub's system properties and the other spellings they arrive under (spec §5). Each row is one
+ * property: its queryable name first, then the accepted aliases, in the order that decides which
+ * wins when a message carries several.
+ */
+public final class SystemPropertyNames {
+    public static final String MESSAGE_ID = "messageId";
+    public static final String USER_ID = "userId";
+    public static final String TO = "to";
+    public static final String CORRELATION_ID = "correlationId";
+    public static final String CONTENT_TYPE = "contentType";
+    public static final String CONTENT_ENCODING = "contentEncoding";
+    public static final String CONNECTION_DEVICE_ID = "connectionDeviceId";
+    public static final String CONNECTION_MODULE_ID = "connectionModuleId";
+    public static final String CONNECTION_DEVICE_GENERATION_ID = "connectionDeviceGenerationId";
+    public static final String CONNECTION_AUTH_METHOD = "connectionAuthMethod";
+    public static final String ENQUEUED_TIME = "enqueuedTime";
+    public static final String CREATION_TIME_UTC = "creation-time-utc";
+    public static final String DT_DATASCHEMA = "dt-dataschema";
+    public static final String DT_SUBJECT = "dt-subject";
+
+    private static final List<List<String>> ROWS =
+            List.of(
+                    List.of(MESSAGE_ID, "message-id"),
+                    List.of(USER_ID, "user-id"),
+                    List.of(TO),
+                    List.of(CORRELATION_ID, "correlation-id", "cid"),
+                    List.of(CONTENT_TYPE, "content-type", "iothub-content-type"),
+                    List.of(CONTENT_ENCODING, "content-encoding", "iothub-content-encoding"),
+                    List.of(CONNECTION_DEVICE_ID, "iothub-connection-device-id"),
+                    List.of(CONNECTION_MODULE_ID, "iothub-connection-module-id"),
+                    List.of(CONNECTION_DEVICE_GENERATION_ID, "iothub-connection-auth-generation-id"),
+                    List.of(CONNECTION_AUTH_METHOD, "iothub-connection-auth-method"),
+                    List.of(ENQUEUED_TIME, "iothub-enqueuedtime"),
+                    List.of(
+                            CREATION_TIME_UTC,
+                            "iothub-creation-time-utc",
+                            "iothub-app-iothub-creation-time-utc",
+                            "creationTime"),
+                    List.of(DT_DATASCHEMA, "modelId"),
+                    List.of(DT_SUBJECT, "componentName"));
+
+    private static final Map<String, List<String>> FOLDED_ROW_BY_FOLDED_SPELLING = new HashMap<>();
+    private static final Map<String, String> CANONICAL_BY_FOLDED_SPELLING = new HashMap<>();
+
+    static {
+        for (List<String> row : ROWS) {
+            List<String> folded = row.stream().map(CaseInsensitiveNames::fold).toList();
+            for (String spelling : folded) {
+                FOLDED_ROW_BY_FOLDED_SPELLING.put(spelling, folded);
+                CANONICAL_BY_FOLDED_SPELLING.put(spelling, row.get(0));
+            }
+        }
+    }
+
+    private SystemPropertyNames() {}
+
+    /**
+     * The folded spellings to try, in order, for a system property written as {@code name}: the
+     * whole alias row when {@code name} is in one, else just {@code name}.
+     */
+    public static List<String> foldedSpellings(String name) {
+        String folded = CaseInsensitiveNames.fold(name);
+        List<String> row = FOLDED_ROW_BY_FOLDED_SPELLING.get(folded);
+        return row != null ? row : List.of(folded);
+    }
+
+    /** The queryable (storage) name of a spelling, such as {@code connectionDeviceId} for {@code iothub-connection-device-id}; the name itself when it is in no row. */
+    public static String canonicalName(String name) {
+        String canonical = CANONICAL_BY_FOLDED_SPELLING.get(CaseInsensitiveNames.fold(name));
+        return canonical != null ? canonical : name;
+    }
+
+    /** Whether the name is the enqueued time under any spelling (its epoch-millisecond values render as ISO-8601). */
+    public static boolean isEnqueuedTime(String name) {
+        return ENQUEUED_TIME.equals(canonicalName(name));
+    }
+}
