@@ -1,0 +1,30 @@
+package io.hubroute.sink;
+
+/**
+ * IoT Hub's endpoint health states, as {@code az iot hub get-endpoint-health} reports them. A sink
+ * reports its endpoint's state through {@link EndpointHealthTracker}; the gauge value of each state
+ * is {@link #code()}.
+ */
+public enum EndpointHealth {
+    /** Accepting messages as expected. */
+    HEALTHY(0),
+    /** Failing, being retried; messages are not lost but are delayed. */
+    UNHEALTHY(1),
+    /** Accepting messages, slower than expected or after retries. */
+    DEGRADED(2),
+    /** Failing for longer than the retry budget; see the endpoint's failure policy. */
+    DEAD(3),
+    /** No message has been sent yet. */
+    UNKNOWN(4);
+
+    private final int code;
+
+    EndpointHealth(int code) {
+        this.code = code;
+    }
+
+    /** A stable number for gauges and dashboards. */
+    public int code() {
+        return code;
+    }
+}

@@ -1,0 +1,56 @@
+package io.hubroute.sink;
+
+import java.util.Objects;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+
+/**
+ * One endpoint's metrics under IoT Hub's names, in the group {@code endpoint.<name>} below the
+ * sink's metric group: {@code d2c.endpoints.egress.<kind>} (counter of accepted messages) and
+ * {@code d2c.endpoints.latency.<kind>} (histogram of milliseconds from enqueued time to
+ * acceptance).
+ *
+ * <pre>{@code
+ * EndpointMetrics metrics = EndpointMetrics.register(context.metricGroup(), "telemetry", EndpointKind.STORAGE);
+ * metrics.recordAccepted(message.enqueuedTimeMillis(), System.currentTimeMillis());
+ * }</pre>
+ */
+public final class EndpointMetrics {
+    private static final int LATENCY_WINDOW = 1024;
+
+    private final MetricGroup group;
+    private final Counter egress;
+    private final Histogram latency;
+
+    private EndpointMetrics(MetricGroup group, SinkMetrics.EndpointKind kind) {
+        this.group = group;
+        this.egress = group.counter(SinkMetrics.egress(kind));
+        this.latency = group.histogram(SinkMetrics.latency(kind), new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
+    }
+
+    public static EndpointMetrics register(MetricGroup parent, String endpointName, SinkMetrics.EndpointKind kind) {
+        Objects.requireNonNull(parent, "parent");
+        Objects.requireNonNull(endpointName, "endpointName");
+        Objects.requireNonNull(kind, "kind");
+        return new EndpointMetrics(parent.addGroup(SinkMetrics.ENDPOINT_GROUP, endpointName), kind);
+    }
+
+    /** The endpoint's group, for further metrics (health, blobs, bytes). */
+    public MetricGroup group() {
+        return group;
+    }
+
+    /** One message accepted by the endpoint. */
+    public void recordAccepted(long enqueuedTimeMillis, long nowMillis) {
+        egress.inc();
+        if (enqueuedTimeMillis > 0) {
+            latency.update(Math.max(0, nowMillis - enqueuedTimeMillis));
+        }
+    }
+
+    public long egressCount() {
+        return egress.getCount();
+    }
+}
