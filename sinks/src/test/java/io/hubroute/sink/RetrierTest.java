@@ -1,0 +1,74 @@
+package io.hubroute.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RetrierTest {
+    private final List<Long> sleeps = new ArrayList<>();
+    private final RetryPolicy policy =
+            RetryPolicy.builder()
+                    .setInitialDelay(Duration.ofMillis(10))
+                    .setMaxDelay(Duration.ofMillis(40))
+                    .setMaxAttempts(3)
+                    .build();
+
+    private Retrier retrier(FailurePolicy failurePolicy, EndpointHealthTracker health) {
+        return new Retrier(
+                "ep", policy, failurePolicy, health, failure -> failure instanceof IOException, sleeps::add);
+    }
+
+    @Test
+    void backpressureRetriesBeyondTheBudgetUntilSuccess() throws Exception {
+        EndpointHealthTracker health = EndpointHealthTracker.forRetryPolicy("ep", null, policy);
+        int[] calls = {0};
+        String result =
+                retrier(FailurePolicy.BACKPRESSURE, health)
+                        .call(
+                                () -> {
+                                    if (++calls[0] < 6) {
+                                        throw new IOException("down");
+                                    }
+                                    return "ok";
+                                });
+        assertThat(result).isEqualTo("ok");
+        assertThat(sleeps).containsExactly(10L, 20L, 40L, 40L, 40L);
+        assertThat(health.health()).isEqualTo(EndpointHealth.DEGRADED);
+    }
+
+    @Test
+    void deadLetterGivesUpAfterTheBudget() {
+        EndpointHealthTracker health = EndpointHealthTracker.forRetryPolicy("ep", null, policy);
+        assertThatThrownBy(
+                        () ->
+                                retrier(FailurePolicy.DEAD_LETTER, health)
+                                        .call(
+                                                () -> {
+                                                    throw new IOException("down sig=abc123");
+                                                }))
+                .isInstanceOf(RetriesExhaustedException.class)
+                .hasMessage("endpoint 'ep' failed 3 attempt(s); last: IOException: down sig=***");
+        assertThat(sleeps).containsExactly(10L, 20L);
+        assertThat(health.health()).isEqualTo(EndpointHealth.DEAD);
+    }
+
+    @Test
+    void backpressureFailsAtOnceOnAnErrorRetryingCannotFix() {
+        EndpointHealthTracker health = EndpointHealthTracker.forRetryPolicy("ep", null, policy);
+        assertThatThrownBy(
+                        () ->
+                                retrier(FailurePolicy.BACKPRESSURE, health)
+                                        .call(
+                                                () -> {
+                                                    throw new IllegalStateException("bad");
+                                                }))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("retrying cannot fix: IllegalStateException: bad");
+        assertThat(sleeps).isEmpty();
+    }
+}
