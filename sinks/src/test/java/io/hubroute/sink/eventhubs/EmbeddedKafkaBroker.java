@@ -1,0 +1,132 @@
+package io.hubroute.sink.eventhubs;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+
+/**
+ * An in-process single-node KRaft Kafka broker (broker and controller in one) on 127.0.0.1,
+ * standing in for the Event Hubs Kafka endpoint in tests. Transactions work: every internal topic
+ * has one replica.
+ *
+ * <pre>{@code
+ * try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
+ *     kafka.createTopic("telemetry", 2);
+ *     String bootstrap = kafka.bootstrapServers();
+ * }
+ * }</pre>
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+    private final Path logDirectory;
+    private final int port;
+    private final KafkaRaftServer server;
+
+    private EmbeddedKafkaBroker(Path logDirectory, int port, KafkaRaftServer server) {
+        this.logDirectory = logDirectory;
+        this.port = port;
+        this.server = server;
+    }
+
+    /** Formats a fresh log directory and starts the broker on free ports; takes a few seconds. */
+    public static EmbeddedKafkaBroker start() throws IOException {
+        Path logDirectory = Files.createTempDirectory("hubroute-kafka");
+        int port = freePort();
+        int controllerPort = freePort();
+        Properties properties = new Properties();
+        properties.setProperty("process.roles", "broker,controller");
+        properties.setProperty("node.id", "1");
+        properties.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        properties.setProperty(
+                "listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        properties.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        properties.setProperty("controller.listener.names", "CONTROLLER");
+        properties.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        properties.setProperty(
+                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        properties.setProperty("log.dirs", logDirectory.toString());
+        properties.setProperty("num.partitions", "1");
+        properties.setProperty("offsets.topic.replication.factor", "1");
+        properties.setProperty("offsets.topic.num.partitions", "1");
+        properties.setProperty("transaction.state.log.replication.factor", "1");
+        properties.setProperty("transaction.state.log.min.isr", "1");
+        properties.setProperty("transaction.state.log.num.partitions", "1");
+        properties.setProperty("share.coordinator.state.topic.replication.factor", "1");
+        properties.setProperty("share.coordinator.state.topic.min.isr", "1");
+        properties.setProperty("group.initial.rebalance.delay.ms", "0");
+        properties.setProperty("auto.create.topics.enable", "false");
+
+        Path configFile = logDirectory.resolve("server.properties");
+        try (OutputStream out = Files.newOutputStream(configFile)) {
+            properties.store(out, "hubroute embedded Kafka");
+        }
+        ByteArrayOutputStream formatOutput = new ByteArrayOutputStream();
+        int exitCode;
+        try (PrintStream printer = new PrintStream(formatOutput, true, StandardCharsets.UTF_8)) {
+            exitCode =
+                    StorageTool.execute(
+                            new String[] {
+                                "format", "-t", Uuid.randomUuid().toString(), "-c", configFile.toString()
+                            },
+                            printer);
+        }
+        if (exitCode != 0) {
+            throw new IOException(
+                    "formatting the Kafka log directory failed: "
+                            + formatOutput.toString(StandardCharsets.UTF_8));
+        }
+        KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(properties, false), Time.SYSTEM);
+        server.startup();
+        return new EmbeddedKafkaBroker(logDirectory, port, server);
+    }
+
+    /** {@code 127.0.0.1:<port>}. */
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** Creates a topic with one replica and waits until it exists. */
+    public void createTopic(String topic, int partitions) throws Exception {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        }
+    }
+
+    public Admin admin() {
+        Properties properties = new Properties();
+        properties.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return Admin.create(properties);
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.shutdown();
+        server.awaitShutdown();
+        try (Stream<Path> paths = Files.walk(logDirectory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+}
