@@ -23,11 +23,13 @@ public final class EndpointMetrics {
     private final MetricGroup group;
     private final Counter egress;
     private final Histogram latency;
+    private final Counter deadLettered;
 
     private EndpointMetrics(MetricGroup group, SinkMetrics.EndpointKind kind) {
         this.group = group;
         this.egress = group.counter(SinkMetrics.egress(kind));
         this.latency = group.histogram(SinkMetrics.latency(kind), new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
+        this.deadLettered = group.counter(SinkMetrics.DEAD_LETTERED);
     }
 
     public static EndpointMetrics register(MetricGroup parent, String endpointName, SinkMetrics.EndpointKind kind) {
@@ -45,9 +47,27 @@ public final class EndpointMetrics {
     /** One message accepted by the endpoint. */
     public void recordAccepted(long enqueuedTimeMillis, long nowMillis) {
         egress.inc();
+        recordLatency(enqueuedTimeMillis, nowMillis);
+    }
+
+    /**
+     * The latency of one message, without counting it as egress: for sinks whose egress is counted
+     * where the data becomes visible (the Blob Storage committer).
+     */
+    public void recordLatency(long enqueuedTimeMillis, long nowMillis) {
         if (enqueuedTimeMillis > 0) {
             latency.update(Math.max(0, nowMillis - enqueuedTimeMillis));
         }
+    }
+
+    /** {@code count} messages accepted, latency not known. */
+    public void recordEgress(long count) {
+        egress.inc(count);
+    }
+
+    /** {@code count} messages diverted to the dead-letter endpoint. */
+    public void recordDeadLettered(long count) {
+        deadLettered.inc(count);
     }
 
     public long egressCount() {

@@ -1,0 +1,214 @@
+package io.hubroute.sink.blob;
+
+import io.hubroute.sink.DeadLetterEndpoint;
+import io.hubroute.sink.FailurePolicy;
+import io.hubroute.sink.RetryPolicy;
+import io.hubroute.sink.blob.internal.BlobNameFormat;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Builds a {@link BlobStorageSink}. Every setter checks its argument at once; {@link #build()}
+ * checks that the settings fit together.
+ *
+ * <pre>{@code
+ * BlobStorageSink sink = BlobStorageSink.builder()
+ *     .setEndpointName("telemetry-archive")
+ *     .setConnectionString(System.getenv("STORAGE_CONNECTION_STRING"))
+ *     .setContainerName("telemetry")
+ *     .setHubName("myhub")
+ *     .setEncoding(BlobEncoding.AVRO)
+ *     .setFileNameFormat("{iothub}/{partition}/{YYYY}/{MM}/{DD}/{HH}/{mm}")
+ *     .setBatchFrequency(Duration.ofSeconds(300))
+ *     .setMaxChunkSizeBytes(300L * 1024 * 1024)
+ *     .build();
+ * deliveries.sinkTo(sink).uid("sink-telemetry-archive");
+ * }</pre>
+ *
+ * <p>Defaults are IoT Hub's: Avro, the default file name format, 300 s, 300 MiB, back-pressure
+ * after the retry budget.
+ */
+public final class BlobStorageSinkBuilder {
+    private static final int MAX_BLOCK_SIZE = 4 * 1024 * 1024;
+
+    private String endpointName;
+    private BlobAuthentication authentication;
+    private String containerName;
+    private boolean createContainerIfMissing;
+    private BlobEncoding encoding = BlobEncoding.AVRO;
+    private String fileNameFormat = BlobStorageSinkOptions.DEFAULT_FILE_NAME_FORMAT;
+    private String hubName;
+    private Duration batchFrequency = Duration.ofSeconds(300);
+    private long maxChunkSizeBytes = 300L * 1024 * 1024;
+    private RetryPolicy retryPolicy = RetryPolicy.defaults();
+    private FailurePolicy failurePolicy = FailurePolicy.BACKPRESSURE;
+    private DeadLetterEndpoint deadLetterEndpoint;
+
+    BlobStorageSinkBuilder() {}
+
+    /** The endpoint's name, as routes refer to it; used in metrics and logs. */
+    public BlobStorageSinkBuilder setEndpointName(String endpointName) {
+        this.endpointName = requireText(endpointName, "endpointName");
+        return this;
+    }
+
+    /** Signs in with a storage account connection string. */
+    public BlobStorageSinkBuilder setConnectionString(String connectionString) {
+        this.authentication = BlobAuthentication.connectionString(connectionString);
+        return this;
+    }
+
+    /** Signs in with an account or container SAS URL; a container SAS URL also names the container. */
+    public BlobStorageSinkBuilder setSasUrl(String sasUrl) {
+        this.authentication = BlobAuthentication.sasUrl(sasUrl);
+        return this;
+    }
+
+    /** Signs in with {@code DefaultAzureCredential} at the account URL ({@code https://account.blob.core.windows.net}). */
+    public BlobStorageSinkBuilder setAccountUrlWithDefaultCredential(String accountUrl) {
+        this.authentication = BlobAuthentication.defaultCredential(accountUrl);
+        return this;
+    }
+
+    /** The container the blobs go to (3-63 lower-case letters, digits and dashes). */
+    public BlobStorageSinkBuilder setContainerName(String containerName) {
+        requireText(containerName, "containerName");
+        if (!containerName.matches("[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]")) {
+            throw new IllegalArgumentException(
+                    "container name '"
+                            + containerName
+                            + "' is not valid: use 3-63 lower-case letters, digits and single dashes, starting and ending with a letter or digit");
+        }
+        this.containerName = containerName;
+        return this;
+    }
+
+    /** Creates the container when it does not exist (needs the right to; off by default, as on IoT Hub). */
+    public BlobStorageSinkBuilder setCreateContainerIfMissing(boolean createContainerIfMissing) {
+        this.createContainerIfMissing = createContainerIfMissing;
+        return this;
+    }
+
+    public BlobStorageSinkBuilder setEncoding(BlobEncoding encoding) {
+        this.encoding = Objects.requireNonNull(encoding, "encoding");
+        return this;
+    }
+
+    /**
+     * The blob name pattern with IoT Hub's tokens {@code {iothub}}, {@code {partition}}, {@code
+     * {YYYY}}, {@code {MM}}, {@code {DD}}, {@code {HH}}, {@code {mm}}; all must appear, in any order.
+     */
+    public BlobStorageSinkBuilder setFileNameFormat(String fileNameFormat) {
+        BlobNameFormat.parse(requireText(fileNameFormat, "fileNameFormat"));
+        this.fileNameFormat = fileNameFormat;
+        return this;
+    }
+
+    /** The hub's name, the value of {@code {iothub}}. */
+    public BlobStorageSinkBuilder setHubName(String hubName) {
+        this.hubName = requireText(hubName, "hubName");
+        return this;
+    }
+
+    /**
+     * How long a batch stays open before it is closed (IoT Hub allows 60 to 720 s; here at least
+     * 1 s). A closed batch becomes visible when the next checkpoint completes.
+     */
+    public BlobStorageSinkBuilder setBatchFrequency(Duration batchFrequency) {
+        Objects.requireNonNull(batchFrequency, "batchFrequency");
+        if (batchFrequency.toMillis() < 1000) {
+            throw new IllegalArgumentException(
+                    "batchFrequency must be at least 1 s, got " + batchFrequency.toMillis() + " ms");
+        }
+        this.batchFrequency = batchFrequency;
+        return this;
+    }
+
+    /**
+     * The size at which a batch is closed before its time is up (IoT Hub allows 10 to 500 MiB; here
+     * at least 1 KiB). Measured before compression.
+     */
+    public BlobStorageSinkBuilder setMaxChunkSizeBytes(long maxChunkSizeBytes) {
+        if (maxChunkSizeBytes < 1024) {
+            throw new IllegalArgumentException(
+                    "maxChunkSizeBytes must be at least 1024, got " + maxChunkSizeBytes);
+        }
+        this.maxChunkSizeBytes = maxChunkSizeBytes;
+        return this;
+    }
+
+    public BlobStorageSinkBuilder setRetryPolicy(RetryPolicy retryPolicy) {
+        this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+        return this;
+    }
+
+    /** Back-pressure (the default) after the retry budget: nothing is lost, the job slows down. */
+    public BlobStorageSinkBuilder setBackpressureAfterRetries() {
+        this.failurePolicy = FailurePolicy.BACKPRESSURE;
+        this.deadLetterEndpoint = null;
+        return this;
+    }
+
+    /**
+     * Diverts the messages of a block that failed for the whole retry budget to {@code
+     * deadLetterEndpoint}, with the failure recorded on each; the blob goes on without them.
+     */
+    public BlobStorageSinkBuilder setDeadLetterAfterRetries(DeadLetterEndpoint deadLetterEndpoint) {
+        this.deadLetterEndpoint = Objects.requireNonNull(deadLetterEndpoint, "deadLetterEndpoint");
+        this.failurePolicy = FailurePolicy.DEAD_LETTER;
+        return this;
+    }
+
+    public BlobStorageSink build() {
+        if (endpointName == null) {
+            throw new IllegalStateException("no endpoint name: call setEndpointName(...)");
+        }
+        if (authentication == null) {
+            throw new IllegalStateException(
+                    "endpoint '"
+                            + endpointName
+                            + "' has no credentials: call setConnectionString(...), setSasUrl(...) or setAccountUrlWithDefaultCredential(...)");
+        }
+        if (hubName == null) {
+            throw new IllegalStateException(
+                    "endpoint '" + endpointName + "' has no hub name for {iothub}: call setHubName(...)");
+        }
+        boolean containerInUrl =
+                authentication.kind() == BlobAuthentication.Kind.SAS_URL
+                        && BlobNameFormat.containerOfUrl(authentication.secretValue()) != null;
+        if (containerName == null && !containerInUrl) {
+            throw new IllegalStateException(
+                    "endpoint '"
+                            + endpointName
+                            + "' has no container: call setContainerName(...) or pass a container SAS URL");
+        }
+        if (deadLetterEndpoint != null && deadLetterEndpoint.endpointName().equals(endpointName)) {
+            throw new IllegalStateException(
+                    "endpoint '" + endpointName + "' cannot be its own dead-letter endpoint: name another one");
+        }
+        int blockSize = (int) Math.min(MAX_BLOCK_SIZE, maxChunkSizeBytes);
+        return new BlobStorageSink(
+                new BlobStorageSinkOptions(
+                        endpointName,
+                        authentication,
+                        containerName,
+                        createContainerIfMissing,
+                        encoding,
+                        fileNameFormat,
+                        hubName,
+                        batchFrequency.toMillis(),
+                        maxChunkSizeBytes,
+                        blockSize,
+                        retryPolicy,
+                        failurePolicy,
+                        deadLetterEndpoint));
+    }
+
+    private static String requireText(String value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank");
+        }
+        return value;
+    }
+}
