@@ -1,0 +1,424 @@
+package io.hubroute.routing;
+
+import io.hubroute.config.Endpoint;
+import io.hubroute.config.FallbackRoute;
+import io.hubroute.config.Route;
+import io.hubroute.config.RoutingConfig;
+import io.hubroute.enrichment.Enrichment;
+import io.hubroute.message.Message;
+import io.hubroute.message.MessageProperties;
+import io.hubroute.message.RoutingSource;
+import io.hubroute.message.Twin;
+import io.hubroute.query.BodyPaths;
+import io.hubroute.query.CompilationResult;
+import io.hubroute.query.CompiledCondition;
+import io.hubroute.query.Engine;
+import io.hubroute.query.MessageContext;
+import io.hubroute.query.PropertyEquality;
+import io.hubroute.query.QueryCompileException;
+import io.hubroute.query.QueryLanguage;
+import io.hubroute.query.RouteResult;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * IoT Hub's routing decision for one message, without Flink: the command line and the Flink job
+ * share it. Built once from a {@link RoutingConfig}; thread-safe.
+ *
+ * <ul>
+ *   <li>Every enabled route of the message's source is evaluated; a route matches only on true.
+ *   <li>Each endpoint gets the message at most once, however many matched routes name it.
+ *   <li>A DeviceMessages message that matched no route goes to the fallback endpoints when the
+ *       fallback is enabled and its condition (if any) is true; other sources never fall back.
+ *   <li>Each delivery carries the enrichments configured for its endpoint.
+ * </ul>
+ *
+ * <p>Routes whose condition is exactly {@code property = 'literal'} are indexed by property (with
+ * the {@link Engine#COMPILED} engine): one map lookup per property decides all of them, so a
+ * thousand such routes cost about what one does. Routes with the same condition text are evaluated
+ * once.
+ *
+ * <pre>{@code
+ * Router router = Router.create(config, Engine.COMPILED);
+ * RoutingDecision decision = router.route(message, twinOrNull);
+ * for (Delivery delivery : decision.deliveries()) { ... }
+ * }</pre>
+ */
+public final class Router {
+    /** IoT Hub's largest device-to-cloud message, properties included. */
+    public static final int MAX_MESSAGE_BYTES = 256 * 1024;
+
+    private final RoutingConfig config;
+    private final Engine engine;
+    private final String[] endpointNames;
+    private final Enrichment[][] enrichmentsByEndpoint;
+    private final CompiledRoute[] routes;
+    private final SourcePlan[] plans;
+    private final boolean fallbackEnabled;
+    private final CompiledCondition fallbackCondition;
+    private final int[] fallbackEndpoints;
+    private final BodyPaths bodyPaths;
+
+    /** A route ready to evaluate; {@code condition} null means always true. */
+    static final class CompiledRoute {
+        final int index;
+        final Route route;
+        final CompiledCondition condition;
+        final int[] endpoints;
+        /** Set when the route is decided by a property index instead of evaluation. */
+        PropertyEquality indexedEquality;
+
+        CompiledRoute(int index, Route route, CompiledCondition condition, int[] endpoints) {
+            this.index = index;
+            this.route = route;
+            this.condition = condition;
+            this.endpoints = endpoints;
+        }
+    }
+
+    /** Routes sharing one condition text: evaluated once for all of them. */
+    static final class ConditionGroup {
+        final CompiledCondition condition;
+        final CompiledRoute[] routes;
+
+        ConditionGroup(CompiledCondition condition, CompiledRoute[] routes) {
+            this.condition = condition;
+            this.routes = routes;
+        }
+    }
+
+    /** Equality routes on one application property. */
+    static final class PropertyIndex {
+        final String foldedPropertyName;
+        final Map<String, CompiledRoute[]> routesByValue;
+
+        PropertyIndex(String foldedPropertyName, Map<String, CompiledRoute[]> routesByValue) {
+            this.foldedPropertyName = foldedPropertyName;
+            this.routesByValue = routesByValue;
+        }
+    }
+
+    /** How one routing source's enabled routes are decided. */
+    static final class SourcePlan {
+        static final SourcePlan EMPTY = new SourcePlan(new CompiledRoute[0], new ConditionGroup[0], new PropertyIndex[0]);
+
+        /** Every enabled route of the source, in file order: what a decision reports. */
+        final CompiledRoute[] enabled;
+        final ConditionGroup[] evaluated;
+        final PropertyIndex[] indexes;
+
+        SourcePlan(CompiledRoute[] enabled, ConditionGroup[] evaluated, PropertyIndex[] indexes) {
+            this.enabled = enabled;
+            this.evaluated = evaluated;
+            this.indexes = indexes;
+        }
+    }
+
+    private Router(RoutingConfig config, Engine engine) {
+        this.config = config;
+        this.engine = engine;
+        List<Endpoint> endpoints = config.allEndpoints();
+        Map<String, Integer> endpointIndex = new HashMap<>();
+        endpointNames = new String[endpoints.size()];
+        for (int i = 0; i < endpoints.size(); i++) {
+            endpointNames[i] = endpoints.get(i).name();
+            endpointIndex.put(endpointNames[i], i);
+        }
+        enrichmentsByEndpoint = new Enrichment[endpointNames.length][];
+        for (int i = 0; i < endpointNames.length; i++) {
+            List<Enrichment> applying = new ArrayList<>();
+            for (Enrichment enrichment : config.enrichments()) {
+                if (enrichment.endpointNames().contains(endpointNames[i])) {
+                    applying.add(enrichment);
+                }
+            }
+            enrichmentsByEndpoint[i] = applying.toArray(new Enrichment[0]);
+        }
+
+        Map<String, CompiledCondition> compiled = new HashMap<>();
+        List<CompiledCondition> conditions = new ArrayList<>();
+        routes = new CompiledRoute[config.routes().size()];
+        for (int i = 0; i < routes.length; i++) {
+            Route route = config.routes().get(i);
+            CompiledCondition condition = route.hasCondition() && route.enabled()
+                    ? compile(compiled, route.condition(), route.source(), "route '" + route.name() + "'")
+                    : null;
+            if (condition != null) {
+                conditions.add(condition);
+            }
+            routes[i] = new CompiledRoute(i, route, condition, endpointIndexes(route.endpointNames(), endpointIndex));
+        }
+        plans = new SourcePlan[RoutingSource.values().length];
+        for (RoutingSource source : RoutingSource.values()) {
+            plans[source.ordinal()] = plan(source);
+        }
+
+        FallbackRoute fallback = config.fallbackRoute();
+        fallbackEnabled = fallback.enabled();
+        fallbackCondition = fallback.enabled() && fallback.hasCondition()
+                ? compile(compiled, fallback.condition(), RoutingSource.DEVICE_MESSAGES, "the fallback route")
+                : null;
+        if (fallbackCondition != null) {
+            conditions.add(fallbackCondition);
+        }
+        fallbackEndpoints = endpointIndexes(fallback.endpointNames(), endpointIndex);
+        bodyPaths = BodyPaths.union(conditions);
+    }
+
+    /**
+     * Compiles every condition of a valid configuration.
+     *
+     * @throws QueryCompileException when a condition does not compile (a configuration that {@link
+     *     io.hubroute.config.RoutingConfigLoader} accepted never has one)
+     * @throws IllegalArgumentException when a route names an endpoint that is not configured
+     */
+    public static Router create(RoutingConfig config, Engine engine) {
+        return new Router(Objects.requireNonNull(config, "config"), Objects.requireNonNull(engine, "engine"));
+    }
+
+    private CompiledCondition compile(Map<String, CompiledCondition> compiled, String text, RoutingSource source, String owner) {
+        String key = source.ordinal() + ":" + text;
+        CompiledCondition condition = compiled.get(key);
+        if (condition == null) {
+            CompilationResult result = QueryLanguage.compile(text, source, engine);
+            if (!result.succeeded()) {
+                throw new QueryCompileException(text, result.errors());
+            }
+            condition = result.condition().orElseThrow();
+            compiled.put(key, condition);
+        }
+        return condition;
+    }
+
+    private static int[] endpointIndexes(List<String> names, Map<String, Integer> endpointIndex) {
+        int[] indexes = new int[names.size()];
+        for (int i = 0; i < indexes.length; i++) {
+            Integer index = endpointIndex.get(names.get(i));
+            if (index == null) {
+                throw new IllegalArgumentException("unknown endpoint '" + names.get(i) + "': configure it first");
+            }
+            indexes[i] = index;
+        }
+        return indexes;
+    }
+
+    private SourcePlan plan(RoutingSource source) {
+        List<CompiledRoute> enabled = new ArrayList<>();
+        Map<CompiledCondition, List<CompiledRoute>> groups = new LinkedHashMap<>();
+        List<CompiledRoute> alwaysTrue = new ArrayList<>();
+        Map<String, Map<String, List<CompiledRoute>>> byProperty = new LinkedHashMap<>();
+        for (CompiledRoute route : routes) {
+            if (!route.route.enabled() || route.route.source() != source) {
+                continue;
+            }
+            enabled.add(route);
+            if (route.condition == null) {
+                alwaysTrue.add(route);
+                continue;
+            }
+            PropertyEquality equality =
+                    engine == Engine.COMPILED ? route.condition.propertyEquality().orElse(null) : null;
+            if (equality != null) {
+                route.indexedEquality = equality;
+                byProperty.computeIfAbsent(equality.foldedPropertyName(), name -> new HashMap<>())
+                        .computeIfAbsent(equality.value(), value -> new ArrayList<>())
+                        .add(route);
+            } else {
+                groups.computeIfAbsent(route.condition, condition -> new ArrayList<>()).add(route);
+            }
+        }
+        if (enabled.isEmpty()) {
+            return SourcePlan.EMPTY;
+        }
+        List<ConditionGroup> evaluated = new ArrayList<>();
+        if (!alwaysTrue.isEmpty()) {
+            evaluated.add(new ConditionGroup(null, alwaysTrue.toArray(new CompiledRoute[0])));
+        }
+        for (Map.Entry<CompiledCondition, List<CompiledRoute>> group : groups.entrySet()) {
+            evaluated.add(new ConditionGroup(group.getKey(), group.getValue().toArray(new CompiledRoute[0])));
+        }
+        List<PropertyIndex> indexes = new ArrayList<>();
+        for (Map.Entry<String, Map<String, List<CompiledRoute>>> property : byProperty.entrySet()) {
+            Map<String, CompiledRoute[]> routesByValue = new HashMap<>();
+            for (Map.Entry<String, List<CompiledRoute>> value : property.getValue().entrySet()) {
+                routesByValue.put(value.getKey(), value.getValue().toArray(new CompiledRoute[0]));
+            }
+            indexes.add(new PropertyIndex(property.getKey(), routesByValue));
+        }
+        return new SourcePlan(
+                enabled.toArray(new CompiledRoute[0]),
+                evaluated.toArray(new ConditionGroup[0]),
+                indexes.toArray(new PropertyIndex[0]));
+    }
+
+    public RoutingConfig config() {
+        return config;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    /** The body paths all conditions read together. */
+    public BodyPaths bodyPaths() {
+        return bodyPaths;
+    }
+
+    /**
+     * Routes one message.
+     *
+     * @param twin the twin of the message's device or module (spec §11), or null when none is known
+     */
+    public RoutingDecision route(Message message, Twin twin) {
+        MessageContext context = MessageContext.of(message, twin, bodyPaths);
+        SourcePlan plan = plans[message.source().ordinal()];
+        RouteResult[] results = new RouteResult[routes.length];
+        boolean[] matched = new boolean[routes.length];
+        boolean[] selected = new boolean[endpointNames.length];
+        boolean anyMatch = false;
+
+        for (ConditionGroup group : plan.evaluated) {
+            RouteResult result = group.condition == null ? RouteResult.TRUE : group.condition.evaluate(context);
+            for (CompiledRoute route : group.routes) {
+                results[route.index] = result;
+                if (result == RouteResult.TRUE) {
+                    matched[route.index] = true;
+                    select(route.endpoints, selected);
+                    anyMatch = true;
+                }
+            }
+        }
+        MessageProperties appProperties = message.appProperties();
+        for (PropertyIndex index : plan.indexes) {
+            Object value = appProperties.find(index.foldedPropertyName);
+            if (!(value instanceof String)) {
+                continue;
+            }
+            CompiledRoute[] hits = index.routesByValue.get(value);
+            if (hits != null) {
+                for (CompiledRoute route : hits) {
+                    matched[route.index] = true;
+                    select(route.endpoints, selected);
+                }
+                anyMatch = true;
+            }
+        }
+
+        boolean fallback = false;
+        if (!anyMatch && message.source() == RoutingSource.DEVICE_MESSAGES && fallbackEnabled) {
+            fallback = fallbackCondition == null || fallbackCondition.evaluate(context) == RouteResult.TRUE;
+            if (fallback) {
+                select(fallbackEndpoints, selected);
+            }
+        }
+        return deliver(message, twin, context, plan, results, matched, selected, anyMatch, fallback);
+    }
+
+    private static void select(int[] endpoints, boolean[] selected) {
+        for (int endpoint : endpoints) {
+            selected[endpoint] = true;
+        }
+    }
+
+    private RoutingDecision deliver(
+            Message message,
+            Twin twin,
+            MessageContext context,
+            SourcePlan plan,
+            RouteResult[] results,
+            boolean[] matched,
+            boolean[] selected,
+            boolean anyMatch,
+            boolean fallback) {
+        List<Delivery> deliveries = new ArrayList<>(2);
+        List<String> invalidEndpoints = List.of();
+        long baseSize = -1;
+        for (int endpoint = 0; endpoint < selected.length; endpoint++) {
+            if (!selected[endpoint]) {
+                continue;
+            }
+            Enrichment[] enrichments = enrichmentsByEndpoint[endpoint];
+            Message delivered = message;
+            long size;
+            if (enrichments.length == 0) {
+                if (baseSize < 0) {
+                    baseSize = sizeOf(message);
+                }
+                size = baseSize;
+            } else {
+                MessageProperties properties = message.appProperties();
+                for (Enrichment enrichment : enrichments) {
+                    properties = properties.with(
+                            enrichment.key(), enrichment.value().resolve(config.hubName(), twin));
+                }
+                delivered = message.withAppProperties(properties);
+                size = sizeOf(delivered);
+            }
+            if (size > MAX_MESSAGE_BYTES) {
+                if (invalidEndpoints.isEmpty()) {
+                    invalidEndpoints = new ArrayList<>(1);
+                }
+                invalidEndpoints.add(endpointNames[endpoint]);
+            } else {
+                deliveries.add(new Delivery(endpointNames[endpoint], delivered));
+            }
+        }
+        RoutingCounters counters = new RoutingCounters(
+                deliveries.size(), fallback ? 1 : 0, anyMatch || fallback ? 0 : 1, invalidEndpoints.size(), 0);
+        return new RoutingDecision(
+                this, message, context, plan, results, matched, deliveries, invalidEndpoints, fallback, counters);
+    }
+
+    /** Body bytes plus the UTF-8 bytes of every property name and value. */
+    static long sizeOf(Message message) {
+        return message.body().length
+                + propertyBytes(message.appProperties())
+                + propertyBytes(message.systemProperties());
+    }
+
+    private static long propertyBytes(MessageProperties properties) {
+        long bytes = 0;
+        for (MessageProperties.Property property : properties.entries()) {
+            bytes += utf8Length(property.name());
+            if (property.value() != null) {
+                bytes += utf8Length(property.value());
+            }
+        }
+        return bytes;
+    }
+
+    private static int utf8Length(String text) {
+        int length = text.length();
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return text.getBytes(StandardCharsets.UTF_8).length;
+            }
+        }
+        return length;
+    }
+
+    /** The result of an indexed route, derived from the message when asked (decisions are lazy). */
+    static RouteResult indexedResult(PropertyEquality equality, Message message) {
+        Object value = message.appProperties().find(equality.foldedPropertyName());
+        if (!(value instanceof String)) {
+            return RouteResult.UNDEFINED;
+        }
+        return value.equals(equality.value()) ? RouteResult.TRUE : RouteResult.FALSE;
+    }
+
+    /** The number of routes, enabled or not. */
+    public int routeCount() {
+        return routes.length;
+    }
+
+    @Override
+    public String toString() {
+        return "Router{routes=" + routes.length + ", endpoints=" + Arrays.toString(endpointNames) + ", engine=" + engine + "}";
+    }
+}

@@ -1,0 +1,126 @@
+package io.hubroute.routing;
+
+import io.hubroute.message.Message;
+import io.hubroute.query.MessageContext;
+import io.hubroute.query.RouteResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the router decided for one message: each route's result, the deliveries (one per
+ * endpoint, enrichments applied), whether the fallback route took it, and the counters. Route
+ * results are computed when first asked for, so routing many indexed routes stays cheap.
+ */
+public final class RoutingDecision {
+    private final Router router;
+    private final Message message;
+    private final MessageContext context;
+    private final Router.SourcePlan plan;
+    private final RouteResult[] results;
+    private final boolean[] matched;
+    private final List<Delivery> deliveries;
+    private final List<String> invalidEndpoints;
+    private final boolean fallback;
+    private final RoutingCounters counters;
+    private List<RouteOutcome> outcomes;
+
+    RoutingDecision(
+            Router router,
+            Message message,
+            MessageContext context,
+            Router.SourcePlan plan,
+            RouteResult[] results,
+            boolean[] matched,
+            List<Delivery> deliveries,
+            List<String> invalidEndpoints,
+            boolean fallback,
+            RoutingCounters counters) {
+        this.router = router;
+        this.message = message;
+        this.context = context;
+        this.plan = plan;
+        this.results = results;
+        this.matched = matched;
+        this.deliveries = deliveries;
+        this.invalidEndpoints = invalidEndpoints;
+        this.fallback = fallback;
+        this.counters = counters;
+    }
+
+    public Message message() {
+        return message;
+    }
+
+    /**
+     * The result of every enabled route of the message's source, in file order; undefined results
+     * carry their reason. Disabled routes and routes of other sources are not evaluated.
+     */
+    public List<RouteOutcome> routeResults() {
+        if (outcomes == null) {
+            List<RouteOutcome> list = new ArrayList<>(plan.enabled.length);
+            for (Router.CompiledRoute route : plan.enabled) {
+                RouteResult result = route.indexedEquality != null
+                        ? Router.indexedResult(route.indexedEquality, message)
+                        : results[route.index];
+                String reason = result == RouteResult.UNDEFINED ? route.condition.undefinedReason(context) : null;
+                list.add(new RouteOutcome(route.route.name(), result, reason));
+            }
+            outcomes = List.copyOf(list);
+        }
+        return outcomes;
+    }
+
+    /** One route's result; empty when the route is disabled, of another source, or unknown. */
+    public Optional<RouteResult> result(String routeName) {
+        for (RouteOutcome outcome : routeResults()) {
+            if (outcome.routeName().equals(routeName)) {
+                return Optional.of(outcome.result());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The routes that evaluated to true, in file order. */
+    public List<String> matchedRoutes() {
+        List<String> names = new ArrayList<>();
+        for (Router.CompiledRoute route : plan.enabled) {
+            if (matched[route.index]) {
+                names.add(route.route.name());
+            }
+        }
+        return names;
+    }
+
+    /** The deliveries, one per endpoint, in endpoint order ({@code events} first, then file order). */
+    public List<Delivery> deliveries() {
+        return deliveries;
+    }
+
+    /** Endpoint names, in delivery order. */
+    public List<String> endpointNames() {
+        List<String> names = new ArrayList<>(deliveries.size());
+        for (Delivery delivery : deliveries) {
+            names.add(delivery.endpointName());
+        }
+        return names;
+    }
+
+    /** Endpoints the message was selected for but not delivered to: too large once enriched. */
+    public List<String> invalidEndpoints() {
+        return invalidEndpoints;
+    }
+
+    /** Whether the fallback route took the message. */
+    public boolean fallback() {
+        return fallback;
+    }
+
+    public RoutingCounters counters() {
+        return counters;
+    }
+
+    Router router() {
+        return router;
+    }
+}
