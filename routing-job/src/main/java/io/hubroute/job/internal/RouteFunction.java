@@ -1,0 +1,157 @@
+package io.hubroute.job.internal;
+
+import io.hubroute.job.JobMetrics;
+import io.hubroute.job.JobRouter;
+import io.hubroute.message.Message;
+import io.hubroute.message.Twin;
+import io.hubroute.sink.RoutedMessage;
+import io.hubroute.sink.RoutedMessageTypeInfo;
+import io.hubroute.twin.TwinEvents;
+import io.hubroute.twin.TwinState;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes each device's messages in order. Keeps the device's (or module's) twin in keyed state,
+ * updated by twin change and lifecycle events before they are routed themselves; asks the router
+ * for a decision per message; sends one record per delivery to that endpoint's output.
+ */
+public final class RouteFunction extends KeyedProcessFunction<String, RoutedMessage, RoutedMessage> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(RouteFunction.class);
+    private static final long LOG_INTERVAL_MILLIS = 1000;
+
+    private final JobRouter.Factory routerFactory;
+    private final Map<String, OutputTag<RoutedMessage>> outputs;
+
+    private transient JobRouter router;
+    private transient ValueState<byte[]> twinState;
+    private transient Counter success;
+    private transient Counter orphaned;
+    private transient Counter fallback;
+    private transient Counter twinErrors;
+    private transient Histogram latency;
+    private transient Map<String, Counter[]> routeCounters;
+    private transient Map<String, Counter> endpointCounters;
+    private transient long lastUndefinedLogMillis;
+    private transient long undefinedSuppressed;
+
+    /** @param outputs the output of each endpoint, by endpoint name */
+    public RouteFunction(JobRouter.Factory routerFactory, Map<String, OutputTag<RoutedMessage>> outputs) {
+        this.routerFactory = routerFactory;
+        this.outputs = Map.copyOf(outputs);
+    }
+
+    /** The output tag of an endpoint's deliveries. */
+    public static OutputTag<RoutedMessage> outputFor(String endpointName) {
+        return new OutputTag<>("endpoint-" + endpointName, RoutedMessageTypeInfo.of());
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        router = routerFactory.create();
+        twinState = getRuntimeContext().getState(new ValueStateDescriptor<>("twin", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        success = metrics.counter(JobMetrics.SUCCESS);
+        orphaned = metrics.counter(JobMetrics.ORPHANED);
+        fallback = metrics.counter(JobMetrics.FALLBACK);
+        metrics.counter(JobMetrics.DROPPED);
+        twinErrors = metrics.counter("twin.update.errors");
+        latency = metrics.histogram(JobMetrics.LATENCY, new DescriptiveStatisticsHistogram(1024));
+        routeCounters = new HashMap<>();
+        for (String route : router.routeNames()) {
+            MetricGroup group = metrics.addGroup(JobMetrics.ROUTE_GROUP, route);
+            routeCounters.put(route, new Counter[] {group.counter("true"), group.counter("false"), group.counter("undefined")});
+        }
+        endpointCounters = new HashMap<>();
+        for (String endpoint : outputs.keySet()) {
+            endpointCounters.put(endpoint, metrics.addGroup(JobMetrics.ENDPOINT_GROUP, endpoint).counter(JobMetrics.DELIVERED));
+        }
+    }
+
+    @Override
+    public void processElement(RoutedMessage value, Context context, Collector<RoutedMessage> out) throws Exception {
+        Message message = value.message();
+        byte[] stored = twinState.value();
+        TwinState twin = stored == null ? null : TwinState.fromBytes(stored);
+        if (TwinEvents.changesTwin(message)) {
+            try {
+                Optional<TwinState> next = TwinEvents.apply(twin, message);
+                twin = next.orElse(null);
+                if (twin == null) {
+                    twinState.clear();
+                } else {
+                    twinState.update(twin.toBytes());
+                }
+            } catch (IllegalArgumentException e) {
+                // A twin event with a bad body leaves the twin as it was; the event is still routed.
+                twinErrors.inc();
+                LOG.warn("Twin of {} not updated: {}", context.getCurrentKey(), e.getMessage());
+            }
+        }
+        Twin view = twin == null ? null : twin.asTwin();
+        JobRouter.Decision decision = router.route(message, view);
+        List<JobRouter.RouteVerdict> verdicts = decision.verdicts();
+        for (int i = 0; i < verdicts.size(); i++) {
+            JobRouter.RouteVerdict verdict = verdicts.get(i);
+            Counter[] counters = routeCounters.get(verdict.routeName());
+            if (counters != null) {
+                counters[verdict.verdict().ordinal()].inc();
+            }
+            if (verdict.verdict() == JobRouter.Verdict.UNDEFINED) {
+                logUndefined(verdict, context.getCurrentKey(), message);
+            }
+        }
+        List<JobRouter.Delivery> deliveries = decision.deliveries();
+        if (deliveries.isEmpty()) {
+            orphaned.inc();
+        } else {
+            success.inc();
+            if (decision.fallback()) {
+                fallback.inc();
+            }
+        }
+        for (int i = 0; i < deliveries.size(); i++) {
+            JobRouter.Delivery delivery = deliveries.get(i);
+            OutputTag<RoutedMessage> tag = outputs.get(delivery.endpointName());
+            if (tag == null) {
+                throw new IllegalStateException("the router delivered to endpoint '" + delivery.endpointName() + "', which has no sink");
+            }
+            context.output(tag, new RoutedMessage(delivery.endpointName(), delivery.message(), value.partition(), value.enqueuedTimeMillis()));
+            endpointCounters.get(delivery.endpointName()).inc();
+        }
+        latency.update(Math.max(0, System.currentTimeMillis() - value.enqueuedTimeMillis()));
+    }
+
+    private void logUndefined(JobRouter.RouteVerdict verdict, String key, Message message) {
+        long now = System.currentTimeMillis();
+        if (now - lastUndefinedLogMillis < LOG_INTERVAL_MILLIS) {
+            undefinedSuppressed++;
+            return;
+        }
+        LOG.info(
+                "Route {} evaluated to undefined for {} message {}: {} ({} more undefined since the last report)",
+                verdict.routeName(),
+                key,
+                message.messageId().orElse("(no id)"),
+                verdict.undefinedReason() == null ? "condition evaluated to undefined" : verdict.undefinedReason(),
+                undefinedSuppressed);
+        lastUndefinedLogMillis = now;
+        undefinedSuppressed = 0;
+    }
+}
