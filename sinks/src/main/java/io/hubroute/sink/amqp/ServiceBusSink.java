@@ -13,8 +13,9 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * 1.0 broker, with Qpid JMS (the client Microsoft documents for Service Bus).
  *
  * <p>Each message arrives as IoT Hub would send it: the body bytes unchanged; the application
- * properties; MessageId, CorrelationId, ContentType, ContentEncoding and UserId as AMQP message
- * fields; the device id, module id, auth generation id, auth method and enqueued time as the
+ * properties; MessageId, CorrelationId, ContentType and ContentEncoding as AMQP message fields;
+ * UserId as the application property {@code user-id} (Qpid JMS reserves the AMQP user-id field
+ * for the authenticated connection user); the device id, module id, auth generation id, auth method and enqueued time as the
  * application properties {@code iothub-connection-device-id}, {@code
  * iothub-connection-module-id}, {@code iothub-connection-auth-generation-id}, {@code
  * iothub-connection-auth-method} and {@code iothub-enqueuedtime}.

@@ -2,18 +2,32 @@ package io.hubroute.sink.amqp;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.qpid.jms.JmsConnectionFactory;
 
 /**
  * An in-process ActiveMQ Artemis broker with one AMQP 1.0 acceptor on 127.0.0.1, standing in for
  * Service Bus in tests: a queue is an anycast address, a topic a multicast address whose
  * subscriptions are named queues ({@code topic::subscription}). Addresses and queues are created
- * on first use. The port is kept across {@link #stop()} / {@link #start()}, so a test can take the
- * endpoint down and bring it back where clients expect it.
+ * on first use. Messages are persisted in a temporary journal, and the port and journal are kept
+ * across {@link #stop()} / {@link #restart()}, so a test can take the endpoint down and bring it
+ * back, with what it had accepted, where clients expect it.
  *
  * <pre>{@code
  * try (EmbeddedAmqpBroker broker = EmbeddedAmqpBroker.start()) {
@@ -23,26 +37,33 @@ import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
  */
 public final class EmbeddedAmqpBroker implements AutoCloseable {
     private final int port;
+    private final Path dataDirectory;
     private EmbeddedActiveMQ server;
 
-    private EmbeddedAmqpBroker(int port) {
+    private EmbeddedAmqpBroker(int port, Path dataDirectory) {
         this.port = port;
+        this.dataDirectory = dataDirectory;
     }
 
     /** Starts a broker on a free port. */
     public static EmbeddedAmqpBroker start() throws Exception {
-        EmbeddedAmqpBroker broker = new EmbeddedAmqpBroker(freePort());
+        EmbeddedAmqpBroker broker = new EmbeddedAmqpBroker(freePort(), Files.createTempDirectory("hubroute-artemis"));
         broker.restart();
         return broker;
     }
 
-    /** Starts the broker again on the same port after {@link #stop()}; messages are not kept. */
+    /** Starts the broker again on the same port and journal after {@link #stop()}. */
     public synchronized void restart() throws Exception {
         if (server != null) {
             return;
         }
         ConfigurationImpl configuration = new ConfigurationImpl();
-        configuration.setPersistenceEnabled(false);
+        configuration.setPersistenceEnabled(true);
+        configuration.setJournalType(JournalType.NIO);
+        configuration.setJournalDirectory(dataDirectory.resolve("journal").toString());
+        configuration.setBindingsDirectory(dataDirectory.resolve("bindings").toString());
+        configuration.setPagingDirectory(dataDirectory.resolve("paging").toString());
+        configuration.setLargeMessagesDirectory(dataDirectory.resolve("large-messages").toString());
         configuration.setSecurityEnabled(false);
         configuration.setJMXManagementEnabled(false);
         configuration.addAcceptorConfiguration("amqp", "tcp://127.0.0.1:" + port + "?protocols=AMQP");
@@ -77,6 +98,30 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
                         true);
     }
 
+    /**
+     * Receives from a queue (or {@code topic::subscription}) until {@code expected} messages came
+     * or nothing came for {@code idleMillis}; returns what came, in order.
+     */
+    public List<ReceivedAmqpMessage> receive(String queue, int expected, long idleMillis) throws JMSException {
+        List<ReceivedAmqpMessage> received = new ArrayList<>();
+        JmsConnectionFactory factory = new JmsConnectionFactory(amqpUri());
+        // show IoT Hub's property names (iothub-connection-device-id, ...), which are not Java identifiers
+        factory.setValidatePropertyNames(false);
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
+            while (received.size() < expected) {
+                Message message = consumer.receive(idleMillis);
+                if (message == null) {
+                    break;
+                }
+                received.add(ReceivedAmqpMessage.of(message));
+            }
+        }
+        return received;
+    }
+
     public int port() {
         return port;
     }
@@ -89,6 +134,9 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
     @Override
     public void close() throws Exception {
         stop();
+        try (Stream<Path> paths = Files.walk(dataDirectory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
     }
 
     private static int freePort() throws IOException {

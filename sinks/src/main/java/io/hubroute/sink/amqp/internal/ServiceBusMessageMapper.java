@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Maps a delivery to the AMQP message IoT Hub sends to Service Bus: a data section with the body
  * bytes; application properties in wire order, then the system properties Service Bus carries as
- * application properties under their {@code iothub-*} names; CorrelationId, ContentType,
- * ContentEncoding and UserId as AMQP properties fields. MessageId is set at send time (see {@link
+ * application properties under their {@code iothub-*} names; CorrelationId, ContentType and
+ * ContentEncoding as AMQP properties fields. UserId goes as the application property {@code
+ * user-id}: Qpid JMS always replaces the AMQP user-id field with the connection's own user. MessageId is set at send time (see {@link
  * ProvidedMessageIdPolicy}).
  */
 public final class ServiceBusMessageMapper {
@@ -39,6 +40,9 @@ public final class ServiceBusMessageMapper {
                     new String[] {SystemPropertyNames.CREATION_TIME_UTC, "iothub-creation-time-utc"},
                     new String[] {SystemPropertyNames.DT_DATASCHEMA, "dt-dataschema"},
                     new String[] {SystemPropertyNames.DT_SUBJECT, "dt-subject"});
+
+    /** The user id's application property name; see {@link #toJmsMessage}. */
+    static final String USER_ID_PROPERTY = "user-id";
 
     /** The enqueued time's Service Bus application property name. */
     static final String ENQUEUED_TIME_PROPERTY = "iothub-enqueuedtime";
@@ -82,7 +86,9 @@ public final class ServiceBusMessageMapper {
         AmqpJmsMessageFacade facade = (AmqpJmsMessageFacade) ((JmsMessage) jms).getFacade();
         String userId = message.systemProperty(SystemPropertyNames.USER_ID).orElse(null);
         if (userId != null) {
-            facade.setUserId(userId);
+            // Qpid JMS overwrites the AMQP user-id field on every send (with the authenticated
+            // user or nothing, so a client cannot claim another identity): carry it as a property
+            jms.setStringProperty(USER_ID_PROPERTY, userId);
         }
         String contentType = message.systemProperty(SystemPropertyNames.CONTENT_TYPE).orElse(null);
         if (contentType != null) {

@@ -1,0 +1,271 @@
+package io.hubroute.sink.amqp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hubroute.message.Message;
+import io.hubroute.message.MessageProperties;
+import io.hubroute.message.RoutingSource;
+import io.hubroute.sink.RetryPolicy;
+import io.hubroute.sink.RoutedMessage;
+import io.hubroute.sink.RoutedMessageTypeInfo;
+import io.hubroute.sink.amqp.internal.DeliveryIds;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Service Bus sink in a Flink MiniCluster (a local environment per job: flink-test-utils'
+ * MiniClusterExtension needs JUnit 4) against a real AMQP 1.0 broker (embedded Artemis).
+ */
+class ServiceBusSinkITCase {
+    private static EmbeddedAmqpBroker broker;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = EmbeddedAmqpBroker.start();
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        broker.close();
+    }
+
+    @Test
+    void queueMessagesArriveWithBodyAndPropertiesIntact() throws Exception {
+        String queue = "props-" + UUID.randomUUID();
+        RoutedMessage full =
+                new RoutedMessage(
+                        "alerts",
+                        Message.builder(RoutingSource.DEVICE_MESSAGES)
+                                .systemProperties(
+                                        MessageProperties.of(
+                                                "messageId", "m-1",
+                                                "correlationId", "c-1",
+                                                "userId", "user-1",
+                                                "contentType", "application/json",
+                                                "contentEncoding", "utf-8",
+                                                "iothub-connection-device-id", "thermostat-1",
+                                                "iothub-connection-module-id", "sensor",
+                                                "iothub-connection-auth-generation-id", "637000000000000000",
+                                                "iothub-connection-auth-method", "{\"scope\":\"device\",\"type\":\"sas\"}",
+                                                "iothub-enqueuedtime", "2024-05-01T10:15:30.1234567Z"))
+                                .appProperties(
+                                        MessageProperties.of("level", "critical", "alert-kind", "temperature", "note", null))
+                                .body("{\"temperature\": 31.5}")
+                                .build(),
+                        3,
+                        1714558530123L);
+        byte[] binaryBody = {0, 1, 2, (byte) 0xFF, (byte) 0xFE};
+        RoutedMessage withoutId =
+                new RoutedMessage(
+                        "alerts",
+                        Message.builder(RoutingSource.DEVICE_MESSAGES)
+                                .systemProperties(MessageProperties.of("connectionDeviceId", "thermostat-2"))
+                                .body(binaryBody)
+                                .build(),
+                        0,
+                        1714558530999L);
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        env.fromData(RoutedMessageTypeInfo.of(), full, withoutId)
+                .sinkTo(ServiceBusSink.builder().setEndpointName("alerts").setAmqpUri(broker.amqpUri()).setEntityPath(queue).build())
+                .name("alerts");
+        env.execute("service-bus-properties");
+
+        List<ReceivedAmqpMessage> received = broker.receive(queue, 3, 2_000);
+        assertThat(received).hasSize(2);
+
+        ReceivedAmqpMessage first = received.get(0);
+        assertThat(first.messageId()).isEqualTo("m-1");
+        assertThat(first.correlationId()).isEqualTo("c-1");
+        assertThat(first.contentType()).isEqualTo("application/json");
+        assertThat(first.contentEncoding()).isEqualTo("utf-8");
+        assertThat(new String(first.body(), StandardCharsets.UTF_8)).isEqualTo("{\"temperature\": 31.5}");
+        assertThat(first.applicationProperties())
+                .containsEntry("level", "critical")
+                .containsEntry("user-id", "user-1")
+                .containsEntry("alert-kind", "temperature")
+                .containsEntry("note", null)
+                .containsEntry("iothub-connection-device-id", "thermostat-1")
+                .containsEntry("iothub-connection-module-id", "sensor")
+                .containsEntry("iothub-connection-auth-generation-id", "637000000000000000")
+                .containsEntry("iothub-connection-auth-method", "{\"scope\":\"device\",\"type\":\"sas\"}")
+                .containsEntry("iothub-enqueuedtime", "2024-05-01T10:15:30.1234567Z");
+
+        ReceivedAmqpMessage second = received.get(1);
+        assertThat(second.body()).isEqualTo(binaryBody);
+        assertThat(second.messageId()).isEqualTo(new DeliveryIds().idOf(withoutId)).startsWith("hubroute-");
+        assertThat(second.applicationProperties())
+                .containsEntry("iothub-connection-device-id", "thermostat-2")
+                .containsEntry("iothub-enqueuedtime", "2024-05-01T10:15:30.999Z");
+    }
+
+    @Test
+    void topicMessagesReachTheSubscription() throws Exception {
+        String topic = "topic-" + UUID.randomUUID();
+        broker.createTopicSubscription(topic, "all");
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        env.fromSequence(0, 9)
+                .map(new ToDelivery("orders"), RoutedMessageTypeInfo.of())
+                .sinkTo(
+                        ServiceBusSink.builder()
+                                .setEndpointName("orders")
+                                .setAmqpUri(broker.amqpUri())
+                                .setEntityPath(topic)
+                                .setKind(ServiceBusEntityKind.TOPIC)
+                                .build());
+        env.execute("service-bus-topic");
+
+        assertThat(messageIds(broker.receive(topic + "::all", 11, 2_000)))
+                .containsExactly("m-0", "m-1", "m-2", "m-3", "m-4", "m-5", "m-6", "m-7", "m-8", "m-9");
+    }
+
+    @Test
+    void jobRestoredFromACheckpointLosesNothing() throws Exception {
+        String queue = "recovery-" + UUID.randomUUID();
+        int count = 400;
+        FailOnceAfterCheckpoint.reset(200);
+
+        Configuration configuration = new Configuration();
+        configuration.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        configuration.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
+        configuration.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, configuration);
+        env.enableCheckpointing(100);
+        env.fromSequence(0, count - 1)
+                .map(new FailOnceAfterCheckpoint())
+                .map(new ToDelivery("recovery"), RoutedMessageTypeInfo.of())
+                .sinkTo(ServiceBusSink.builder().setEndpointName("recovery").setAmqpUri(broker.amqpUri()).setEntityPath(queue).build())
+                .uid("sink-recovery");
+        env.execute("service-bus-recovery");
+
+        assertThat(FailOnceAfterCheckpoint.FAILED.get()).as("the job failed once").isTrue();
+        List<ReceivedAmqpMessage> received = broker.receive(queue, Integer.MAX_VALUE, 2_000);
+        assertThat(new HashSet<>(messageIds(received))).hasSize(count);
+    }
+
+    @Test
+    void endpointDownForAWhileIsRetriedAndThenReceivesEverything() throws Exception {
+        String queue = "outage-" + UUID.randomUUID();
+        int count = 300;
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        env.fromSequence(0, count - 1)
+                .map(new Slowly(10))
+                .map(new ToDelivery("outage"), RoutedMessageTypeInfo.of())
+                .sinkTo(
+                        ServiceBusSink.builder()
+                                .setEndpointName("outage")
+                                .setAmqpUri(broker.amqpUri())
+                                .setEntityPath(queue)
+                                .setRetryPolicy(
+                                        RetryPolicy.builder()
+                                                .setInitialDelay(Duration.ofMillis(100))
+                                                .setMaxDelay(Duration.ofMillis(500))
+                                                .setMaxAttempts(3)
+                                                .build())
+                                .setSendTimeout(Duration.ofSeconds(5))
+                                .build());
+        JobClient job = env.executeAsync("service-bus-outage");
+
+        Thread.sleep(1_000);
+        broker.stop();
+        boolean finishedDuringOutage;
+        try {
+            Thread.sleep(3_000);
+            finishedDuringOutage = job.getJobExecutionResult().isDone();
+        } finally {
+            broker.restart();
+        }
+        assertThat(finishedDuringOutage).as("the job waits for the endpoint").isFalse();
+        job.getJobExecutionResult().get();
+
+        List<ReceivedAmqpMessage> received = broker.receive(queue, Integer.MAX_VALUE, 2_000);
+        Set<String> ids = new HashSet<>(messageIds(received));
+        assertThat(ids).hasSize(count);
+    }
+
+    private static List<String> messageIds(List<ReceivedAmqpMessage> received) {
+        return received.stream().map(ReceivedAmqpMessage::messageId).toList();
+    }
+
+    /** Number {@code i} becomes a delivery with message id {@code m-i}. */
+    private static final class ToDelivery implements MapFunction<Long, RoutedMessage> {
+        private final String endpointName;
+
+        ToDelivery(String endpointName) {
+            this.endpointName = endpointName;
+        }
+
+        @Override
+        public RoutedMessage map(Long i) {
+            Message message =
+                    Message.builder(RoutingSource.DEVICE_MESSAGES)
+                            .systemProperties(
+                                    MessageProperties.of("messageId", "m-" + i, "connectionDeviceId", "device-" + (i % 7)))
+                            .appProperties(MessageProperties.of("sequence", Long.toString(i)))
+                            .body("{\"i\":" + i + "}")
+                            .build();
+            return new RoutedMessage(endpointName, message, (int) (i % 4), System.currentTimeMillis());
+        }
+    }
+
+    /** Passes numbers through, a little slowly, so a job lasts long enough for an outage. */
+    private static final class Slowly implements MapFunction<Long, Long> {
+        private final long sleepMillis;
+
+        Slowly(long sleepMillis) {
+            this.sleepMillis = sleepMillis;
+        }
+
+        @Override
+        public Long map(Long value) throws Exception {
+            Thread.sleep(sleepMillis);
+            return value;
+        }
+    }
+
+    /** Throws once, after a checkpoint completed and {@code failAfter} records passed one subtask. */
+    private static final class FailOnceAfterCheckpoint extends RichMapFunction<Long, Long> implements CheckpointListener {
+        static final AtomicBoolean FAILED = new AtomicBoolean();
+        static final AtomicBoolean CHECKPOINTED = new AtomicBoolean();
+        static volatile int failAfter;
+        private int seen;
+
+        static void reset(int records) {
+            FAILED.set(false);
+            CHECKPOINTED.set(false);
+            failAfter = records / 2;
+        }
+
+        @Override
+        public Long map(Long value) throws Exception {
+            Thread.sleep(2);
+            seen++;
+            if (seen >= failAfter && CHECKPOINTED.get() && FAILED.compareAndSet(false, true)) {
+                throw new IllegalStateException("failing once on purpose, after record " + value);
+            }
+            return value;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            CHECKPOINTED.set(true);
+        }
+    }
+}
