@@ -32,6 +32,7 @@ public final class MessageContext {
     private String bodyFailure;
     private boolean treeRead;
     private JsonNode bodyTree;
+    private int bodyParses;
 
     private MessageContext(Message message, Twin twin, BodyPaths bodyPaths) {
         this.message = Objects.requireNonNull(message, "message");
@@ -67,6 +68,11 @@ public final class MessageContext {
         return "$twin is not queryable: no twin is known for device '" + message.deviceId().orElse("") + "'";
     }
 
+    /** How many times the body has been parsed for this message (0 or 1 when the body paths cover the conditions). */
+    public int bodyParses() {
+        return bodyParses;
+    }
+
     /**
      * Why the body cannot be queried (a failed precondition of spec §10), or null when it can.
      * Reads the body if no condition has yet.
@@ -92,6 +98,7 @@ public final class MessageContext {
         if (slot >= 0) {
             return extracted[slot];
         }
+        bodyParses++;
         PathExtractor.Extraction single = new PathExtractor(Set.of(path)).extract(bodySource);
         return single.failure() == null ? single.values()[0] : JsonValues.UNDEFINED;
     }
@@ -105,6 +112,7 @@ public final class MessageContext {
             bodyFailure = bodySource.failure();
             return;
         }
+        bodyParses++;
         PathExtractor.Extraction extraction = bodyPaths.extractor().extract(bodySource);
         extracted = extraction.values();
         bodyFailure = extraction.failure();
@@ -125,6 +133,7 @@ public final class MessageContext {
             bodySource = source;
             return null;
         }
+        bodyParses++;
         JsonNode tree = readTree(source);
         if (bodyFailure == null && (tree == null || !tree.isObject())) {
             bodyFailure = PathExtractor.NOT_AN_OBJECT;
