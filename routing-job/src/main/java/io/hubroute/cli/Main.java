@@ -13,7 +13,9 @@ public final class Main {
     /** Every subcommand, in the order {@code hubroute --help} lists them. */
     static Map<String, Command> commands() {
         Map<String, Command> commands = new LinkedHashMap<>();
-        for (Command command : List.<Command>of(new TestRouteCommand())) {
+        for (Command command : List.<Command>of(
+                new TestRouteCommand(), new ValidateCommand(), new ImportArmCommand(),
+                new TestAllCommand(), new TestCasesCommand(), new BenchCommand())) {
             commands.put(command.name(), command);
         }
         return commands;
