@@ -38,7 +38,7 @@ final class MessageRecordEncoder {
 
     private final BlobEncoding encoding;
     private final ExposedByteArrayOutputStream out = new ExposedByteArrayOutputStream(1024);
-    private final JsonFactory jsonFactory = new JsonFactory();
+    private final JsonFactory jsonFactory = MAPPER.getFactory();
     private BinaryEncoder avroEncoder;
 
     MessageRecordEncoder(BlobEncoding encoding) {
