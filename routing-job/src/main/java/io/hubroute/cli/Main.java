@@ -14,7 +14,7 @@ public final class Main {
     static Map<String, Command> commands() {
         Map<String, Command> commands = new LinkedHashMap<>();
         for (Command command : List.<Command>of(
-                new TestRouteCommand(), new ValidateCommand(), new ImportArmCommand(),
+                new TestRouteCommand(), new RunCommand(), new ValidateCommand(), new ImportArmCommand(),
                 new TestAllCommand(), new TestCasesCommand(), new BenchCommand())) {
             commands.put(command.name(), command);
         }
