@@ -9,17 +9,16 @@ import io.hubroute.sink.RetryPolicy;
 import io.hubroute.sink.RoutedMessage;
 import io.hubroute.sink.RoutedMessageTypeInfo;
 import io.hubroute.sink.amqp.internal.DeliveryIds;
+import io.hubroute.sink.testing.TestDeliveries.FailOnceAfterCheckpoint;
+import io.hubroute.sink.testing.TestDeliveries.Slowly;
+import io.hubroute.sink.testing.TestDeliveries.ToDelivery;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.api.common.functions.MapFunction;
-import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -139,7 +138,7 @@ class ServiceBusSinkITCase {
     void jobRestoredFromACheckpointLosesNothing() throws Exception {
         String queue = "recovery-" + UUID.randomUUID();
         int count = 400;
-        FailOnceAfterCheckpoint.reset(200);
+        FailOnceAfterCheckpoint.reset(100);
 
         Configuration configuration = new Configuration();
         configuration.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
@@ -202,70 +201,5 @@ class ServiceBusSinkITCase {
 
     private static List<String> messageIds(List<ReceivedAmqpMessage> received) {
         return received.stream().map(ReceivedAmqpMessage::messageId).toList();
-    }
-
-    /** Number {@code i} becomes a delivery with message id {@code m-i}. */
-    private static final class ToDelivery implements MapFunction<Long, RoutedMessage> {
-        private final String endpointName;
-
-        ToDelivery(String endpointName) {
-            this.endpointName = endpointName;
-        }
-
-        @Override
-        public RoutedMessage map(Long i) {
-            Message message =
-                    Message.builder(RoutingSource.DEVICE_MESSAGES)
-                            .systemProperties(
-                                    MessageProperties.of("messageId", "m-" + i, "connectionDeviceId", "device-" + (i % 7)))
-                            .appProperties(MessageProperties.of("sequence", Long.toString(i)))
-                            .body("{\"i\":" + i + "}")
-                            .build();
-            return new RoutedMessage(endpointName, message, (int) (i % 4), System.currentTimeMillis());
-        }
-    }
-
-    /** Passes numbers through, a little slowly, so a job lasts long enough for an outage. */
-    private static final class Slowly implements MapFunction<Long, Long> {
-        private final long sleepMillis;
-
-        Slowly(long sleepMillis) {
-            this.sleepMillis = sleepMillis;
-        }
-
-        @Override
-        public Long map(Long value) throws Exception {
-            Thread.sleep(sleepMillis);
-            return value;
-        }
-    }
-
-    /** Throws once, after a checkpoint completed and {@code failAfter} records passed one subtask. */
-    private static final class FailOnceAfterCheckpoint extends RichMapFunction<Long, Long> implements CheckpointListener {
-        static final AtomicBoolean FAILED = new AtomicBoolean();
-        static final AtomicBoolean CHECKPOINTED = new AtomicBoolean();
-        static volatile int failAfter;
-        private int seen;
-
-        static void reset(int records) {
-            FAILED.set(false);
-            CHECKPOINTED.set(false);
-            failAfter = records / 2;
-        }
-
-        @Override
-        public Long map(Long value) throws Exception {
-            Thread.sleep(2);
-            seen++;
-            if (seen >= failAfter && CHECKPOINTED.get() && FAILED.compareAndSet(false, true)) {
-                throw new IllegalStateException("failing once on purpose, after record " + value);
-            }
-            return value;
-        }
-
-        @Override
-        public void notifyCheckpointComplete(long checkpointId) {
-            CHECKPOINTED.set(true);
-        }
     }
 }
