@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hubroute.message.Message;
 import io.hubroute.message.MessageProperties;
 import io.hubroute.message.RoutingSource;
+import io.hubroute.sink.DeadLetterEndpoint;
+import io.hubroute.sink.DeadLetters;
+import io.hubroute.sink.FailurePolicy;
 import io.hubroute.sink.RetryPolicy;
 import io.hubroute.sink.RoutedMessage;
 import io.hubroute.sink.RoutedMessageTypeInfo;
@@ -12,6 +15,8 @@ import io.hubroute.sink.amqp.internal.DeliveryIds;
 import io.hubroute.sink.testing.TestDeliveries.FailOnceAfterCheckpoint;
 import io.hubroute.sink.testing.TestDeliveries.Slowly;
 import io.hubroute.sink.testing.TestDeliveries.ToDelivery;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
@@ -197,6 +202,55 @@ class ServiceBusSinkITCase {
         List<ReceivedAmqpMessage> received = broker.receive(queue, Integer.MAX_VALUE, 2_000);
         Set<String> ids = new HashSet<>(messageIds(received));
         assertThat(ids).hasSize(count);
+    }
+
+    @Test
+    void endpointThatStaysDownDivertsToTheDeadLetterEndpointWithTheFailureRecorded() throws Exception {
+        String deadLetterQueue = "deadletters-" + UUID.randomUUID();
+        int count = 20;
+        ServiceBusSink deadLetters =
+                ServiceBusSink.builder()
+                        .setEndpointName("deadletters")
+                        .setAmqpUri(broker.amqpUri())
+                        .setEntityPath(deadLetterQueue)
+                        .build();
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        env.fromSequence(0, count - 1)
+                .map(new ToDelivery("unreachable"), RoutedMessageTypeInfo.of())
+                .sinkTo(
+                        ServiceBusSink.builder()
+                                .setEndpointName("unreachable")
+                                .setAmqpUri("amqp://127.0.0.1:" + closedPort())
+                                .setEntityPath("nowhere")
+                                .setRetryPolicy(
+                                        RetryPolicy.builder()
+                                                .setInitialDelay(Duration.ofMillis(20))
+                                                .setMaxDelay(Duration.ofMillis(50))
+                                                .setMaxAttempts(3)
+                                                .build())
+                                .setFailurePolicy(FailurePolicy.DEAD_LETTER)
+                                .setDeadLetterEndpoint(DeadLetterEndpoint.of("deadletters", deadLetters))
+                                .build());
+        env.execute("service-bus-dead-letter");
+
+        List<ReceivedAmqpMessage> received = broker.receive(deadLetterQueue, count + 1, 2_000);
+        assertThat(messageIds(received)).hasSize(count).doesNotHaveDuplicates();
+        ReceivedAmqpMessage first = received.get(0);
+        assertThat(first.messageId()).isEqualTo("m-0");
+        assertThat(first.applicationProperties())
+                .containsEntry(DeadLetters.ENDPOINT_PROPERTY, "unreachable")
+                .containsEntry("sequence", "0")
+                .containsKey(DeadLetters.TIME_PROPERTY);
+        assertThat((String) first.applicationProperties().get(DeadLetters.REASON_PROPERTY)).contains("JMSException");
+        assertThat(Integer.parseInt((String) first.applicationProperties().get(DeadLetters.ATTEMPTS_PROPERTY)))
+                .isGreaterThanOrEqualTo(3);
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     private static List<String> messageIds(List<ReceivedAmqpMessage> received) {

@@ -1,0 +1,72 @@
+package io.hubroute.sink.eventhubs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hubroute.sink.eventhubs.internal.EventHubsConnectionString;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.junit.jupiter.api.Test;
+
+class EventHubsSinkBuilderTest {
+    private static final String KEY = "c2VjcmV0LWtleS1kby1ub3QtbG9n";
+    private static final String CONNECTION_STRING =
+            "Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=" + KEY + ";EntityPath=telemetry";
+
+    @Test
+    void connectionStringBecomesKafkaEndpointOnPort9093WithConnectionStringAsPassword() {
+        EventHubsConnectionString parsed = EventHubsConnectionString.parse(CONNECTION_STRING);
+
+        assertThat(parsed.bootstrapServers()).isEqualTo("contoso.servicebus.windows.net:9093");
+        assertThat(parsed.entityPath()).isEqualTo("telemetry");
+        assertThat(parsed.jaasConfig())
+                .isEqualTo(
+                        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"$ConnectionString\" password=\""
+                                + CONNECTION_STRING
+                                + "\";");
+        assertThat(parsed.toString()).doesNotContain(KEY);
+    }
+
+    @Test
+    void buildsWithTheConnectionStringsEntityPathAsTopic() {
+        EventHubsSinkBuilder builder = EventHubsSink.builder().setEndpointName("hub").setEventHubsConnectionString(CONNECTION_STRING);
+
+        assertThat(builder.build()).isNotNull();
+        assertThat(builder.toString()).doesNotContain(KEY).contains("connectionString=***");
+    }
+
+    @Test
+    void buildNamesTheMissingOrConflictingSetting() {
+        assertThatThrownBy(() -> EventHubsSink.builder().setBootstrapServers("k:9092").setTopic("t").build())
+                .hasMessage("Event Hubs sink needs an endpoint name: call setEndpointName(...)");
+        assertThatThrownBy(() -> EventHubsSink.builder().setEndpointName("e").setTopic("t").build())
+                .hasMessage("Event Hubs endpoint 'e' needs a broker: call setEventHubsConnectionString(...) or setBootstrapServers(...)");
+        assertThatThrownBy(() -> EventHubsSink.builder().setEndpointName("e").setBootstrapServers("k:9092").build())
+                .hasMessage("Event Hubs endpoint 'e' needs an event hub: call setTopic(...) or put EntityPath=... in the connection string");
+        assertThatThrownBy(
+                        () -> EventHubsSink.builder()
+                                .setEndpointName("e")
+                                .setBootstrapServers("k:9092")
+                                .setTopic("t")
+                                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                                .build())
+                .hasMessage("Event Hubs endpoint 'e': EXACTLY_ONCE needs a transactional id prefix: call setTransactionalIdPrefix(...)");
+        assertThatThrownBy(
+                        () -> EventHubsSink.builder()
+                                .setEndpointName("e")
+                                .setEventHubsConnectionString(CONNECTION_STRING)
+                                .setTopic("other")
+                                .build())
+                .hasMessageContaining("setTopic('other') disagrees with the connection string's EntityPath 'telemetry'");
+    }
+
+    @Test
+    void badConnectionStringsNeverEchoTheKey() {
+        assertThatThrownBy(() -> EventHubsSink.builder().setEventHubsConnectionString("SharedAccessKeyName=a;SharedAccessKey=" + KEY))
+                .hasMessageContaining("needs Endpoint=sb://")
+                .hasMessageNotContaining(KEY);
+        assertThatThrownBy(
+                        () -> EventHubsSink.builder().setEventHubsConnectionString("Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKey=" + KEY))
+                .hasMessageContaining("needs SharedAccessKeyName and SharedAccessKey")
+                .hasMessageNotContaining(KEY);
+    }
+}
