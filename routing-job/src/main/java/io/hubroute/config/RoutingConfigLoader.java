@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -109,8 +108,7 @@ public final class RoutingConfigLoader {
             return new Result(null, yaml.problems());
         }
         RoutingConfig config = new Reader(yaml, directory).read();
-        List<ConfigProblem> problems = new ArrayList<>(yaml.problems());
-        problems.sort(Comparator.comparingInt(ConfigProblem::line).thenComparingInt(ConfigProblem::column));
+        List<ConfigProblem> problems = yaml.problems();
         return new Result(problems.isEmpty() ? config : null, problems);
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hubroute.query.SourcePosition;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,9 +85,11 @@ public final class YamlFile {
         return root;
     }
 
-    /** Every problem recorded so far, in the order found. */
+    /** Every problem recorded so far, in file order. */
     public List<ConfigProblem> problems() {
-        return List.copyOf(problems);
+        List<ConfigProblem> sorted = new ArrayList<>(problems);
+        sorted.sort(Comparator.comparingInt(ConfigProblem::line).thenComparingInt(ConfigProblem::column));
+        return sorted;
     }
 
     public boolean hasProblems() {
