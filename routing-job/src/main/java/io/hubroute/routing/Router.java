@@ -73,6 +73,8 @@ public final class Router {
         final int[] endpoints;
         /** Set when the route is decided by a property index instead of evaluation. */
         PropertyEquality indexedEquality;
+        /** The route's condition group in its source plan, when it is evaluated. */
+        int group = -1;
 
         CompiledRoute(int index, Route route, CompiledCondition condition, int[] endpoints) {
             this.index = index;
@@ -243,6 +245,11 @@ public final class Router {
         for (Map.Entry<CompiledCondition, List<CompiledRoute>> group : groups.entrySet()) {
             evaluated.add(new ConditionGroup(group.getKey(), group.getValue().toArray(new CompiledRoute[0])));
         }
+        for (int group = 0; group < evaluated.size(); group++) {
+            for (CompiledRoute route : evaluated.get(group).routes) {
+                route.group = group;
+            }
+        }
         List<PropertyIndex> indexes = new ArrayList<>();
         for (Map.Entry<String, Map<String, List<CompiledRoute>>> property : byProperty.entrySet()) {
             Map<String, CompiledRoute[]> routesByValue = new HashMap<>();
@@ -278,20 +285,21 @@ public final class Router {
     public RoutingDecision route(Message message, Twin twin) {
         MessageContext context = MessageContext.of(message, twin, bodyPaths);
         SourcePlan plan = plans[message.source().ordinal()];
-        RouteResult[] results = new RouteResult[routes.length];
-        boolean[] matched = new boolean[routes.length];
+        // sized by condition groups, not routes: indexed routes cost nothing per message
+        RouteResult[] groupResults = new RouteResult[plan.evaluated.length];
         boolean[] selected = new boolean[endpointNames.length];
         boolean anyMatch = false;
 
-        for (ConditionGroup group : plan.evaluated) {
-            RouteResult result = group.condition == null ? RouteResult.TRUE : group.condition.evaluate(context);
-            for (CompiledRoute route : group.routes) {
-                results[route.index] = result;
-                if (result == RouteResult.TRUE) {
-                    matched[route.index] = true;
+        for (int group = 0; group < plan.evaluated.length; group++) {
+            ConditionGroup routesOfGroup = plan.evaluated[group];
+            RouteResult result =
+                    routesOfGroup.condition == null ? RouteResult.TRUE : routesOfGroup.condition.evaluate(context);
+            groupResults[group] = result;
+            if (result == RouteResult.TRUE) {
+                for (CompiledRoute route : routesOfGroup.routes) {
                     select(route.endpoints, selected);
-                    anyMatch = true;
                 }
+                anyMatch = true;
             }
         }
         MessageProperties appProperties = message.appProperties();
@@ -303,7 +311,6 @@ public final class Router {
             CompiledRoute[] hits = index.routesByValue.get(value);
             if (hits != null) {
                 for (CompiledRoute route : hits) {
-                    matched[route.index] = true;
                     select(route.endpoints, selected);
                 }
                 anyMatch = true;
@@ -317,7 +324,7 @@ public final class Router {
                 select(fallbackEndpoints, selected);
             }
         }
-        return deliver(message, twin, context, plan, results, matched, selected, anyMatch, fallback);
+        return deliver(message, twin, context, plan, groupResults, selected, anyMatch, fallback);
     }
 
     private static void select(int[] endpoints, boolean[] selected) {
@@ -331,8 +338,7 @@ public final class Router {
             Twin twin,
             MessageContext context,
             SourcePlan plan,
-            RouteResult[] results,
-            boolean[] matched,
+            RouteResult[] groupResults,
             boolean[] selected,
             boolean anyMatch,
             boolean fallback) {
@@ -372,7 +378,7 @@ public final class Router {
         RoutingCounters counters = new RoutingCounters(
                 deliveries.size(), fallback ? 1 : 0, anyMatch || fallback ? 0 : 1, invalidEndpoints.size(), 0);
         return new RoutingDecision(
-                this, message, context, plan, results, matched, deliveries, invalidEndpoints, fallback, counters);
+                this, message, context, plan, groupResults, deliveries, invalidEndpoints, fallback, counters);
     }
 
     /** Body bytes plus the UTF-8 bytes of every property name and value. */

@@ -17,8 +17,7 @@ public final class RoutingDecision {
     private final Message message;
     private final MessageContext context;
     private final Router.SourcePlan plan;
-    private final RouteResult[] results;
-    private final boolean[] matched;
+    private final RouteResult[] groupResults;
     private final List<Delivery> deliveries;
     private final List<String> invalidEndpoints;
     private final boolean fallback;
@@ -30,8 +29,7 @@ public final class RoutingDecision {
             Message message,
             MessageContext context,
             Router.SourcePlan plan,
-            RouteResult[] results,
-            boolean[] matched,
+            RouteResult[] groupResults,
             List<Delivery> deliveries,
             List<String> invalidEndpoints,
             boolean fallback,
@@ -40,8 +38,7 @@ public final class RoutingDecision {
         this.message = message;
         this.context = context;
         this.plan = plan;
-        this.results = results;
-        this.matched = matched;
+        this.groupResults = groupResults;
         this.deliveries = deliveries;
         this.invalidEndpoints = invalidEndpoints;
         this.fallback = fallback;
@@ -60,9 +57,7 @@ public final class RoutingDecision {
         if (outcomes == null) {
             List<RouteOutcome> list = new ArrayList<>(plan.enabled.length);
             for (Router.CompiledRoute route : plan.enabled) {
-                RouteResult result = route.indexedEquality != null
-                        ? Router.indexedResult(route.indexedEquality, message)
-                        : results[route.index];
+                RouteResult result = resultOf(route);
                 String reason = result == RouteResult.UNDEFINED ? route.condition.undefinedReason(context) : null;
                 list.add(new RouteOutcome(route.route.name(), result, reason));
             }
@@ -85,7 +80,7 @@ public final class RoutingDecision {
     public List<String> matchedRoutes() {
         List<String> names = new ArrayList<>();
         for (Router.CompiledRoute route : plan.enabled) {
-            if (matched[route.index]) {
+            if (resultOf(route) == RouteResult.TRUE) {
                 names.add(route.route.name());
             }
         }
@@ -118,6 +113,12 @@ public final class RoutingDecision {
 
     public RoutingCounters counters() {
         return counters;
+    }
+
+    private RouteResult resultOf(Router.CompiledRoute route) {
+        return route.indexedEquality != null
+                ? Router.indexedResult(route.indexedEquality, message)
+                : groupResults[route.group];
     }
 
     Router router() {
