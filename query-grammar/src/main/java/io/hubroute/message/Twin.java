@@ -125,7 +125,7 @@ public final class Twin {
     }
 
     private static boolean isHidden(String name) {
-        return name.equals("$metadata") || name.equals("$version");
+        return !name.isEmpty() && name.charAt(0) == '$' && (name.equals("$metadata") || name.equals("$version"));
     }
 
     @Override

@@ -21,6 +21,11 @@ public final class BodyPaths {
         this.extractor = new PathExtractor(paths);
     }
 
+    /** The extraction slot of a path, or -1 when these paths do not include it. */
+    public int slotOf(JsonPath path) {
+        return extractor.slotOf(path);
+    }
+
     PathExtractor extractor() {
         return extractor;
     }

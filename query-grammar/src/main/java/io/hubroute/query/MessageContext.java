@@ -84,6 +84,20 @@ public final class MessageContext {
         return bodyFailure;
     }
 
+    /** The body paths this context extracts. */
+    public BodyPaths bodyPaths() {
+        return bodyPaths;
+    }
+
+    /**
+     * The raw value in extraction slot {@code slot} of {@link #bodyPaths()} (see {@link
+     * BodyPaths#slotOf}); {@code UNDEFINED} when the body cannot be queried.
+     */
+    public Object bodyValueAt(int slot) {
+        extractIfNeeded();
+        return bodyFailure != null ? JsonValues.UNDEFINED : extracted[slot];
+    }
+
     /**
      * The raw value at a body path: a {@link JsonValues} marker ({@code ABSENT} when nothing
      * matched), a Boolean, a Double or a String. Every path of the context's {@link BodyPaths} is

@@ -497,11 +497,11 @@ public final class FastCompiler {
             };
         }
         if (e instanceof TwinChangeIncludes) {
-            JsonPath path = ((TwinChangeIncludes) e).path();
+            BodyNode body = new BodyNode(((TwinChangeIncludes) e).path(), null);
             return new BoolNode() {
                 @Override
                 int bool(MessageContext c) {
-                    Object raw = c.bodyValue(path);
+                    Object raw = body.raw(c);
                     if (c.bodyFailure() != null) {
                         return UNKNOWN;
                     }
@@ -614,7 +614,12 @@ public final class FastCompiler {
         Type lt = l.type();
         Type rt = r.type();
         if (lt == Type.JSON || rt == Type.JSON) {
-            return new JsonComparison(operator, json(l), json(r));
+            JsonNode left = json(l);
+            JsonNode right = json(r);
+            if (right instanceof JsonConstant && ((JsonConstant) right).value != JsonValues.UNDEFINED) {
+                return new JsonComparedToConstant(operator, left, ((JsonConstant) right).value);
+            }
+            return new JsonComparison(operator, left, right);
         }
         switch (lt) {
             case NUMBER:
@@ -715,6 +720,39 @@ public final class FastCompiler {
         }
     }
 
+    /** {@code $body.x > 40}: the common json comparison, with the constant's kind known once. */
+    private static final class JsonComparedToConstant extends BoolNode {
+        private final Operator operator;
+        private final JsonNode left;
+        private final Object constant;
+        private final int constantKind;
+        private final double number;
+
+        JsonComparedToConstant(Operator operator, JsonNode left, Object constant) {
+            this.operator = operator;
+            this.left = left;
+            this.constant = constant;
+            this.constantKind = JsonComparison.kind(constant);
+            this.number = constant instanceof Double ? (Double) constant : Double.NaN;
+        }
+
+        @Override
+        int bool(MessageContext c) {
+            Object a = left.json(c);
+            if (a == JsonValues.UNDEFINED) {
+                return UNKNOWN;
+            }
+            if (constantKind == 1 && a instanceof Double) {
+                double x = (Double) a;
+                return compared(operator, x < number ? -1 : x > number ? 1 : 0);
+            }
+            if (constantKind == 2 && a instanceof String) {
+                return compared(operator, ((String) a).compareTo((String) constant));
+            }
+            return JsonComparison.compare(operator, a, constant);
+        }
+    }
+
     private static final class JsonComparison extends BoolNode {
         private final Operator operator;
         private final JsonNode left;
@@ -736,6 +774,10 @@ public final class FastCompiler {
             if (b == JsonValues.UNDEFINED) {
                 return UNKNOWN;
             }
+            return compare(operator, a, b);
+        }
+
+        static int compare(Operator operator, Object a, Object b) {
             int kindA = kind(a);
             int kindB = kind(b);
             if (kindA != kindB) {
@@ -756,7 +798,7 @@ public final class FastCompiler {
         }
 
         /** bool < number < string < null (spec §7). */
-        private static int kind(Object value) {
+        static int kind(Object value) {
             if (value instanceof Boolean) {
                 return 0;
             }
@@ -857,6 +899,47 @@ public final class FastCompiler {
         }
     }
 
+    /** Where a body path's value sits in the extraction of one set of body paths. */
+    private record SlotCache(io.hubroute.query.BodyPaths paths, int slot) {}
+
+    /**
+     * A {@code $body} query. The slot of its path is looked up once per set of body paths (a
+     * router has one), not once per message; the cache is one immutable pair, so sharing the node
+     * between threads is safe.
+     */
+    static final class BodyNode extends JsonNode {
+        private final JsonPath path;
+        private final String shadow;
+        private volatile SlotCache slotCache;
+
+        BodyNode(JsonPath path, String shadow) {
+            this.path = path;
+            this.shadow = shadow;
+        }
+
+        Object raw(MessageContext c) {
+            io.hubroute.query.BodyPaths paths = c.bodyPaths();
+            SlotCache cache = slotCache;
+            if (cache == null || cache.paths() != paths) {
+                cache = new SlotCache(paths, paths.slotOf(path));
+                slotCache = cache;
+            }
+            return cache.slot() >= 0 ? c.bodyValueAt(cache.slot()) : c.bodyValue(path);
+        }
+
+        @Override
+        Object json(MessageContext c) {
+            if (shadow != null) {
+                Object shadowed = shadowValue(c, shadow);
+                if (shadowed != null) {
+                    return shadowed;
+                }
+            }
+            Object value = raw(c);
+            return value == JsonValues.ABSENT ? JsonValues.NULL : value;
+        }
+    }
+
     private static Object shadowValue(MessageContext c, String shadow) {
         Object found = c.message().appProperties().find(shadow);
         if (found == MessageProperties.MISSING) {
@@ -867,21 +950,7 @@ public final class FastCompiler {
 
     private static JsonNode jsonTyped(TypedExpression e) {
         if (e instanceof BodyQuery) {
-            JsonPath path = ((BodyQuery) e).path();
-            String shadow = ((BodyQuery) e).shadowFoldedName();
-            return new JsonNode() {
-                @Override
-                Object json(MessageContext c) {
-                    if (shadow != null) {
-                        Object shadowed = shadowValue(c, shadow);
-                        if (shadowed != null) {
-                            return shadowed;
-                        }
-                    }
-                    Object value = c.bodyValue(path);
-                    return value == JsonValues.ABSENT ? JsonValues.NULL : value;
-                }
-            };
+            return new BodyNode(((BodyQuery) e).path(), ((BodyQuery) e).shadowFoldedName());
         }
         if (e instanceof TwinQuery) {
             TwinQuery query = (TwinQuery) e;
