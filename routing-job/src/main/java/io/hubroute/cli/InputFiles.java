@@ -53,8 +53,10 @@ final class InputFiles {
             JsonLocation location = e.getLocation();
             throw new InvalidInputException(file + ":" + (location == null ? 1 : location.getLineNr()) + ":"
                     + (location == null ? 1 : location.getColumnNr()) + ": not valid JSON: " + e.getOriginalMessage());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new InvalidInputException("file not found: " + file);
         } catch (IOException e) {
-            throw new InvalidInputException(file + ":1:1: cannot read: " + e);
+            throw new InvalidInputException(file + ":1:1: cannot read: " + e.getMessage());
         }
     }
 

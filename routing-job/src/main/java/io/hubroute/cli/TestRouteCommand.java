@@ -24,8 +24,6 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,35 +100,23 @@ final class TestRouteCommand implements Command {
         if (condition == null) {
             throw new UsageException("--condition is required (or --jsonl)");
         }
-        RoutingSource source = source(options.getOrDefault("--source", "DeviceMessages"));
-        Message message = MessageJson.parseMessage(readJsonFile(options.get("--message")), source);
-        Twin twin = MessageJson.parseTwin(readJsonFile(options.get("--twin")));
+        RoutingSource source = InputFiles.source(options.get("--source"));
+        Message message;
+        Twin twin;
+        try {
+            String messageFile = options.get("--message");
+            String twinFile = options.get("--twin");
+            message = messageFile == null
+                    ? Message.builder(source).build()
+                    : InputFiles.message(Path.of(messageFile), source);
+            twin = InputFiles.twin(twinFile == null ? null : Path.of(twinFile));
+        } catch (InputFiles.InvalidInputException e) {
+            throw new UsageException(e.getMessage());
+        }
         CompilationResult compiled = QueryLanguage.compile(condition, source);
         ObjectNode response = evaluate(compiled, message, twin, err);
         out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(response));
         return 0;
-    }
-
-    private static RoutingSource source(String name) throws UsageException {
-        return RoutingSource.fromName(name).orElseThrow(() -> new UsageException(
-                "unknown source '" + name + "': use one of " + RoutingSource.acceptedNames()));
-    }
-
-    private static JsonNode readJsonFile(String file) throws UsageException {
-        if (file == null) {
-            return null;
-        }
-        Path path = Path.of(file);
-        try {
-            return MAPPER.readTree(Files.readString(path, StandardCharsets.UTF_8));
-        } catch (NoSuchFileException e) {
-            throw new UsageException("file not found: " + file);
-        } catch (JsonProcessingException e) {
-            throw new UsageException(file + ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr()
-                    + ": not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new UsageException("cannot read " + file + ": " + e.getMessage());
-        }
     }
 
     /** The Test route response: the result and the compile errors. */
