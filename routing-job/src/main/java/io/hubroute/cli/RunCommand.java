@@ -3,18 +3,25 @@ package io.hubroute.cli;
 import io.hubroute.config.Endpoint;
 import io.hubroute.config.EndpointKind;
 import io.hubroute.config.Route;
+import io.hubroute.config.ConfigProblem;
 import io.hubroute.config.RoutingConfig;
+import io.hubroute.config.RoutingConfigLoader;
+import io.hubroute.config.Secret;
+import io.hubroute.config.SecretLookup;
 import io.hubroute.demo.EmbeddedAmqpBroker;
 import io.hubroute.demo.EmbeddedKafka;
 import io.hubroute.demo.EventsTopicSink;
 import io.hubroute.demo.LocalFolderSink;
+import io.hubroute.demo.LocalLinesSink;
 import io.hubroute.demo.SimulatedFleet;
+import io.hubroute.job.EndpointSinks;
 import io.hubroute.job.JobMetrics;
 import io.hubroute.job.LiveCounters;
 import io.hubroute.job.RoutesFileRouter;
 import io.hubroute.job.RoutingJob;
 import io.hubroute.job.config.JobConfig;
 import io.hubroute.job.config.SourceOptions;
+import io.hubroute.sink.RoutedMessage;
 import io.hubroute.sink.amqp.ServiceBusEntityKind;
 import io.hubroute.sink.amqp.ServiceBusSink;
 import java.io.InputStream;
@@ -26,7 +33,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -35,8 +45,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * {@code hubroute run}: the routing job in a local Flink MiniCluster. With no arguments, IoT Hub's
  * routing tutorial on this machine: an embedded Kafka holds the device-to-cloud stream, a
- * simulated fleet feeds it, the storage endpoint writes to a local folder, the queue endpoint to
- * an embedded AMQP broker, the events endpoint to a Kafka topic.
+ * simulated fleet feeds it, the storage endpoint writes to a local folder (or to its real
+ * container when its connection string resolves, e.g. Azurite or Azure), the queue endpoint to an
+ * embedded AMQP broker, the events endpoint to a Kafka topic. With a job.yaml that has a {@code
+ * source}, the real job: that stream, and every endpoint's real sink built by {@link
+ * EndpointSinks} from the routes file's resolved connection strings.
  */
 final class RunCommand implements Command {
     private static final String D2C_TOPIC = "d2c";
@@ -56,7 +69,7 @@ final class RunCommand implements Command {
         return "usage: hubroute run [--routes routes.yaml] [--config job.yaml] [--messages N] [--work-dir DIR] [--summary-json FILE]\n"
                 + "  --routes FILE        routes and endpoints (default: examples/tutorial/routes.yaml)\n"
                 + "  --config FILE        job settings, see docs/job-config.md (default: the embedded demo's)\n"
-                + "  --messages N         stop after N messages in (default 2000; 0 runs until Ctrl-C)\n"
+                + "  --messages N         stop after N messages in (demo default 2000; with a job.yaml source, default 0: until Ctrl-C)\n"
                 + "  --work-dir DIR       where the brokers, outputs and checkpoints live (default ./hubroute-demo)\n"
                 + "  --summary-json FILE  write the summary as JSON";
     }
@@ -66,6 +79,7 @@ final class RunCommand implements Command {
         Path routesFile = Path.of("examples", "tutorial", "routes.yaml");
         Path configFile = null;
         long messages = 2000;
+        boolean messagesGiven = false;
         Path workDir = Path.of("hubroute-demo");
         Path summaryJson = null;
         for (int i = 0; i < arguments.size(); i++) {
@@ -87,6 +101,7 @@ final class RunCommand implements Command {
                     } catch (NumberFormatException e) {
                         throw new UsageException("--messages needs a whole number, not '" + value + "'");
                     }
+                    messagesGiven = true;
                     if (messages < 0) {
                         throw new UsageException("--messages must be 0 (until Ctrl-C) or more, not " + messages);
                     }
@@ -109,15 +124,13 @@ final class RunCommand implements Command {
         String routesYaml = Files.readString(routesFile, StandardCharsets.UTF_8);
         RoutingConfig routing = RoutesFileRouter.parse(routesYaml, routesFile.toString());
         JobConfig jobConfig = configFile == null ? JobConfig.defaults() : JobConfig.load(configFile);
-        if (jobConfig.source() != null) {
-            err.println("hubroute run: a job.yaml source needs real endpoint sinks, which run does not build yet; "
-                    + "use the embedded demo (no source section) or submit the job to a cluster");
-            return 1;
-        }
         workDir = workDir.toAbsolutePath();
         Files.createDirectories(workDir);
         Path runDir = Files.createTempDirectory(workDir, "run-");
         out.println("hubroute run: routes " + routesFile + ", work dir " + runDir);
+        if (jobConfig.source() != null) {
+            return runWithEndpoints(routesFile, routesYaml, jobConfig, messagesGiven ? messages : 0, runDir, summaryJson, out, err);
+        }
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start(runDir.resolve("kafka"));
                 EmbeddedAmqpBroker amqp = EmbeddedAmqpBroker.start(runDir.resolve("amqp"))) {
@@ -131,11 +144,17 @@ final class RunCommand implements Command {
             RoutingJob.Builder job = RoutingJob.builder()
                     .setJobConfig(config)
                     .setRouterFactory(RoutesFileRouter.factory(routesYaml, routesFile.toString()))
-                    .setDiagnosticsSink(new io.hubroute.demo.LocalLinesSink(runDir.resolve("diagnostics")));
+                    .setDiagnosticsSink(new LocalLinesSink(runDir.resolve("diagnostics")));
             outputs.put("(invalid records)", runDir.resolve("diagnostics").toString());
             for (Endpoint endpoint : routing.allEndpoints()) {
                 String target = endpoint.entityPath() != null ? endpoint.entityPath() : endpoint.name();
-                if (endpoint.kind() == EndpointKind.STORAGE_CONTAINER) {
+                Optional<Endpoint> configuredStorage = endpoint.kind() == EndpointKind.STORAGE_CONTAINER
+                        ? configuredStorage(endpoint, routesFile)
+                        : Optional.empty();
+                if (configuredStorage.isPresent()) {
+                    job.addEndpointSink(endpoint.name(), EndpointSinks.forEndpoint(configuredStorage.get(), routing.hubName()));
+                    outputs.put(endpoint.name(), EndpointSinks.describe(configuredStorage.get()));
+                } else if (endpoint.kind() == EndpointKind.STORAGE_CONTAINER) {
                     Path folder = runDir.resolve("storage").resolve(endpoint.name());
                     job.addEndpointSink(endpoint.name(), new LocalFolderSink(folder));
                     outputs.put(endpoint.name(), folder.toString());
@@ -164,29 +183,12 @@ final class RunCommand implements Command {
             try (SimulatedFleet fleet = SimulatedFleet.builder(kafka.bootstrapServers(), D2C_TOPIC).maxRecords(messages).build()) {
                 JobClient client = env.executeAsync("hubroute " + routing.hubName());
                 fleet.start();
-                long lastPrint = 0;
-                while (true) {
-                    TimeUnit.MILLISECONDS.sleep(250);
-                    long messagesIn = LiveCounters.get(JobMetrics.INGRESS);
-                    long now = System.currentTimeMillis();
-                    if (now - lastPrint >= 2000) {
-                        out.println(progress(messagesIn, routing));
-                        lastPrint = now;
-                    }
+                monitorAndStop(client, routing, messages, () -> {
                     if (fleet.failure() != null) {
                         throw new IllegalStateException("the simulated fleet failed: " + fleet.failure());
                     }
-                    if (client.getJobStatus().get().isGloballyTerminalState()) {
-                        throw new IllegalStateException("the job stopped: " + client.getJobStatus().get());
-                    }
-                    if (messages > 0 && fleet.isFinished() && messagesIn >= messages) {
-                        break;
-                    }
-                }
-                // Stop with a final savepoint: sinks commit everything routed before the job ends.
-                client.stopWithSavepoint(true, runDir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
-                        .get(2, TimeUnit.MINUTES);
-                client.getJobExecutionResult().get(2, TimeUnit.MINUTES);
+                    return fleet.isFinished();
+                }, runDir, out);
             }
             Map<String, Long> counters = LiveCounters.snapshot();
             out.println();
@@ -197,6 +199,116 @@ final class RunCommand implements Command {
             }
         }
         return 0;
+    }
+
+    /**
+     * The real job: the job.yaml source, the routes file's secrets resolved from the environment
+     * and files, and every endpoint's real sink.
+     */
+    private static int runWithEndpoints(Path routesFile, String routesYaml, JobConfig jobConfig, long messages, Path runDir,
+            Path summaryJson, PrintStream out, PrintStream err) throws Exception {
+        RoutingConfigLoader.Result loaded = RoutingConfigLoader.resolvingSecrets(SecretLookup.system()).load(routesFile);
+        if (!loaded.isValid()) {
+            for (ConfigProblem problem : loaded.problems()) {
+                err.println(problem);
+            }
+            return 1;
+        }
+        RoutingConfig routing = loaded.orThrow();
+        Map<String, Sink<RoutedMessage>> sinks;
+        try {
+            sinks = EndpointSinks.forAllEndpoints(routing);
+        } catch (IllegalArgumentException e) {
+            err.println("hubroute run: " + e.getMessage());
+            return 1;
+        }
+        JobConfig config = jobConfig;
+        if (config.checkpointing().directory() == null) {
+            config = config.withCheckpointing(config.checkpointing().withDirectory(runDir.resolve("checkpoints").toUri().toString()));
+        }
+        Path diagnostics = config.diagnosticsDirectory() != null ? Path.of(config.diagnosticsDirectory()) : runDir.resolve("diagnostics");
+        RoutingJob.Builder job = RoutingJob.builder()
+                .setJobConfig(config)
+                .setRouterFactory(RoutesFileRouter.factory(routesYaml, routesFile.toString()))
+                .setDiagnosticsSink(new LocalLinesSink(diagnostics));
+        Map<String, String> outputs = new LinkedHashMap<>();
+        outputs.put("(invalid records)", diagnostics.toString());
+        for (Endpoint endpoint : routing.allEndpoints()) {
+            job.addEndpointSink(endpoint.name(), sinks.get(endpoint.name()));
+            outputs.put(endpoint.name(), EndpointSinks.describe(endpoint));
+            out.println("  " + endpoint.name() + " -> " + EndpointSinks.describe(endpoint));
+        }
+        Configuration flink = RoutingJob.flinkConfiguration(config);
+        LiveCounters.reset();
+        LiveCounters.enable(flink);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(), flink);
+        job.build().addTo(env);
+        JobClient client = env.executeAsync("hubroute " + routing.hubName());
+        if (messages == 0) {
+            // Ctrl-C: stop with a final savepoint so that blobs and transactions are committed.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(client, runDir, err), "hubroute-stop"));
+        }
+        monitorAndStop(client, routing, messages, () -> true, runDir, out);
+        Map<String, Long> counters = LiveCounters.snapshot();
+        out.println();
+        out.print(summaryTable(counters, routing, outputs));
+        if (summaryJson != null) {
+            Files.writeString(summaryJson, summaryJson(counters, routing, outputs), StandardCharsets.UTF_8);
+            out.println("summary written to " + summaryJson);
+        }
+        return 0;
+    }
+
+    /** The storage endpoint with its connection string resolved, when it resolves (the demo then writes there). */
+    private static Optional<Endpoint> configuredStorage(Endpoint endpoint, Path routesFile) {
+        Secret connection = endpoint.connectionString();
+        if (connection == null) {
+            return Optional.empty();
+        }
+        Path directory = routesFile.toAbsolutePath().getParent();
+        return SecretLookup.system().resolve(connection, directory).map(resolved -> new Endpoint(
+                endpoint.name(), endpoint.kind(), resolved, endpoint.entityPath(), endpoint.endpointUri(), endpoint.storage()));
+    }
+
+    /**
+     * Prints progress every 2 s until {@code messages} (0: never) have come in and {@code
+     * inputDone} says the input is complete, then stops the job with a final savepoint: sinks
+     * commit everything routed before the job ends.
+     */
+    private static void monitorAndStop(JobClient client, RoutingConfig routing, long messages, BooleanSupplier inputDone,
+            Path runDir, PrintStream out) throws Exception {
+        long lastPrint = 0;
+        while (true) {
+            TimeUnit.MILLISECONDS.sleep(250);
+            long messagesIn = LiveCounters.get(JobMetrics.INGRESS);
+            long now = System.currentTimeMillis();
+            if (now - lastPrint >= 2000) {
+                out.println(progress(messagesIn, routing));
+                lastPrint = now;
+            }
+            boolean done = inputDone.getAsBoolean();
+            if (client.getJobStatus().get().isGloballyTerminalState()) {
+                throw new IllegalStateException("the job stopped: " + client.getJobStatus().get());
+            }
+            if (messages > 0 && done && messagesIn >= messages) {
+                break;
+            }
+        }
+        client.stopWithSavepoint(true, runDir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(2, TimeUnit.MINUTES);
+        client.getJobExecutionResult().get(2, TimeUnit.MINUTES);
+    }
+
+    private static void stopQuietly(JobClient client, Path runDir, PrintStream err) {
+        try {
+            if (!client.getJobStatus().get(5, TimeUnit.SECONDS).isGloballyTerminalState()) {
+                client.stopWithSavepoint(true, runDir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+                        .get(1, TimeUnit.MINUTES);
+            }
+        } catch (Exception e) {
+            err.println("hubroute run: could not stop with a final savepoint (" + e.getClass().getSimpleName()
+                    + "); routed messages since the last checkpoint are read again on the next run");
+        }
     }
 
     private static String progress(long in, RoutingConfig routing) {
