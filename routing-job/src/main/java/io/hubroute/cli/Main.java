@@ -15,7 +15,7 @@ public final class Main {
         Map<String, Command> commands = new LinkedHashMap<>();
         for (Command command : List.<Command>of(
                 new TestRouteCommand(), new RunCommand(), new ValidateCommand(), new ImportArmCommand(),
-                new TestAllCommand(), new TestCasesCommand(), new BenchCommand())) {
+                new TestAllCommand(), new TestCasesCommand(), new BenchCommand(), new SubmitCommand())) {
             commands.put(command.name(), command);
         }
         return commands;
