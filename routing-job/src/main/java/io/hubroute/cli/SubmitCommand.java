@@ -46,7 +46,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 final class SubmitCommand implements Command {
     static final String ENTRY_CLASS = "io.hubroute.job.RoutingJobMain";
     private static final Pattern REFERENCE = Pattern.compile("\\s*\\$\\{(env|file):[^}]+}\\s*");
-    private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(connectionstring|password|jaas|secret|token|sas|key).*");
+    private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(connectionstring|password|jaas|secret|token|sas|accesskey).*");
     private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
 
     private final ObjectMapper json = new ObjectMapper();
