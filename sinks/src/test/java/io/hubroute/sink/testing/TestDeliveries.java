@@ -51,7 +51,10 @@ public final class TestDeliveries {
 
     /**
      * Throws once per {@link #reset}, after a checkpoint completed and a subtask passed {@code
-     * failAfter} records; sleeps 2 ms per record so checkpoints happen mid-stream.
+     * failAfter} records; sleeps 2 ms per record so checkpoints happen mid-stream. Past {@code
+     * failAfter} and until a checkpoint completes, each record takes 50 ms: on a loaded machine the
+     * first checkpoint may be slow, and the stream must not end before the planned failure (the
+     * map cannot simply wait for the checkpoint, since its barrier queues behind the records).
      */
     public static final class FailOnceAfterCheckpoint extends RichMapFunction<Long, Long> implements CheckpointListener {
         public static final AtomicBoolean FAILED = new AtomicBoolean();
@@ -68,8 +71,8 @@ public final class TestDeliveries {
 
         @Override
         public Long map(Long value) throws Exception {
-            Thread.sleep(2);
             seen++;
+            Thread.sleep(seen >= failAfter && !CHECKPOINTED.get() && !FAILED.get() ? 50 : 2);
             if (seen >= failAfter && CHECKPOINTED.get() && FAILED.compareAndSet(false, true)) {
                 throw new IllegalStateException("failing once on purpose, after record " + value);
             }
