@@ -67,14 +67,16 @@ final class FlinkSessionCluster implements AutoCloseable {
 
     private final Path directory;
     private final int restPort;
+    private final String classpath;
     private final Process jobManager;
     private final Process taskManager;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
 
-    private FlinkSessionCluster(Path directory, int restPort, Process jobManager, Process taskManager) {
+    private FlinkSessionCluster(Path directory, int restPort, String classpath, Process jobManager, Process taskManager) {
         this.directory = directory;
         this.restPort = restPort;
+        this.classpath = classpath;
         this.jobManager = jobManager;
         this.taskManager = taskManager;
     }
@@ -122,7 +124,7 @@ final class FlinkSessionCluster implements AutoCloseable {
         try {
             taskManager = startProcess("taskmanager", "GET_TM_RESOURCE_PARAMS",
                     "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", classpath, conf, log, environment);
-            FlinkSessionCluster cluster = new FlinkSessionCluster(directory, restPort, jobManager, taskManager);
+            FlinkSessionCluster cluster = new FlinkSessionCluster(directory, restPort, classpath, jobManager, taskManager);
             cluster.awaitTaskManager(Duration.ofSeconds(90));
             return cluster;
         } catch (Exception | Error e) {
@@ -138,6 +140,43 @@ final class FlinkSessionCluster implements AutoCloseable {
     String restAddress() {
         return "127.0.0.1:" + restPort;
     }
+
+    /**
+     * Flink's command-line client ({@code bin/flink}: {@code CliFrontend}) as a child process on
+     * the cluster's classpath, with {@code FLINK_CONF_DIR} the cluster's conf directory (so it
+     * finds the REST address). Its output goes to {@code log/flink-cli.out}.
+     *
+     * @param environment extra environment variables (what {@code ${env:}} references of a job
+     *     run this way resolve against: the job's main method runs in this client)
+     * @return the exit code and output of {@code flink <arguments>}
+     */
+    CliResult flinkCli(List<String> arguments, Map<String, String> environment, Duration timeout) throws Exception {
+        Path conf = directory.resolve("conf");
+        Path log = directory.resolve("log");
+        Path output = log.resolve("flink-cli.out");
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable());
+        command.addAll(JDK17_OPTIONS);
+        command.add("-Dlog.file=" + log.resolve("flink-cli.log"));
+        command.add("-Dlog4j.configurationFile=file:" + conf.resolve("log4j.properties"));
+        command.add("-cp");
+        command.add(classpath);
+        command.add("org.apache.flink.client.cli.CliFrontend");
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().put("FLINK_CONF_DIR", conf.toString());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            stop(process);
+            throw new IllegalStateException("flink " + arguments.get(0) + " did not finish within " + timeout.toSeconds() + " s:\n"
+                    + Files.readString(output, StandardCharsets.UTF_8));
+        }
+        return new CliResult(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+    }
+
+    /** What a {@link #flinkCli} run ended with. */
+    record CliResult(int exitCode, String output) {}
 
     /** GET on the REST API; the JSON answer, or an exception with the status and body. */
     JsonNode get(String path) throws IOException, InterruptedException {

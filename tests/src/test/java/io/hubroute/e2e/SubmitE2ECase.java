@@ -131,6 +131,75 @@ class SubmitE2ECase {
         }
     }
 
+    /**
+     * The job jar with Flink's own client, as the README's deploying section shows it: {@code flink
+     * run -d -m HOST:PORT job.jar --routes FILE --config FILE}. The job's main method runs in the
+     * client, so the files are read and the {@code ${env:}} references resolved there.
+     */
+    @Test
+    void flinkRunSubmitsTheJobJarAndRoutesOnTheCluster() throws Exception {
+        Path jobJar = jobJar();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"))) {
+            kafka.createTopics(2, "d2c", "hot", "events");
+            String endpointConnection = "kafka://" + kafka.bootstrapServers();
+            Path routes = Files.writeString(work.resolve("routes.yaml"), String.join("\n",
+                    "hubName: cli-hub",
+                    "builtInEndpoint: {connectionString: '${env:HUBROUTE_E2E_KAFKA}', entityPath: events}",
+                    "endpoints:",
+                    "  eventHubs:",
+                    "    - {name: HotHub, connectionString: '${env:HUBROUTE_E2E_KAFKA}', entityPath: hot}",
+                    "routes:",
+                    "  - {name: HotRoute, source: DeviceMessages, condition: '$body.temperature > 30', endpointNames: [HotHub]}",
+                    "fallbackRoute: {isEnabled: true, endpointNames: [events]}",
+                    ""));
+            Path config = Files.writeString(work.resolve("job.yaml"), String.join("\n",
+                    "source:",
+                    "  bootstrapServers: " + kafka.bootstrapServers(),
+                    "  topics: [d2c]",
+                    "  startingOffsets: earliest",
+                    "checkpointing: {interval: 1s}",
+                    ""));
+
+            // the cluster's own environment does not have the variable: only the client does
+            try (FlinkSessionCluster flink = FlinkSessionCluster.start(work.resolve("flink"), jobJar, Map.of())) {
+                FlinkSessionCluster.CliResult run = flink.flinkCli(
+                        List.of("run", "-d", "-m", flink.restAddress(), jobJar.toString(),
+                                "--routes", routes.toString(), "--config", config.toString()),
+                        Map.of("HUBROUTE_E2E_KAFKA", endpointConnection), Duration.ofMinutes(3));
+                assertThat(run.exitCode()).as("flink run:\n%s\n%s", run.output(), flink.logTail()).isZero();
+                Matcher jobIdMatch = Pattern.compile("JobID ([0-9a-f]{32})").matcher(run.output());
+                assertThat(jobIdMatch.find()).as(run.output()).isTrue();
+                String jobId = jobIdMatch.group(1);
+                assertThat(awaitState(flink, jobId, "RUNNING", Duration.ofSeconds(90))).as(flink.logTail()).isEqualTo("RUNNING");
+                assertThat(flink.get("/jobs/" + jobId).path("name").asText()).isEqualTo("hubroute cli-hub");
+
+                try (KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers())) {
+                    long now = System.currentTimeMillis();
+                    for (int i = 0; i < 3; i++) {
+                        producer.send(IotHubRecords.telemetry("d2c", "device-" + i, "hot-" + i, now + i, Map.of(),
+                                "{\"temperature\": " + (40 + i) + "}"));
+                        producer.send(IotHubRecords.telemetry("d2c", "device-" + i, "cold-" + i, now + 10 + i, Map.of(),
+                                "{\"temperature\": " + (10 + i) + "}"));
+                    }
+                    producer.flush();
+                }
+                List<ConsumerRecord<byte[], byte[]>> hot = consume(kafka.bootstrapServers(), "hot", 3, Duration.ofSeconds(90));
+                List<ConsumerRecord<byte[], byte[]>> events = consume(kafka.bootstrapServers(), "events", 3, Duration.ofSeconds(30));
+                assertThat(hot).as(flink.logTail()).extracting(record -> header(record, "message-id"))
+                        .containsExactlyInAnyOrder("hot-0", "hot-1", "hot-2");
+                assertThat(events).extracting(record -> header(record, "message-id"))
+                        .containsExactlyInAnyOrder("cold-0", "cold-1", "cold-2");
+                assertThat(flink.get("/jobs/" + jobId).toString() + flink.get("/jobs/" + jobId + "/config"))
+                        .doesNotContain(endpointConnection);
+
+                FlinkSessionCluster.CliResult cancel = flink.flinkCli(List.of("cancel", "-m", flink.restAddress(), jobId),
+                        Map.of(), Duration.ofMinutes(2));
+                assertThat(cancel.exitCode()).as(cancel.output()).isZero();
+                assertThat(awaitState(flink, jobId, "CANCELED", Duration.ofSeconds(60))).isEqualTo("CANCELED");
+            }
+        }
+    }
+
     @Test
     void errorsNameTheJobManagerAddress() throws Exception {
         Path routes = Files.writeString(work.resolve("routes.yaml"),
