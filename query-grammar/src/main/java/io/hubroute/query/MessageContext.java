@@ -33,6 +33,9 @@ public final class MessageContext {
     private boolean treeRead;
     private JsonNode bodyTree;
     private int bodyParses;
+    private Object[] memoKeys;
+    private Object[] memoValues;
+    private int memoSize;
 
     private MessageContext(Message message, Twin twin, BodyPaths bodyPaths) {
         this.message = Objects.requireNonNull(message, "message");
@@ -82,6 +85,61 @@ public final class MessageContext {
             extractIfNeeded();
         }
         return bodyFailure;
+    }
+
+    /**
+     * A value an evaluator memoised for this message under {@code key} (with {@code hash} its hash
+     * code), or null. Several conditions often share a subexpression ({@code $twin.tags.site},
+     * {@code upper(zone)}); the fast path computes it once per message. Keys are compared with
+     * {@code equals}, so structurally equal subexpressions of different conditions meet.
+     */
+    public Object memoised(Object key, int hash) {
+        if (memoKeys == null) {
+            return null;
+        }
+        int mask = memoKeys.length - 1;
+        for (int i = spread(hash) & mask; ; i = (i + 1) & mask) {
+            Object candidate = memoKeys[i];
+            if (candidate == null) {
+                return null;
+            }
+            if (candidate == key || candidate.equals(key)) {
+                return memoValues[i];
+            }
+        }
+    }
+
+    /** Records a memoised value (non-null) for this message. */
+    public void memoise(Object key, int hash, Object value) {
+        if (memoKeys == null) {
+            memoKeys = new Object[16];
+            memoValues = new Object[16];
+        } else if ((memoSize + 1) * 2 > memoKeys.length) {
+            Object[] oldKeys = memoKeys;
+            Object[] oldValues = memoValues;
+            memoKeys = new Object[oldKeys.length * 2];
+            memoValues = new Object[oldKeys.length * 2];
+            memoSize = 0;
+            for (int i = 0; i < oldKeys.length; i++) {
+                if (oldKeys[i] != null) {
+                    memoise(oldKeys[i], oldKeys[i].hashCode(), oldValues[i]);
+                }
+            }
+        }
+        int mask = memoKeys.length - 1;
+        int i = spread(hash) & mask;
+        while (memoKeys[i] != null && memoKeys[i] != key && !memoKeys[i].equals(key)) {
+            i = (i + 1) & mask;
+        }
+        if (memoKeys[i] == null) {
+            memoSize++;
+        }
+        memoKeys[i] = key;
+        memoValues[i] = value;
+    }
+
+    private static int spread(int hash) {
+        return hash ^ (hash >>> 16);
     }
 
     /** The body paths this context extracts. */

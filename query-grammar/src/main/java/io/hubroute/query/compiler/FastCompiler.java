@@ -41,7 +41,58 @@ import java.util.List;
  * statically, values are unboxed, names are folded once, constant subtrees are evaluated once.
  */
 public final class FastCompiler {
+    /** Stands for a memoised undefined (missing) string. */
+    private static final Object MEMO_MISSING = new Object();
+
     private FastCompiler() {}
+
+    /** A string subexpression computed at most once per message. */
+    private static final class MemoisedString extends StringNode {
+        private final TypedExpression key;
+        private final int hash;
+        private final StringNode inner;
+
+        MemoisedString(TypedExpression key, StringNode inner) {
+            this.key = key;
+            this.hash = key.hashCode();
+            this.inner = inner;
+        }
+
+        @Override
+        String string(MessageContext c) {
+            Object known = c.memoised(key, hash);
+            if (known != null) {
+                return known == MEMO_MISSING ? null : (String) known;
+            }
+            String value = inner.string(c);
+            c.memoise(key, hash, value == null ? MEMO_MISSING : value);
+            return value;
+        }
+    }
+
+    /** A json subexpression (a twin query) computed at most once per message. */
+    private static final class MemoisedJson extends JsonNode {
+        private final TypedExpression key;
+        private final int hash;
+        private final JsonNode inner;
+
+        MemoisedJson(TypedExpression key, JsonNode inner) {
+            this.key = key;
+            this.hash = key.hashCode();
+            this.inner = inner;
+        }
+
+        @Override
+        Object json(MessageContext c) {
+            Object known = c.memoised(key, hash);
+            if (known != null) {
+                return known;
+            }
+            Object value = inner.json(c);
+            c.memoise(key, hash, value);
+            return value;
+        }
+    }
 
     /** The evaluator of a typed condition, with the final conversion of spec §15. */
     public static CompiledCondition.Evaluator compile(TypedExpression expression) {
@@ -302,7 +353,8 @@ public final class FastCompiler {
                 }
             };
         }
-        return stringCall((Call) e);
+        StringNode call = stringCall((Call) e);
+        return e.readsMessage() ? new MemoisedString(e, call) : call;
     }
 
     static final class StringConstant extends StringNode {
@@ -953,28 +1005,35 @@ public final class FastCompiler {
             return new BodyNode(((BodyQuery) e).path(), ((BodyQuery) e).shadowFoldedName());
         }
         if (e instanceof TwinQuery) {
-            TwinQuery query = (TwinQuery) e;
-            Twin.Section section = query.section();
-            JsonPath path = query.path();
-            String shadow = query.shadowFoldedName();
-            return new JsonNode() {
-                @Override
-                Object json(MessageContext c) {
-                    if (shadow != null) {
-                        Object shadowed = shadowValue(c, shadow);
-                        if (shadowed != null) {
-                            return shadowed;
-                        }
-                    }
-                    Twin twin = c.twin();
-                    if (twin == null) {
-                        return JsonValues.UNDEFINED;
-                    }
-                    Object value = JsonValues.fromNode(twin.find(section, path));
-                    return value == JsonValues.ABSENT ? JsonValues.NULL : value;
-                }
-            };
+            return new MemoisedJson(e, twinQuery((TwinQuery) e));
         }
+        return jsonComputed(e);
+    }
+
+    private static JsonNode twinQuery(TwinQuery query) {
+        Twin.Section section = query.section();
+        JsonPath path = query.path();
+        String shadow = query.shadowFoldedName();
+        return new JsonNode() {
+            @Override
+            Object json(MessageContext c) {
+                if (shadow != null) {
+                    Object shadowed = shadowValue(c, shadow);
+                    if (shadowed != null) {
+                        return shadowed;
+                    }
+                }
+                Twin twin = c.twin();
+                if (twin == null) {
+                    return JsonValues.UNDEFINED;
+                }
+                Object value = JsonValues.fromNode(twin.find(section, path));
+                return value == JsonValues.ABSENT ? JsonValues.NULL : value;
+            }
+        };
+    }
+
+    private static JsonNode jsonComputed(TypedExpression e) {
         if (e instanceof Arithmetic) {
             Arithmetic a = (Arithmetic) e;
             JsonNode left = json(a.left());

@@ -110,6 +110,16 @@ public final class BodySource {
         return failure;
     }
 
+    /** The body as UTF-8 bytes (decoded bodies re-encoded once); only when {@link #failure()} is null. */
+    byte[] utf8() {
+        return utf8 != null ? utf8 : text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Where the JSON starts in {@link #utf8()}: past a UTF-8 byte order mark. */
+    int utf8Offset() {
+        return utf8 != null ? utf8Offset : 0;
+    }
+
     /** A parser over the body; only when {@link #failure()} is null. */
     public JsonParser open() throws IOException {
         if (text != null) {

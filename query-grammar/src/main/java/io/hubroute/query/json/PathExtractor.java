@@ -1,10 +1,7 @@
 package io.hubroute.query.json;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import io.hubroute.message.JsonPath;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -13,9 +10,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads a body once and keeps only the values at a fixed set of paths, without building a tree:
- * subtrees no path enters are skipped token by token (still checked for strict JSON). A duplicate
- * key takes its last value. Immutable and thread-safe; built once per set of conditions.
+ * Reads a body once and keeps only the values at a fixed set of paths, without building a tree
+ * ({@link JsonScanner}): subtrees no path enters are checked for strict JSON and skipped. A
+ * duplicate key takes its last value. Immutable and thread-safe; built once per set of conditions.
  */
 public final class PathExtractor {
     private final Node root = new Node();
@@ -48,18 +45,16 @@ public final class PathExtractor {
     public record Extraction(Object[] values, String failure) {}
 
     public Extraction extract(BodySource body) {
-        try (JsonParser parser = body.open()) {
-            return extract(parser);
-        } catch (IOException | RuntimeException first) {
-            try (JsonParser replacing = body.openReplacingMalformed()) {
-                if (replacing != null) {
-                    return extract(replacing);
-                }
-            } catch (IOException | RuntimeException second) {
-                return new Extraction(null, invalidJson(second));
+        Object[] values = new Object[slotCount];
+        Arrays.fill(values, JsonValues.ABSENT);
+        try {
+            if (!new JsonScanner(body.utf8(), body.utf8Offset()).scanDocument(root, values)) {
+                return new Extraction(null, NOT_AN_OBJECT);
             }
-            return new Extraction(null, invalidJson(first));
+        } catch (JsonScanner.InvalidJsonException e) {
+            return new Extraction(null, "$body is not queryable: the body is not valid JSON (" + e.getMessage() + ")");
         }
+        return new Extraction(values, null);
     }
 
     /** The failure reason for a body the JSON parser rejected. */
@@ -73,85 +68,7 @@ public final class PathExtractor {
     /** The failure reason for a body whose top level is not an object. */
     public static final String NOT_AN_OBJECT = "$body is not queryable: the body is not a JSON object";
 
-    private Extraction extract(JsonParser parser) throws IOException {
-        if (parser.nextToken() != JsonToken.START_OBJECT) {
-            parser.skipChildren();
-            return new Extraction(null, NOT_AN_OBJECT);
-        }
-        Object[] values = new Object[slotCount];
-        Arrays.fill(values, JsonValues.ABSENT);
-        readValue(parser, root, values);
-        if (parser.nextToken() != null) {
-            throw new com.fasterxml.jackson.core.JsonParseException(parser, "unexpected content after the top-level object");
-        }
-        return new Extraction(values, null);
-    }
-
-    private static void readValue(JsonParser parser, Node node, Object[] values) throws IOException {
-        JsonToken token = parser.currentToken();
-        switch (token) {
-            case START_OBJECT:
-                if (node.slot >= 0) {
-                    values[node.slot] = JsonValues.UNDEFINED;
-                }
-                if (node.members == null) {
-                    parser.skipChildren();
-                    return;
-                }
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    Node child = node.members.get(parser.currentName());
-                    parser.nextToken();
-                    if (child == null) {
-                        parser.skipChildren();
-                    } else {
-                        child.reset(values);
-                        readValue(parser, child, values);
-                    }
-                }
-                return;
-            case START_ARRAY:
-                if (node.slot >= 0) {
-                    values[node.slot] = JsonValues.UNDEFINED;
-                }
-                if (node.indexes == null) {
-                    parser.skipChildren();
-                    return;
-                }
-                long index = 0;
-                while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    Node child = index < Integer.MAX_VALUE ? node.indexes.get((int) index) : null;
-                    index++;
-                    if (child == null) {
-                        parser.skipChildren();
-                    } else {
-                        readValue(parser, child, values);
-                    }
-                }
-                return;
-            default:
-                if (node.slot >= 0) {
-                    values[node.slot] = scalar(parser, token);
-                }
-        }
-    }
-
-    private static Object scalar(JsonParser parser, JsonToken token) throws IOException {
-        switch (token) {
-            case VALUE_STRING:
-                return JsonValues.fromString(parser.getText());
-            case VALUE_NUMBER_INT:
-            case VALUE_NUMBER_FLOAT:
-                return parser.getDoubleValue();
-            case VALUE_TRUE:
-                return Boolean.TRUE;
-            case VALUE_FALSE:
-                return Boolean.FALSE;
-            default:
-                return JsonValues.NULL;
-        }
-    }
-
-    private static final class Node {
+    static final class Node {
         Map<String, Node> members;
         Map<Integer, Node> indexes;
         int slot = -1;
