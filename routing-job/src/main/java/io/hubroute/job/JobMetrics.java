@@ -23,5 +23,8 @@ public final class JobMetrics {
     /** Per-endpoint: deliveries handed to the endpoint's sink. */
     public static final String DELIVERED = "delivered";
 
+    /** Twins taken from the device export ({@code twins.exportFile}), per route subtask. */
+    public static final String TWINS_FROM_EXPORT = "twin.fromExport";
+
     private JobMetrics() {}
 }

@@ -10,6 +10,9 @@ import io.hubroute.job.internal.TwinKeySelector;
 import io.hubroute.job.source.IotHubRecordDecoder;
 import io.hubroute.sink.RoutedMessage;
 import io.hubroute.sink.RoutedMessageTypeInfo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -116,9 +119,11 @@ public final class RoutingJob {
         for (String endpoint : endpointSinks.keySet()) {
             outputs.put(endpoint, RouteFunction.outputFor(endpoint));
         }
+        // The export is read here, where the job is built (the client of flink run, the JobManager
+        // for REST submissions), and travels with the route operator: no source can race it.
         SingleOutputStreamOperator<RoutedMessage> routed = decoded
                 .keyBy(new TwinKeySelector())
-                .process(new RouteFunction(routerFactory, outputs), RoutedMessageTypeInfo.of())
+                .process(new RouteFunction(routerFactory, outputs, exportedTwins()), RoutedMessageTypeInfo.of())
                 .name("route")
                 .uid(ROUTE_UID);
         for (Map.Entry<String, Sink<RoutedMessage>> endpoint : endpointSinks.entrySet()) {
@@ -126,6 +131,17 @@ public final class RoutingJob {
                     .sinkTo(endpoint.getValue())
                     .name("endpoint " + endpoint.getKey())
                     .uid("hubroute-endpoint-" + endpoint.getKey());
+        }
+    }
+
+    private Map<String, byte[]> exportedTwins() {
+        if (config.twinExportFile() == null) {
+            return Map.of();
+        }
+        try {
+            return TwinExport.read(Path.of(config.twinExportFile()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("twins.exportFile " + config.twinExportFile() + ": cannot be read", e);
         }
     }
 

@@ -162,6 +162,9 @@ public record JobConfig(
             if (root.containsKey("twins")) {
                 Map<String, NodeTuple> section = mapping(root.get("twins").getValueNode(), "twins", Set.of("exportFile"));
                 twinExport = section.containsKey("exportFile") ? scalar(section.get("exportFile").getValueNode(), "twins.exportFile") : null;
+                if (twinExport != null && baseDirectory != null) {
+                    twinExport = baseDirectory.resolve(twinExport).toString(); // relative to job.yaml
+                }
             }
             return new JobConfig(source, parallelism, checkpointing, stateBackend, diagnostics, twinExport);
         }

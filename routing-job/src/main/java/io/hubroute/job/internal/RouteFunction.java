@@ -15,11 +15,14 @@ import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -30,6 +33,12 @@ import org.slf4j.LoggerFactory;
  * Routes each device's messages in order. Keeps the device's (or module's) twin in keyed state,
  * updated by twin change and lifecycle events before they are routed themselves; asks the router
  * for a decision per message; sends one record per delivery to that endpoint's output.
+ *
+ * <p>Twins from a device export ({@code twins.exportFile}) fill in the twin of a device or module
+ * the first time one of its events comes in, and only when the job has no twin state for it and
+ * has never seen a lifecycle or twin change event for it: live events always win, and a device
+ * deleted by a lifecycle event is not brought back by the export. Each subtask keeps the exported
+ * twins of its own key groups until they are used; a key marked in state as seen never uses it.
  */
 public final class RouteFunction extends KeyedProcessFunction<String, RoutedMessage, RoutedMessage> {
     private static final long serialVersionUID = 1L;
@@ -38,9 +47,14 @@ public final class RouteFunction extends KeyedProcessFunction<String, RoutedMess
 
     private final JobRouter.Factory routerFactory;
     private final Map<String, OutputTag<RoutedMessage>> outputs;
+    private final HashMap<String, byte[]> exportedTwins;
 
     private transient JobRouter router;
     private transient ValueState<byte[]> twinState;
+    /** Keys of the export only: true once the export's twin was used or a live twin event came in. */
+    private transient ValueState<Boolean> exportSettled;
+    private transient Map<String, byte[]> pendingExport;
+    private transient Counter bootstrapped;
     private transient Counter success;
     private transient Counter orphaned;
     private transient Counter fallback;
@@ -53,8 +67,18 @@ public final class RouteFunction extends KeyedProcessFunction<String, RoutedMess
 
     /** @param outputs the output of each endpoint, by endpoint name */
     public RouteFunction(JobRouter.Factory routerFactory, Map<String, OutputTag<RoutedMessage>> outputs) {
+        this(routerFactory, outputs, Map.of());
+    }
+
+    /**
+     * @param outputs the output of each endpoint, by endpoint name
+     * @param exportedTwins twins of a device export by twin key, as {@link TwinState#toBytes()}
+     */
+    public RouteFunction(JobRouter.Factory routerFactory, Map<String, OutputTag<RoutedMessage>> outputs,
+            Map<String, byte[]> exportedTwins) {
         this.routerFactory = routerFactory;
         this.outputs = Map.copyOf(outputs);
+        this.exportedTwins = new HashMap<>(exportedTwins);
     }
 
     /** The output tag of an endpoint's deliveries. */
@@ -66,12 +90,23 @@ public final class RouteFunction extends KeyedProcessFunction<String, RoutedMess
     public void open(OpenContext openContext) throws Exception {
         router = routerFactory.create();
         twinState = getRuntimeContext().getState(new ValueStateDescriptor<>("twin", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        exportSettled = getRuntimeContext().getState(new ValueStateDescriptor<>("twin-export-settled", Types.BOOLEAN));
+        pendingExport = new HashMap<>();
+        TaskInfo task = getRuntimeContext().getTaskInfo();
+        for (Map.Entry<String, byte[]> twin : exportedTwins.entrySet()) {
+            int subtask = KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                    twin.getKey(), task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks());
+            if (subtask == task.getIndexOfThisSubtask()) {
+                pendingExport.put(twin.getKey(), twin.getValue());
+            }
+        }
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         success = metrics.counter(JobMetrics.SUCCESS);
         orphaned = metrics.counter(JobMetrics.ORPHANED);
         fallback = metrics.counter(JobMetrics.FALLBACK);
         metrics.counter(JobMetrics.DROPPED);
         twinErrors = metrics.counter("twin.update.errors");
+        bootstrapped = metrics.counter(JobMetrics.TWINS_FROM_EXPORT);
         latency = metrics.histogram(JobMetrics.LATENCY, new DescriptiveStatisticsHistogram(1024));
         routeCounters = new HashMap<>();
         for (String route : router.routeNames()) {
@@ -88,6 +123,9 @@ public final class RouteFunction extends KeyedProcessFunction<String, RoutedMess
     public void processElement(RoutedMessage value, Context context, Collector<RoutedMessage> out) throws Exception {
         Message message = value.message();
         byte[] stored = twinState.value();
+        if (!pendingExport.isEmpty()) {
+            stored = settleExport(context.getCurrentKey(), stored);
+        }
         TwinState twin = stored == null ? null : TwinState.fromBytes(stored);
         if (TwinEvents.changesTwin(message)) {
             try {
@@ -136,6 +174,24 @@ public final class RouteFunction extends KeyedProcessFunction<String, RoutedMess
             endpointCounters.get(delivery.endpointName()).inc();
         }
         latency.update(Math.max(0, System.currentTimeMillis() - value.enqueuedTimeMillis()));
+    }
+
+    /**
+     * The first event of an exported key: with no twin state yet, the export's twin becomes it
+     * (a twin event then applies on top); either way the key never looks at the export again.
+     */
+    private byte[] settleExport(String key, byte[] stored) throws Exception {
+        byte[] exported = pendingExport.remove(key);
+        if (exported == null || exportSettled.value() != null) {
+            return stored;
+        }
+        exportSettled.update(Boolean.TRUE);
+        if (stored != null) {
+            return stored;
+        }
+        twinState.update(exported);
+        bootstrapped.inc();
+        return exported;
     }
 
     private void logUndefined(JobRouter.RouteVerdict verdict, String key, Message message) {

@@ -60,7 +60,7 @@ class JobConfigTest {
                 .isEqualTo(new CheckpointOptions(true, Duration.ofSeconds(30), false, Duration.ofMinutes(5), "file:///etc/hubroute/checkpoints"));
         assertThat(config.stateBackend()).isEqualTo(StateBackendKind.ROCKSDB);
         assertThat(config.diagnosticsDirectory()).isEqualTo("/var/log/hubroute/invalid");
-        assertThat(config.twinExportFile()).isEqualTo("devices.jsonl");
+        assertThat(config.twinExportFile()).isEqualTo("/etc/hubroute/devices.jsonl");
     }
 
     @Test
