@@ -523,9 +523,7 @@ public final class FastCompiler {
         }
         if (e instanceof Logical) {
             Logical logical = (Logical) e;
-            return logical.operator() == Operator.AND
-                    ? new And(truth(logical.left()), truth(logical.right()))
-                    : new Or(truth(logical.left()), truth(logical.right()));
+            return new Kleene(logical.operator() == Operator.AND ? FALSE : TRUE, truth(logical.left()), truth(logical.right()));
         }
         if (e instanceof Not) {
             BoolNode operand = truth(((Not) e).operand());
@@ -595,11 +593,17 @@ public final class FastCompiler {
         return new BoolConstant(UNKNOWN);
     }
 
-    private static final class And extends BoolNode {
+    /**
+     * Kleene AND and OR (spec §6) as one node: the dominant value (F for AND, T for OR) decides on
+     * either side, else U on either side gives U, else the other value.
+     */
+    private static final class Kleene extends BoolNode {
+        private final int dominant;
         private final BoolNode left;
         private final BoolNode right;
 
-        And(BoolNode left, BoolNode right) {
+        Kleene(int dominant, BoolNode left, BoolNode right) {
+            this.dominant = dominant;
             this.left = left;
             this.right = right;
         }
@@ -607,37 +611,14 @@ public final class FastCompiler {
         @Override
         int bool(MessageContext c) {
             int a = left.bool(c);
-            if (a == FALSE) {
-                return FALSE;
+            if (a == dominant) {
+                return dominant;
             }
             int b = right.bool(c);
-            if (b == FALSE) {
-                return FALSE;
+            if (b == dominant) {
+                return dominant;
             }
-            return a == TRUE && b == TRUE ? TRUE : UNKNOWN;
-        }
-    }
-
-    private static final class Or extends BoolNode {
-        private final BoolNode left;
-        private final BoolNode right;
-
-        Or(BoolNode left, BoolNode right) {
-            this.left = left;
-            this.right = right;
-        }
-
-        @Override
-        int bool(MessageContext c) {
-            int a = left.bool(c);
-            if (a == TRUE) {
-                return TRUE;
-            }
-            int b = right.bool(c);
-            if (b == TRUE) {
-                return TRUE;
-            }
-            return a == FALSE && b == FALSE ? FALSE : UNKNOWN;
+            return a == UNKNOWN || b == UNKNOWN ? UNKNOWN : TRUE - dominant;
         }
     }
 
