@@ -4,9 +4,12 @@ import io.hubroute.job.config.CheckpointOptions;
 import io.hubroute.job.config.JobConfig;
 import io.hubroute.job.config.SourceOptions;
 import io.hubroute.job.internal.DecodeSplitter;
+import io.hubroute.job.internal.DecodedRecordTypeInfo;
 import io.hubroute.job.internal.DecodingDeserializer;
 import io.hubroute.job.internal.RouteFunction;
 import io.hubroute.job.internal.TwinKeySelector;
+import io.hubroute.job.source.DecodeResult;
+import io.hubroute.job.source.DecodedRecord;
 import io.hubroute.job.source.IotHubRecordDecoder;
 import io.hubroute.sink.RoutedMessage;
 import io.hubroute.sink.RoutedMessageTypeInfo;
@@ -21,6 +24,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -52,6 +56,9 @@ public final class RoutingJob {
     public static final String SOURCE_UID = "hubroute-source";
     public static final String DECODE_UID = "hubroute-decode";
     public static final String ROUTE_UID = "hubroute-route";
+    public static final String DIAGNOSTICS_UID = "hubroute-diagnostics";
+    /** The uid of an endpoint's sink: this prefix and the endpoint's name. */
+    public static final String ENDPOINT_UID_PREFIX = "hubroute-endpoint-";
 
     private final JobConfig config;
     private final JobRouter.Factory routerFactory;
@@ -69,9 +76,14 @@ public final class RoutingJob {
         return new Builder();
     }
 
-    /** Flink settings from the job config: checkpointing, checkpoint directory, state backend, parallelism. */
+    /**
+     * Flink settings from the job config: checkpointing, checkpoint directory, state backend,
+     * parallelism; and generic types off, so a type that would fall back to Kryo fails when the
+     * job is built instead of being serialized slowly and without a versioned format.
+     */
     public static Configuration flinkConfiguration(JobConfig config) {
         Configuration configuration = new Configuration();
+        configuration.set(PipelineOptions.GENERIC_TYPES, false);
         configuration.set(StateBackendOptions.STATE_BACKEND, config.stateBackend().name().toLowerCase(java.util.Locale.ROOT));
         CheckpointOptions checkpointing = config.checkpointing();
         if (checkpointing.directory() != null) {
@@ -81,8 +93,15 @@ public final class RoutingJob {
         return configuration;
     }
 
-    /** Adds the dataflow to {@code env} and applies the checkpoint settings. */
+    /**
+     * Adds the dataflow to {@code env} and applies the checkpoint settings. Turns generic types off
+     * in {@code env} too, whatever configuration it was made with: every type on the message path
+     * has its own serializer, and one that does not must fail here, not fall back to Kryo.
+     */
     public void addTo(StreamExecutionEnvironment env) {
+        Configuration noGenericTypes = new Configuration();
+        noGenericTypes.set(PipelineOptions.GENERIC_TYPES, false);
+        env.configure(noGenericTypes);
         CheckpointOptions checkpointing = config.checkpointing();
         if (checkpointing.enabled()) {
             env.enableCheckpointing(
@@ -96,7 +115,7 @@ public final class RoutingJob {
         Properties consumerProperties = new Properties();
         consumerProperties.putAll(sourceOptions.consumerProperties());
         consumerProperties.setProperty("partition.discovery.interval.ms", "60000");
-        KafkaSource<RoutedMessage> source = KafkaSource.<RoutedMessage>builder()
+        KafkaSource<DecodeResult> source = KafkaSource.<DecodeResult>builder()
                 .setProperties(consumerProperties)
                 .setTopics(sourceOptions.topics())
                 .setGroupId(sourceOptions.groupId())
@@ -105,14 +124,14 @@ public final class RoutingJob {
                 .build();
 
         // Names are shown in the web UI: they hold topic names, never connection strings.
-        DataStream<RoutedMessage> records = env.fromSource(source, WatermarkStrategy.noWatermarks(), "d2c source " + sourceOptions.topics())
+        DataStream<DecodeResult> records = env.fromSource(source, WatermarkStrategy.noWatermarks(), "d2c source " + sourceOptions.topics())
                 .uid(SOURCE_UID);
-        SingleOutputStreamOperator<RoutedMessage> decoded = records
-                .process(new DecodeSplitter(), RoutedMessageTypeInfo.of())
+        SingleOutputStreamOperator<DecodedRecord> decoded = records
+                .process(new DecodeSplitter(), DecodedRecordTypeInfo.of())
                 .name("decode")
                 .uid(DECODE_UID);
         if (diagnosticsSink != null) {
-            decoded.getSideOutput(DecodeSplitter.DIAGNOSTICS).sinkTo(diagnosticsSink).name("diagnostics").uid("hubroute-diagnostics");
+            decoded.getSideOutput(DecodeSplitter.DIAGNOSTICS).sinkTo(diagnosticsSink).name("diagnostics").uid(DIAGNOSTICS_UID);
         }
 
         Map<String, OutputTag<RoutedMessage>> outputs = new LinkedHashMap<>();
@@ -130,7 +149,7 @@ public final class RoutingJob {
             routed.getSideOutput(outputs.get(endpoint.getKey()))
                     .sinkTo(endpoint.getValue())
                     .name("endpoint " + endpoint.getKey())
-                    .uid("hubroute-endpoint-" + endpoint.getKey());
+                    .uid(ENDPOINT_UID_PREFIX + endpoint.getKey());
         }
     }
 

@@ -2,7 +2,8 @@ package io.hubroute.job.internal;
 
 import io.hubroute.job.JobMetrics;
 import io.hubroute.job.source.DecodeFailure;
-import io.hubroute.sink.RoutedMessage;
+import io.hubroute.job.source.DecodeResult;
+import io.hubroute.job.source.DecodedRecord;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * diagnostics output as JSON lines ({@code reason}, {@code topic}, {@code partition}, {@code
  * offset}), counted as invalid and logged at most once per second.
  */
-public final class DecodeSplitter extends ProcessFunction<RoutedMessage, RoutedMessage> {
+public final class DecodeSplitter extends ProcessFunction<DecodeResult, DecodedRecord> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(DecodeSplitter.class);
 
@@ -36,14 +37,14 @@ public final class DecodeSplitter extends ProcessFunction<RoutedMessage, RoutedM
     }
 
     @Override
-    public void processElement(RoutedMessage value, Context context, Collector<RoutedMessage> out) {
+    public void processElement(DecodeResult value, Context context, Collector<DecodedRecord> out) {
         ingress.inc();
-        if (!DecodingDeserializer.INVALID.equals(value.endpointName())) {
-            out.collect(value);
+        if (value instanceof DecodedRecord) {
+            out.collect((DecodedRecord) value);
             return;
         }
         invalid.inc();
-        DecodeFailure failure = DecodingDeserializer.failureOf(value);
+        DecodeFailure failure = (DecodeFailure) value;
         context.output(DIAGNOSTICS, toJson(failure));
         long now = System.currentTimeMillis();
         if (now - lastLogMillis >= 1000) {

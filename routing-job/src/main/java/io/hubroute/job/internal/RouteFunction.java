@@ -2,6 +2,7 @@ package io.hubroute.job.internal;
 
 import io.hubroute.job.JobMetrics;
 import io.hubroute.job.JobRouter;
+import io.hubroute.job.source.DecodedRecord;
 import io.hubroute.message.Message;
 import io.hubroute.message.Twin;
 import io.hubroute.sink.RoutedMessage;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * deleted by a lifecycle event is not brought back by the export. Each subtask keeps the exported
  * twins of its own key groups until they are used; a key marked in state as seen never uses it.
  */
-public final class RouteFunction extends KeyedProcessFunction<String, RoutedMessage, RoutedMessage> {
+public final class RouteFunction extends KeyedProcessFunction<String, DecodedRecord, RoutedMessage> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RouteFunction.class);
     private static final long LOG_INTERVAL_MILLIS = 1000;
@@ -120,7 +121,7 @@ public final class RouteFunction extends KeyedProcessFunction<String, RoutedMess
     }
 
     @Override
-    public void processElement(RoutedMessage value, Context context, Collector<RoutedMessage> out) throws Exception {
+    public void processElement(DecodedRecord value, Context context, Collector<RoutedMessage> out) throws Exception {
         Message message = value.message();
         byte[] stored = twinState.value();
         if (!pendingExport.isEmpty()) {

@@ -2,7 +2,6 @@ package io.hubroute.job.internal;
 
 import io.hubroute.job.source.DecodedRecord;
 import io.hubroute.message.Message;
-import io.hubroute.sink.RoutedMessage;
 import io.hubroute.twin.TwinEvents;
 import io.hubroute.twin.TwinKey;
 import java.util.Optional;
@@ -13,11 +12,11 @@ import org.apache.flink.api.java.functions.KeySelector;
  * change and lifecycle events key by the twin they name, so they and the telemetry of that device
  * keep their order.
  */
-public final class TwinKeySelector implements KeySelector<RoutedMessage, String> {
+public final class TwinKeySelector implements KeySelector<DecodedRecord, String> {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public String getKey(RoutedMessage value) {
+    public String getKey(DecodedRecord value) {
         Message message = value.message();
         if (TwinEvents.changesTwin(message)) {
             Optional<TwinKey> key = TwinEvents.keyOf(message);
