@@ -63,7 +63,24 @@ public final class Retrier {
     /** Runs the attempt until it succeeds, as the failure policy says. */
     public <T> T call(Attempt<T> attempt)
             throws IOException, InterruptedException, RetriesExhaustedException {
-        int failedAttempts = 0;
+        return run(attempt, 0);
+    }
+
+    /**
+     * Goes on after a first attempt that already failed elsewhere (an asynchronous send): records
+     * {@code firstFailure} as failed attempt 1 and applies the policies to it, waits, then runs
+     * {@code attempt} until it succeeds, as {@link #call} does.
+     */
+    public <T> T retryAfter(Exception firstFailure, Attempt<T> attempt)
+            throws IOException, InterruptedException, RetriesExhaustedException {
+        Objects.requireNonNull(firstFailure, "firstFailure");
+        failed(firstFailure, 1);
+        return run(attempt, 1);
+    }
+
+    private <T> T run(Attempt<T> attempt, int failedBefore)
+            throws IOException, InterruptedException, RetriesExhaustedException {
+        int failedAttempts = failedBefore;
         while (true) {
             try {
                 T result = attempt.run();
@@ -73,22 +90,28 @@ public final class Retrier {
                 throw e;
             } catch (Exception failure) {
                 failedAttempts++;
-                health.recordFailure(failure);
-                boolean transientFailure = isTransient.test(failure);
-                if (failurePolicy == FailurePolicy.DEAD_LETTER
-                        && (!transientFailure || retryPolicy.isExhausted(failedAttempts))) {
-                    throw new RetriesExhaustedException(endpointName, failedAttempts, failure);
-                }
-                if (!transientFailure) {
-                    throw new IOException(
-                            "endpoint '"
-                                    + endpointName
-                                    + "' failed with an error that retrying cannot fix: "
-                                    + Redaction.describe(failure),
-                            failure);
-                }
-                sleeper.sleep(retryPolicy.delayMillisAfter(failedAttempts));
+                failed(failure, failedAttempts);
             }
         }
+    }
+
+    /** Records a failed attempt; throws when the policies say stop, else waits before the next. */
+    private void failed(Exception failure, int failedAttempts)
+            throws IOException, InterruptedException, RetriesExhaustedException {
+        health.recordFailure(failure);
+        boolean transientFailure = isTransient.test(failure);
+        if (failurePolicy == FailurePolicy.DEAD_LETTER
+                && (!transientFailure || retryPolicy.isExhausted(failedAttempts))) {
+            throw new RetriesExhaustedException(endpointName, failedAttempts, failure);
+        }
+        if (!transientFailure) {
+            throw new IOException(
+                    "endpoint '"
+                            + endpointName
+                            + "' failed with an error that retrying cannot fix: "
+                            + Redaction.describe(failure),
+                    failure);
+        }
+        sleeper.sleep(retryPolicy.delayMillisAfter(failedAttempts));
     }
 }

@@ -71,4 +71,34 @@ class RetrierTest {
                 .hasMessageContaining("retrying cannot fix: IllegalStateException: bad");
         assertThat(sleeps).isEmpty();
     }
+
+    @Test
+    void retryAfterCountsTheFailureThatHappenedElsewhereAsTheFirstAttempt() {
+        EndpointHealthTracker health = EndpointHealthTracker.forRetryPolicy("ep", null, policy);
+        int[] calls = {0};
+        assertThatThrownBy(
+                        () ->
+                                retrier(FailurePolicy.DEAD_LETTER, health)
+                                        .retryAfter(
+                                                new IOException("async send failed"),
+                                                () -> {
+                                                    calls[0]++;
+                                                    throw new IOException("still down");
+                                                }))
+                .isInstanceOf(RetriesExhaustedException.class)
+                .hasMessage("endpoint 'ep' failed 3 attempt(s); last: IOException: still down");
+        assertThat(calls[0]).isEqualTo(2);
+        assertThat(sleeps).containsExactly(10L, 20L);
+        assertThat(health.health()).isEqualTo(EndpointHealth.DEAD);
+    }
+
+    @Test
+    void retryAfterWaitsBeforeTheSecondAttemptAndReportsRecovery() throws Exception {
+        EndpointHealthTracker health = EndpointHealthTracker.forRetryPolicy("ep", null, policy);
+        String result =
+                retrier(FailurePolicy.BACKPRESSURE, health).retryAfter(new IOException("blip"), () -> "ok");
+        assertThat(result).isEqualTo("ok");
+        assertThat(sleeps).containsExactly(10L);
+        assertThat(health.health()).isEqualTo(EndpointHealth.DEGRADED);
+    }
 }

@@ -1,12 +1,20 @@
 package io.hubroute.sink.eventhubs;
 
+import io.hubroute.sink.RoutedMessage;
 import io.hubroute.sink.SinkMetrics;
+import io.hubroute.sink.eventhubs.internal.EventHubsWriter;
+import java.io.IOException;
+import java.util.Objects;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
  * Sinks for Event Hubs endpoints and IoT Hub's built-in {@code events} endpoint, over the Kafka
- * protocol: each builder makes a Flink {@link org.apache.flink.connector.kafka.sink.KafkaSink} that
- * talks to the Event Hubs Kafka endpoint (SASL_SSL, PLAIN, user {@code $ConnectionString}) or to
- * any Kafka broker.
+ * protocol: the Event Hubs Kafka endpoint (SASL_SSL, PLAIN, user {@code $ConnectionString}) or any
+ * Kafka broker. {@link EventHubsSinkBuilder#build()} returns this sink for {@code AT_LEAST_ONCE}
+ * (the default, and what Event Hubs supports), and Flink's {@link
+ * org.apache.flink.connector.kafka.sink.KafkaSink} for {@code EXACTLY_ONCE}.
  *
  * <p>Records: key the device id (one device's messages stay in order, on one partition), value the
  * body bytes, timestamp the enqueued time, UTF-8 headers the application properties and then the
@@ -15,26 +23,46 @@ import io.hubroute.sink.SinkMetrics;
  * iothub-connection-auth-method}, {@code iothub-enqueuedtime}, {@code content-type}, {@code
  * content-encoding}, {@code message-id}, {@code correlation-id}, {@code user-id}).
  *
- * <p><b>Guarantees.</b> {@code AT_LEAST_ONCE} (the default): the Kafka producer is flushed before
- * every checkpoint completes, so nothing is lost; after a restore, records since the last
- * checkpoint are written again. {@code EXACTLY_ONCE}: records are written in Kafka transactions
- * committed with the checkpoint; readers with {@code isolation.level=read_committed} see each
- * record once. Event Hubs supports Kafka transactions only in preview on Premium and Dedicated:
- * keep AT_LEAST_ONCE there.
+ * <p><b>At least once</b> (this sink). Records are sent asynchronously (at most {@code
+ * maxInFlight} unacknowledged per writer); before every checkpoint and at the end of input the
+ * writer waits until each record written so far is acknowledged by the broker, so a completed
+ * checkpoint never covers a record the endpoint does not have. After a restore, records since the
+ * last checkpoint are written again with the same {@code message-id} header.
  *
- * <p><b>Failures.</b> The Kafka producer retries transient errors with exponential backoff between
- * the retry policy's initial and maximum delay, for up to {@code delivery.timeout.ms}; after that
- * the job fails and restarts from its last checkpoint, so nothing is lost (back-pressure).
- * Dead-lettering is not available for these endpoints.
+ * <p><b>Failures</b> (this sink). One attempt is the Kafka producer's own work for up to the
+ * delivery timeout. A failed attempt sends every unacknowledged record again, in order, on a new
+ * producer, with the {@link io.hubroute.sink.RetryPolicy}'s exponential backoff; the endpoint is
+ * reported unhealthy, then dead once a retry budget has failed (gauge {@code
+ * d2c.endpoints.health}, and a log line on every change), then degraded and healthy as the broker
+ * acknowledges again. After the budget, {@link io.hubroute.sink.FailurePolicy#BACKPRESSURE} (the
+ * default) keeps retrying and holds the job back; {@link io.hubroute.sink.FailurePolicy#DEAD_LETTER}
+ * writes the records to the dead-letter endpoint with the failure in their application properties
+ * (while the endpoint stays dead, after one failed attempt each). An error retrying cannot fix
+ * (authentication, record too large) fails the job under BACKPRESSURE, which restarts from its
+ * last checkpoint, and is dead-lettered at once under DEAD_LETTER.
+ *
+ * <p><b>Exactly once</b> (KafkaSink): records are written in Kafka transactions committed with the
+ * checkpoint; readers with {@code isolation.level=read_committed} see each record once. The
+ * producer retries for up to the delivery timeout, then the job fails and restarts from its last
+ * checkpoint; failure policy, dead-lettering and the health gauge do not apply, and egress and
+ * latency are counted when a record is handed to the producer. Event Hubs supports Kafka
+ * transactions only in preview on Premium and Dedicated: keep AT_LEAST_ONCE there.
+ *
+ * <p><b>Metrics</b>, in group {@code endpoint.<name>}: {@code d2c.endpoints.egress.eventHubs} (or
+ * {@code ...builtInEvents}) counting records the broker acknowledged, {@code
+ * d2c.endpoints.latency.eventHubs} (ms from enqueued time to the acknowledgment), {@code
+ * d2c.endpoints.health}, {@code d2c.endpoints.deadlettered}.
  *
  * <pre>{@code
- * KafkaSink<RoutedMessage> sink = EventHubsSink.builder()
+ * Sink<RoutedMessage> hub = EventHubsSink.builder()
  *     .setEndpointName("telemetry-hub")
  *     .setEventHubsConnectionString(System.getenv("TELEMETRY_HUB"))  // ...;EntityPath=telemetry
+ *     .setFailurePolicy(FailurePolicy.DEAD_LETTER)
+ *     .setDeadLetterEndpoint(DeadLetterEndpoint.of("deadletters", deadLetterSink))
  *     .build();
- * routed.sinkTo(sink).uid("sink-telemetry-hub");
+ * routed.sinkTo(hub).uid("sink-telemetry-hub");
  *
- * KafkaSink<RoutedMessage> events = EventHubsSink.builtInEventsBuilder()
+ * Sink<RoutedMessage> events = EventHubsSink.builtInEventsBuilder()
  *     .setEndpointName("events")
  *     .setBootstrapServers("127.0.0.1:9092")
  *     .setTopic("events")
@@ -43,8 +71,14 @@ import io.hubroute.sink.SinkMetrics;
  *     .build();
  * }</pre>
  */
-public final class EventHubsSink {
-    private EventHubsSink() {}
+public final class EventHubsSink implements Sink<RoutedMessage> {
+    private static final long serialVersionUID = 1L;
+
+    private final EventHubsSinkOptions options;
+
+    EventHubsSink(EventHubsSinkOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
 
     /** A sink for a custom Event Hubs endpoint; metrics {@code d2c.endpoints.*.eventHubs}. */
     public static EventHubsSinkBuilder builder() {
@@ -54,5 +88,19 @@ public final class EventHubsSink {
     /** A sink for the built-in {@code events} endpoint; metrics {@code d2c.endpoints.*.builtInEvents}. */
     public static EventHubsSinkBuilder builtInEventsBuilder() {
         return new EventHubsSinkBuilder(SinkMetrics.EndpointKind.BUILT_IN_EVENTS);
+    }
+
+    public EventHubsSinkOptions options() {
+        return options;
+    }
+
+    @Override
+    public SinkWriter<RoutedMessage> createWriter(WriterInitContext context) throws IOException {
+        return new EventHubsWriter(options, context);
+    }
+
+    @Override
+    public String toString() {
+        return "EventHubsSink{" + options + "}";
     }
 }

@@ -1,5 +1,7 @@
 package io.hubroute.sink.eventhubs;
 
+import io.hubroute.sink.DeadLetterEndpoint;
+import io.hubroute.sink.FailurePolicy;
 import io.hubroute.sink.RetryPolicy;
 import io.hubroute.sink.RoutedMessage;
 import io.hubroute.sink.SinkMetrics;
@@ -10,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
@@ -18,10 +21,12 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.SaslConfigs;
 
 /**
- * Builds the {@link KafkaSink} of an Event Hubs or built-in events endpoint; see {@link
- * EventHubsSink} for records, guarantees and an example. Either {@link
- * #setEventHubsConnectionString} or {@link #setBootstrapServers}; the topic comes from {@link
- * #setTopic} or the connection string's {@code EntityPath}.
+ * Builds the sink of an Event Hubs or built-in events endpoint; see {@link EventHubsSink} for
+ * records, guarantees, failures and an example. Either {@link #setEventHubsConnectionString} or
+ * {@link #setBootstrapServers}; the topic comes from {@link #setTopic} or the connection string's
+ * {@code EntityPath}. {@link #build()} returns an {@link EventHubsSink} for AT_LEAST_ONCE (and
+ * NONE, which it treats alike) and Flink's {@link KafkaSink} for EXACTLY_ONCE; the failure policy,
+ * dead-letter endpoint and in-flight limit apply to the former only.
  */
 public final class EventHubsSinkBuilder {
     /** Below Kafka's default {@code transaction.max.timeout.ms} (15 min), as KafkaSink needs. */
@@ -37,6 +42,9 @@ public final class EventHubsSinkBuilder {
     private Duration transactionTimeout = DEFAULT_TRANSACTION_TIMEOUT;
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private Duration deliveryTimeout = Duration.ofMinutes(2);
+    private FailurePolicy failurePolicy = FailurePolicy.BACKPRESSURE;
+    private DeadLetterEndpoint deadLetterEndpoint;
+    private int maxInFlight = 1000;
     private final Map<String, String> producerProperties = new LinkedHashMap<>();
 
     EventHubsSinkBuilder(SinkMetrics.EndpointKind kind) {
@@ -117,8 +125,9 @@ public final class EventHubsSinkBuilder {
     }
 
     /**
-     * Backoff for transient errors: the producer's {@code retry.backoff.ms} is the initial delay and
-     * {@code retry.backoff.max.ms} the maximum delay (Kafka backs off exponentially between them).
+     * Backoff and budget for failed attempts; {@link RetryPolicy#defaults()} when not set. With
+     * EXACTLY_ONCE there is no budget: the producer's {@code retry.backoff.ms} is the initial delay
+     * and {@code retry.backoff.max.ms} the maximum delay (Kafka backs off exponentially between them).
      */
     public EventHubsSinkBuilder setRetryPolicy(RetryPolicy retryPolicy) {
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
@@ -126,8 +135,10 @@ public final class EventHubsSinkBuilder {
     }
 
     /**
-     * How long the producer keeps retrying one record ({@code delivery.timeout.ms}, default 2 min)
-     * before the job fails and restarts from its last checkpoint.
+     * How long one attempt may take ({@code delivery.timeout.ms} and {@code max.block.ms}, default
+     * 2 min): the producer retries within it, and a record not acknowledged by then is a failed
+     * attempt (AT_LEAST_ONCE: the retry and failure policies take over; EXACTLY_ONCE: the job fails
+     * and restarts from its last checkpoint).
      */
     public EventHubsSinkBuilder setDeliveryTimeout(Duration deliveryTimeout) {
         Objects.requireNonNull(deliveryTimeout, "deliveryTimeout");
@@ -135,6 +146,27 @@ public final class EventHubsSinkBuilder {
             throw new IllegalArgumentException("delivery timeout must be at least 1 s, got " + deliveryTimeout.toMillis() + " ms");
         }
         this.deliveryTimeout = deliveryTimeout;
+        return this;
+    }
+
+    /** What happens after the retry budget: BACKPRESSURE (default) or DEAD_LETTER; AT_LEAST_ONCE only. */
+    public EventHubsSinkBuilder setFailurePolicy(FailurePolicy failurePolicy) {
+        this.failurePolicy = Objects.requireNonNull(failurePolicy, "failurePolicy");
+        return this;
+    }
+
+    /** The dead-letter endpoint, required with {@link FailurePolicy#DEAD_LETTER}. */
+    public EventHubsSinkBuilder setDeadLetterEndpoint(DeadLetterEndpoint deadLetterEndpoint) {
+        this.deadLetterEndpoint = Objects.requireNonNull(deadLetterEndpoint, "deadLetterEndpoint");
+        return this;
+    }
+
+    /** Unacknowledged records per writer before {@code write} waits (default 1000); at least 1. */
+    public EventHubsSinkBuilder setMaxInFlight(int maxInFlight) {
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("maxInFlight must be >= 1, got " + maxInFlight);
+        }
+        this.maxInFlight = maxInFlight;
         return this;
     }
 
@@ -149,7 +181,7 @@ public final class EventHubsSinkBuilder {
     /**
      * @throws IllegalStateException when a required setting is missing or settings disagree
      */
-    public KafkaSink<RoutedMessage> build() {
+    public Sink<RoutedMessage> build() {
         if (endpointName == null) {
             throw new IllegalStateException("Event Hubs sink needs an endpoint name: call setEndpointName(...)");
         }
@@ -190,6 +222,41 @@ public final class EventHubsSinkBuilder {
                             + "': the transaction timeout must not be shorter than the delivery timeout: raise setTransactionTimeout(...)");
         }
 
+        if (failurePolicy == FailurePolicy.DEAD_LETTER && deadLetterEndpoint == null) {
+            throw new IllegalStateException(
+                    "Event Hubs endpoint '"
+                            + endpointName
+                            + "' uses DEAD_LETTER but has no dead-letter endpoint: call setDeadLetterEndpoint(...)");
+        }
+        if (failurePolicy == FailurePolicy.BACKPRESSURE && deadLetterEndpoint != null) {
+            throw new IllegalStateException(
+                    "Event Hubs endpoint '"
+                            + endpointName
+                            + "' has a dead-letter endpoint but uses BACKPRESSURE: call setFailurePolicy(FailurePolicy.DEAD_LETTER)");
+        }
+        if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE && failurePolicy == FailurePolicy.DEAD_LETTER) {
+            throw new IllegalStateException(
+                    "Event Hubs endpoint '"
+                            + endpointName
+                            + "': DEAD_LETTER applies to AT_LEAST_ONCE only (EXACTLY_ONCE fails the job and restarts it"
+                            + " from its last checkpoint): drop the dead-letter endpoint or use AT_LEAST_ONCE");
+        }
+        String servers = connectionString != null ? connectionString.bootstrapServers() : bootstrapServers;
+        if (deliveryGuarantee != DeliveryGuarantee.EXACTLY_ONCE) {
+            return new EventHubsSink(
+                    new EventHubsSinkOptions(
+                            endpointName,
+                            kind,
+                            servers,
+                            resolvedTopic,
+                            atLeastOnceProperties(),
+                            retryPolicy,
+                            failurePolicy,
+                            deadLetterEndpoint,
+                            maxInFlight,
+                            deliveryTimeout));
+        }
+
         Properties properties = new Properties();
         properties.setProperty(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, Long.toString(retryPolicy.initialDelay().toMillis()));
         properties.setProperty(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, Long.toString(retryPolicy.maxDelay().toMillis()));
@@ -207,7 +274,7 @@ public final class EventHubsSinkBuilder {
 
         KafkaSinkBuilder<RoutedMessage> builder =
                 KafkaSink.<RoutedMessage>builder()
-                        .setBootstrapServers(connectionString != null ? connectionString.bootstrapServers() : bootstrapServers)
+                        .setBootstrapServers(servers)
                         .setKafkaProducerConfig(properties)
                         .setDeliveryGuarantee(deliveryGuarantee)
                         .setRecordSerializer(new RoutedMessageRecordSerializer(resolvedTopic, endpointName, kind));
@@ -215,6 +282,27 @@ public final class EventHubsSinkBuilder {
             builder.setTransactionalIdPrefix(transactionalIdPrefix);
         }
         return builder.build();
+    }
+
+    /**
+     * The producer settings of an at-least-once writer: the retry policy paces hubroute's attempts,
+     * so the producer keeps Kafka's own short backoff within one attempt.
+     */
+    private Map<String, String> atLeastOnceProperties() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        long deliveryMillis = deliveryTimeout.toMillis();
+        properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(deliveryMillis));
+        properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(30_000L, deliveryMillis)));
+        // waiting for metadata or buffer space is part of the attempt, and bounded like it
+        properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(deliveryMillis));
+        properties.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        if (connectionString != null) {
+            properties.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL");
+            properties.put(SaslConfigs.SASL_MECHANISM, "PLAIN");
+            properties.put(SaslConfigs.SASL_JAAS_CONFIG, connectionString.jaasConfig());
+        }
+        properties.putAll(producerProperties);
+        return properties;
     }
 
     @Override
@@ -231,6 +319,8 @@ public final class EventHubsSinkBuilder {
                 + topic
                 + ", deliveryGuarantee="
                 + deliveryGuarantee
+                + ", failurePolicy="
+                + failurePolicy
                 + "}";
     }
 }

@@ -24,7 +24,8 @@ import org.apache.kafka.common.utils.Time;
 /**
  * An in-process single-node KRaft Kafka broker (broker and controller in one) on 127.0.0.1,
  * standing in for the Event Hubs Kafka endpoint in tests. Transactions work: every internal topic
- * has one replica.
+ * has one replica. {@link #stop()} and {@link #restart()} take the endpoint down and bring it
+ * back on the same port with the same log directory (what it had accepted), as an outage would.
  *
  * <pre>{@code
  * try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
@@ -36,11 +37,13 @@ import org.apache.kafka.common.utils.Time;
 public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Path logDirectory;
     private final int port;
-    private final KafkaRaftServer server;
+    private final Properties properties;
+    private KafkaRaftServer server;
 
-    private EmbeddedKafkaBroker(Path logDirectory, int port, KafkaRaftServer server) {
+    private EmbeddedKafkaBroker(Path logDirectory, int port, Properties properties, KafkaRaftServer server) {
         this.logDirectory = logDirectory;
         this.port = port;
+        this.properties = properties;
         this.server = server;
     }
 
@@ -93,7 +96,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(properties, false), Time.SYSTEM);
         server.startup();
-        return new EmbeddedKafkaBroker(logDirectory, port, server);
+        return new EmbeddedKafkaBroker(logDirectory, port, properties, server);
+    }
+
+    /** Stops the broker; clients see their connections refused until {@link #restart()}. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
+    }
+
+    /** Starts the broker again after {@link #stop()}, on the same ports and log directory. */
+    public synchronized void restart() {
+        if (server == null) {
+            KafkaRaftServer restarted = new KafkaRaftServer(KafkaConfig.fromProps(properties, false), Time.SYSTEM);
+            restarted.startup();
+            server = restarted;
+        }
     }
 
     /** {@code 127.0.0.1:<port>}. */
@@ -116,8 +137,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        server.shutdown();
-        server.awaitShutdown();
+        stop();
         try (Stream<Path> paths = Files.walk(logDirectory)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }

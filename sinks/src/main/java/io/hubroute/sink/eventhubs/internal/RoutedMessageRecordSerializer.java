@@ -22,8 +22,9 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  * device's messages stay in order on one partition), value the body bytes, timestamp the enqueued
  * time, and UTF-8 headers: the application properties in wire order, then the system properties
  * under their Event Hubs names ({@code iothub-connection-device-id}, {@code content-type}, {@code
- * message-id}, ...). Counts {@code d2c.endpoints.egress.<kind>} and {@code
- * d2c.endpoints.latency.<kind>} when the record is handed to the Kafka producer.
+ * message-id}, ...). As Flink's KafkaSink's serializer (EXACTLY_ONCE) it counts {@code
+ * d2c.endpoints.egress.<kind>} and {@code d2c.endpoints.latency.<kind>} when the record is handed
+ * to the Kafka producer; hubroute's own writer calls {@link #toRecord} and counts acknowledgments.
  */
 public final class RoutedMessageRecordSerializer implements KafkaRecordSerializationSchema<RoutedMessage> {
     private static final long serialVersionUID = 1L;
@@ -64,6 +65,14 @@ public final class RoutedMessageRecordSerializer implements KafkaRecordSerializa
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(RoutedMessage delivery, KafkaSinkContext context, Long timestamp) {
+        if (metrics != null) {
+            metrics.recordAccepted(delivery.enqueuedTimeMillis(), System.currentTimeMillis());
+        }
+        return toRecord(delivery);
+    }
+
+    /** The delivery as a record of this serializer's topic; counts nothing. */
+    public ProducerRecord<byte[], byte[]> toRecord(RoutedMessage delivery) {
         Message message = delivery.message();
         List<Header> headers = new ArrayList<>(message.appProperties().entries().size() + SYSTEM_HEADERS.length + 1);
         for (MessageProperties.Property property : message.appProperties().entries()) {
@@ -84,9 +93,6 @@ public final class RoutedMessageRecordSerializer implements KafkaRecordSerializa
         }
         String deviceId = message.deviceId().orElse(null);
         Long recordTimestamp = delivery.enqueuedTimeMillis() > 0 ? delivery.enqueuedTimeMillis() : null;
-        if (metrics != null) {
-            metrics.recordAccepted(delivery.enqueuedTimeMillis(), System.currentTimeMillis());
-        }
         return new ProducerRecord<>(topic, null, recordTimestamp, utf8(deviceId), message.body(), headers);
     }
 
