@@ -15,6 +15,7 @@ import io.hubroute.sink.blob.BlobAuthentication;
 import io.hubroute.sink.blob.BlobEncoding;
 import io.hubroute.sink.blob.BlobStorageSink;
 import io.hubroute.sink.blob.BlobStorageSinkOptions;
+import io.hubroute.sink.eventhubs.EventHubsSink;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -79,8 +80,8 @@ class EndpointSinksTest {
 
         assertThat(sinks).containsOnlyKeys("events", "archive", "cold", "managed", "alerts", "local-topic", "hub");
         assertThat(sinks.keySet()).first().isEqualTo("events");
-        assertThat(sinks.get("events")).isInstanceOf(KafkaSink.class);
-        assertThat(sinks.get("hub")).isInstanceOf(KafkaSink.class);
+        assertThat(sinks.get("events")).isInstanceOf(EventHubsSink.class);
+        assertThat(sinks.get("hub")).isInstanceOf(EventHubsSink.class);
         assertThat(sinks.get("archive")).isInstanceOf(BlobStorageSink.class);
         assertThat(sinks.get("alerts")).isInstanceOf(ServiceBusSink.class);
     }

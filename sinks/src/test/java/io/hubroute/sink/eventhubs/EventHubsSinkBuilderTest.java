@@ -3,8 +3,13 @@ package io.hubroute.sink.eventhubs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.hubroute.sink.DeadLetterEndpoint;
+import io.hubroute.sink.FailurePolicy;
+import io.hubroute.sink.RoutedMessage;
 import io.hubroute.sink.eventhubs.internal.EventHubsConnectionString;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.junit.jupiter.api.Test;
 
 class EventHubsSinkBuilderTest {
@@ -68,5 +73,72 @@ class EventHubsSinkBuilderTest {
                         () -> EventHubsSink.builder().setEventHubsConnectionString("Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKey=" + KEY))
                 .hasMessageContaining("needs SharedAccessKeyName and SharedAccessKey")
                 .hasMessageNotContaining(KEY);
+    }
+
+    @Test
+    void atLeastOnceIsHubroutesOwnSinkWithTheConnectionStringOnlyInItsProducerSettings() {
+        Sink<RoutedMessage> sink = EventHubsSink.builder().setEndpointName("hub").setEventHubsConnectionString(CONNECTION_STRING).build();
+
+        assertThat(sink).isInstanceOf(EventHubsSink.class);
+        EventHubsSinkOptions options = ((EventHubsSink) sink).options();
+        assertThat(options.bootstrapServers()).isEqualTo("contoso.servicebus.windows.net:9093");
+        assertThat(options.topic()).isEqualTo("telemetry");
+        assertThat(options.failurePolicy()).isEqualTo(FailurePolicy.BACKPRESSURE);
+        assertThat(options.producerProperties())
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "PLAIN")
+                .containsEntry("max.block.ms", "120000")
+                .containsEntry("bootstrap.servers", "contoso.servicebus.windows.net:9093");
+        assertThat(options.producerProperties().getProperty("sasl.jaas.config")).contains(KEY);
+        assertThat(sink.toString()).doesNotContain(KEY).contains("sasl.jaas.config");
+    }
+
+    @Test
+    void exactlyOnceStaysFlinksKafkaSink() {
+        Sink<RoutedMessage> sink =
+                EventHubsSink.builtInEventsBuilder()
+                        .setEndpointName("events")
+                        .setBootstrapServers("k:9092")
+                        .setTopic("events")
+                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                        .setTransactionalIdPrefix("hubroute-events")
+                        .build();
+
+        assertThat(sink).isInstanceOf(KafkaSink.class);
+    }
+
+    @Test
+    void failurePolicySettingsMustAgree() {
+        Sink<RoutedMessage> deadLetterSink = EventHubsSink.builder().setEndpointName("dl").setBootstrapServers("k:9092").setTopic("dl").build();
+        DeadLetterEndpoint deadLetters = DeadLetterEndpoint.of("dl", deadLetterSink);
+
+        assertThatThrownBy(
+                        () -> EventHubsSink.builder()
+                                .setEndpointName("e")
+                                .setBootstrapServers("k:9092")
+                                .setTopic("t")
+                                .setFailurePolicy(FailurePolicy.DEAD_LETTER)
+                                .build())
+                .hasMessage("Event Hubs endpoint 'e' uses DEAD_LETTER but has no dead-letter endpoint: call setDeadLetterEndpoint(...)");
+        assertThatThrownBy(
+                        () -> EventHubsSink.builder()
+                                .setEndpointName("e")
+                                .setBootstrapServers("k:9092")
+                                .setTopic("t")
+                                .setDeadLetterEndpoint(deadLetters)
+                                .build())
+                .hasMessage("Event Hubs endpoint 'e' has a dead-letter endpoint but uses BACKPRESSURE: call setFailurePolicy(FailurePolicy.DEAD_LETTER)");
+        assertThatThrownBy(
+                        () -> EventHubsSink.builder()
+                                .setEndpointName("e")
+                                .setBootstrapServers("k:9092")
+                                .setTopic("t")
+                                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                                .setTransactionalIdPrefix("p")
+                                .setFailurePolicy(FailurePolicy.DEAD_LETTER)
+                                .setDeadLetterEndpoint(deadLetters)
+                                .build())
+                .hasMessageStartingWith("Event Hubs endpoint 'e': DEAD_LETTER applies to AT_LEAST_ONCE only");
+        assertThatThrownBy(() -> EventHubsSink.builder().setMaxInFlight(0)).hasMessage("maxInFlight must be >= 1, got 0");
     }
 }

@@ -36,7 +36,6 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
@@ -305,14 +304,6 @@ class EventHubsSinkITCase {
         assertThat(EndpointMetricsReporter.count("unreachable", SinkMetrics.DEAD_LETTERED)).isEqualTo(count);
         assertThat(EndpointMetricsReporter.health("unreachable")).isEqualTo(EndpointHealth.DEAD);
         assertThat(EndpointMetricsReporter.count("deadletters", SinkMetrics.egress(SinkMetrics.EndpointKind.EVENT_HUBS))).isEqualTo(count);
-    }
-
-    @Test
-    void exactlyOnceStillBuildsFlinksKafkaSinkAndAtLeastOnceHubroutesOwn() {
-        EventHubsSinkBuilder builder = EventHubsSink.builder().setEndpointName("e").setBootstrapServers(kafka.bootstrapServers()).setTopic("t");
-        assertThat(builder.build()).isInstanceOf(EventHubsSink.class);
-        assertThat(builder.setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE).setTransactionalIdPrefix("p").build())
-                .isInstanceOf(KafkaSink.class);
     }
 
     /** Passes records before {@code holdFrom} through; holds the rest until {@link #release()}. */
