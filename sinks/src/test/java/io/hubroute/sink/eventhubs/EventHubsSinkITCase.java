@@ -306,6 +306,52 @@ class EventHubsSinkITCase {
         assertThat(EndpointMetricsReporter.count("deadletters", SinkMetrics.egress(SinkMetrics.EndpointKind.EVENT_HUBS))).isEqualTo(count);
     }
 
+    @Test
+    void aRecordRetryingCannotFixIsDivertedAloneAndTheOthersAreDelivered() throws Exception {
+        String topic = "too-large-" + UUID.randomUUID();
+        String deadLetterTopic = "too-large-deadletters-" + UUID.randomUUID();
+        kafka.createTopic(topic, 1);
+        kafka.createTopic(deadLetterTopic, 1);
+        List<RoutedMessage> deliveries = new ArrayList<>();
+        ToDelivery toDelivery = new ToDelivery("strict");
+        for (long i = 0; i < 6; i++) {
+            RoutedMessage delivery = toDelivery.map(i);
+            if (i == 2) {
+                // over the producer's max.request.size below: Kafka refuses it, for good
+                Message large =
+                        Message.builder(RoutingSource.DEVICE_MESSAGES)
+                                .systemProperties(delivery.message().systemProperties())
+                                .appProperties(delivery.message().appProperties())
+                                .body(new byte[8192])
+                                .build();
+                delivery = new RoutedMessage("strict", large, 0, delivery.enqueuedTimeMillis());
+            }
+            deliveries.add(delivery);
+        }
+        Sink<RoutedMessage> deadLetters =
+                EventHubsSink.builder().setEndpointName("strict-deadletters").setBootstrapServers(kafka.bootstrapServers()).setTopic(deadLetterTopic).build();
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        env.fromData(deliveries, RoutedMessageTypeInfo.of())
+                .sinkTo(
+                        EventHubsSink.builder()
+                                .setEndpointName("strict")
+                                .setBootstrapServers(kafka.bootstrapServers())
+                                .setTopic(topic)
+                                .setProducerProperty("max.request.size", "4096")
+                                .setFailurePolicy(FailurePolicy.DEAD_LETTER)
+                                .setDeadLetterEndpoint(DeadLetterEndpoint.of("strict-deadletters", deadLetters))
+                                .build());
+        env.execute("event-hubs-record-too-large");
+
+        assertThat(messageIds(consume(topic, "read_uncommitted", 6))).containsExactly("m-0", "m-1", "m-3", "m-4", "m-5");
+        List<ConsumerRecord<byte[], byte[]>> diverted = consume(deadLetterTopic, "read_uncommitted", 2);
+        assertThat(messageIds(diverted)).containsExactly("m-2");
+        assertThat(header(diverted.get(0), DeadLetters.REASON_PROPERTY)).startsWith("RecordTooLargeException");
+        assertThat(header(diverted.get(0), DeadLetters.ATTEMPTS_PROPERTY)).isEqualTo("1");
+        assertThat(diverted.get(0).value()).hasSize(8192);
+    }
+
     /** Passes records before {@code holdFrom} through; holds the rest until {@link #release()}. */
     static final class HoldFrom implements MapFunction<Long, Long> {
         private static volatile CountDownLatch gate = new CountDownLatch(0);

@@ -121,30 +121,49 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
 
     /**
      * Drops the producer and sends every unacknowledged record again on a new one, retrying as the
-     * policies say, until each is acknowledged or diverted. Returns with the queue empty.
+     * policies say, until each is acknowledged or diverted. Returns with the queue empty, or, when
+     * only records that retrying cannot fix failed (diverted one by one under DEAD_LETTER), with
+     * the records still in flight left on the queue.
      */
     private void recover(Exception cause) throws IOException, InterruptedException {
         List<PendingRecord> unsettled = new ArrayList<>(unacknowledged.size());
+        Exception retryCause = null;
         for (PendingRecord send : unacknowledged) {
-            if (send.state() == PendingRecord.State.ACKNOWLEDGED) {
+            PendingRecord.State state = send.state();
+            if (state == PendingRecord.State.ACKNOWLEDGED) {
                 countAccepted(send);
+            } else if (state == PendingRecord.State.FAILED && isUnfixable(send.failure())) {
+                divert(List.of(send), send.failure(), 1);
             } else {
                 unsettled.add(send);
+                if (retryCause == null && state == PendingRecord.State.FAILED) {
+                    retryCause = send.failure();
+                }
             }
         }
         unacknowledged.clear();
+        if (retryCause == null) {
+            if (!isTransient(cause) && options.failurePolicy() == FailurePolicy.DEAD_LETTER) {
+                // the failures were all diverted; the producer is fine and the rest still in flight
+                unacknowledged.addAll(unsettled);
+                return;
+            }
+            retryCause = cause;
+        }
         // a late acknowledgment from the old producer could not be told from a lost record: resend all
         closeProducer();
         if (options.failurePolicy() == FailurePolicy.DEAD_LETTER && health.health() == EndpointHealth.DEAD) {
-            health.recordFailure(cause);
-            divert(unsettled, cause, 1);
+            health.recordFailure(retryCause);
+            divert(unsettled, retryCause, 1);
             return;
         }
+        int[] attempt = {1};
         try {
             retrier.retryAfter(
-                    cause,
+                    retryCause,
                     () -> {
-                        resend(unsettled);
+                        attempt[0]++;
+                        resend(unsettled, attempt[0]);
                         return null;
                     });
         } catch (RetriesExhaustedException e) {
@@ -154,16 +173,18 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
 
     /**
      * One attempt: sends the records in order on a fresh producer and waits for every answer. The
-     * acknowledged ones leave {@code unsettled}; if any failed, the producer is dropped and the
-     * first failure thrown. A send refused at once (no metadata, no buffer space) ends the round.
+     * acknowledged ones leave {@code unsettled} (and so do records retrying cannot fix, diverted
+     * under DEAD_LETTER); if any other failed, the producer is dropped and the first failure
+     * thrown. A send refused at once for a transient reason (no metadata, no buffer space) ends the
+     * round: the rest waits for the next attempt.
      */
-    private void resend(List<PendingRecord> unsettled) throws Exception {
+    private void resend(List<PendingRecord> unsettled, int attempt) throws Exception {
         List<PendingRecord> sends = new ArrayList<>(unsettled.size());
         for (int i = 0; i < unsettled.size(); i++) {
             PendingRecord send = unsettled.get(i).again();
             sends.add(send);
             send(send);
-            if (send.state() == PendingRecord.State.FAILED) {
+            if (send.state() == PendingRecord.State.FAILED && isTransient(send.failure())) {
                 break;
             }
         }
@@ -179,6 +200,8 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
             PendingRecord.State state = send.await(answerTimeoutMillis);
             if (state == PendingRecord.State.ACKNOWLEDGED) {
                 countAccepted(send);
+            } else if (state == PendingRecord.State.FAILED && isUnfixable(send.failure())) {
+                divert(List.of(send), send.failure(), attempt);
             } else {
                 left.add(send);
                 if (failure == null) {
@@ -191,6 +214,10 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
         }
         unsettled.clear();
         unsettled.addAll(left);
+        if (failure == null && !left.isEmpty()) {
+            // a round ends early only on a failure, which is kept above: never report unsent records as done
+            throw new IllegalStateException(left.size() + " record(s) neither sent nor failed");
+        }
         if (failure != null) {
             closeProducer();
             LOG.debug(
@@ -200,6 +227,11 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
                     Redaction.describe(failure));
             throw failure;
         }
+    }
+
+    /** Under DEAD_LETTER, a record that failed with an error retrying cannot fix is diverted alone. */
+    private boolean isUnfixable(Exception failure) {
+        return options.failurePolicy() == FailurePolicy.DEAD_LETTER && !isTransient(failure);
     }
 
     private void send(PendingRecord send) throws InterruptedException {
