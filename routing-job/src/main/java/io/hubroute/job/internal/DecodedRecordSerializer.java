@@ -1,5 +1,6 @@
 package io.hubroute.job.internal;
 
+import io.hubroute.sink.MessageSerialization;
 import io.hubroute.job.source.DecodedRecord;
 import io.hubroute.message.Message;
 import java.io.IOException;
@@ -12,7 +13,7 @@ import org.apache.flink.types.StringValue;
 /**
  * Serializes {@link DecodedRecord} in this field order (format version 1): device id, module id
  * (presence flag, string), topic, partition (int), offset (long), enqueued time (long), then the
- * message as {@link MessageCodec} writes it. Records are immutable, so copies share them.
+ * message as {@link MessageSerialization} writes it. Records are immutable, so copies share them.
  */
 public final class DecodedRecordSerializer extends TypeSerializerSingleton<DecodedRecord> {
     private static final long serialVersionUID = 1L;
@@ -71,22 +72,22 @@ public final class DecodedRecordSerializer extends TypeSerializerSingleton<Decod
 
     static void write(DecodedRecord record, DataOutputView target) throws IOException {
         StringValue.writeString(record.deviceId(), target);
-        MessageCodec.writeNullable(record.moduleId(), target);
+        MessageSerialization.writeNullable(record.moduleId(), target);
         StringValue.writeString(record.topic(), target);
         target.writeInt(record.partition());
         target.writeLong(record.offset());
         target.writeLong(record.enqueuedTimeMillis());
-        MessageCodec.write(record.message(), target);
+        MessageSerialization.write(record.message(), target);
     }
 
     static DecodedRecord read(DataInputView source) throws IOException {
         String deviceId = StringValue.readString(source);
-        String moduleId = MessageCodec.readNullable(source);
+        String moduleId = MessageSerialization.readNullable(source);
         String topic = StringValue.readString(source);
         int partition = source.readInt();
         long offset = source.readLong();
         long enqueuedTimeMillis = source.readLong();
-        Message message = MessageCodec.read(source);
+        Message message = MessageSerialization.read(source);
         return new DecodedRecord(message, deviceId, moduleId, topic, partition, offset, enqueuedTimeMillis);
     }
 

@@ -1,12 +1,8 @@
 package io.hubroute.sink.internal;
 
-import io.hubroute.message.Message;
-import io.hubroute.message.MessageProperties;
-import io.hubroute.message.RoutingSource;
+import io.hubroute.sink.MessageSerialization;
 import io.hubroute.sink.RoutedMessage;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
@@ -56,13 +52,7 @@ public final class RoutedMessageSerializer extends TypeSerializerSingleton<Route
         StringValue.writeString(record.endpointName(), target);
         target.writeInt(record.partition());
         target.writeLong(record.enqueuedTimeMillis());
-        Message message = record.message();
-        StringValue.writeString(message.source().iotHubName(), target);
-        writeProperties(message.appProperties(), target);
-        writeProperties(message.systemProperties(), target);
-        byte[] body = message.body();
-        target.writeInt(body.length);
-        target.write(body);
+        MessageSerialization.write(record.message(), target);
     }
 
     @Override
@@ -70,21 +60,7 @@ public final class RoutedMessageSerializer extends TypeSerializerSingleton<Route
         String endpointName = StringValue.readString(source);
         int partition = source.readInt();
         long enqueuedTimeMillis = source.readLong();
-        String sourceName = StringValue.readString(source);
-        RoutingSource routingSource =
-                RoutingSource.fromName(sourceName)
-                        .orElseThrow(() -> new IOException("unknown routing source '" + sourceName + "' in serialized RoutedMessage"));
-        MessageProperties appProperties = readProperties(source);
-        MessageProperties systemProperties = readProperties(source);
-        byte[] body = new byte[source.readInt()];
-        source.readFully(body);
-        Message message =
-                Message.builder(routingSource)
-                        .appProperties(appProperties)
-                        .systemProperties(systemProperties)
-                        .body(body)
-                        .build();
-        return new RoutedMessage(endpointName, message, partition, enqueuedTimeMillis);
+        return new RoutedMessage(endpointName, MessageSerialization.read(source), partition, enqueuedTimeMillis);
     }
 
     @Override
@@ -100,33 +76,5 @@ public final class RoutedMessageSerializer extends TypeSerializerSingleton<Route
     @Override
     public TypeSerializerSnapshot<RoutedMessage> snapshotConfiguration() {
         return new RoutedMessageSerializerSnapshot();
-    }
-
-    private static void writeProperties(MessageProperties properties, DataOutputView target) throws IOException {
-        List<MessageProperties.Property> entries = properties.entries();
-        target.writeInt(entries.size());
-        for (int i = 0; i < entries.size(); i++) {
-            MessageProperties.Property property = entries.get(i);
-            StringValue.writeString(property.name(), target);
-            String value = property.value();
-            target.writeBoolean(value != null);
-            if (value != null) {
-                StringValue.writeString(value, target);
-            }
-        }
-    }
-
-    private static MessageProperties readProperties(DataInputView source) throws IOException {
-        int count = source.readInt();
-        if (count == 0) {
-            return MessageProperties.empty();
-        }
-        List<MessageProperties.Property> entries = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            String name = StringValue.readString(source);
-            String value = source.readBoolean() ? StringValue.readString(source) : null;
-            entries.add(new MessageProperties.Property(name, value));
-        }
-        return MessageProperties.of(entries);
     }
 }

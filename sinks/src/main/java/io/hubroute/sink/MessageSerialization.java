@@ -1,4 +1,4 @@
-package io.hubroute.job.internal;
+package io.hubroute.sink;
 
 import io.hubroute.message.Message;
 import io.hubroute.message.MessageProperties;
@@ -11,16 +11,17 @@ import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 
 /**
- * Writes a {@link Message} for the job's serializers, in this field order: routing source (its
- * IoT Hub name), application properties, system properties, body (int length, bytes). Properties
- * are a count, then name, presence flag and value per entry, keeping wire order, case duplicates
- * and null values. Strings use Flink's {@link StringValue} encoding (no 64 KiB limit). The same
- * layout as the message part of the sinks' {@code RoutedMessageSerializer}.
+ * The binary form of a {@link Message} that every hubroute Flink serializer uses, in this field
+ * order: routing source (its IoT Hub name), application properties, system properties, body (int
+ * length, bytes). Properties are a count, then name, presence flag and value per entry, keeping
+ * wire order, case duplicates and null values. Strings use Flink's {@link StringValue} encoding (no
+ * 64 KiB limit). Changing this layout changes every serializer's format: bump their snapshot
+ * versions.
  */
-final class MessageCodec {
-    private MessageCodec() {}
+public final class MessageSerialization {
+    private MessageSerialization() {}
 
-    static void write(Message message, DataOutputView target) throws IOException {
+    public static void write(Message message, DataOutputView target) throws IOException {
         StringValue.writeString(message.source().iotHubName(), target);
         writeProperties(message.appProperties(), target);
         writeProperties(message.systemProperties(), target);
@@ -29,7 +30,7 @@ final class MessageCodec {
         target.write(body);
     }
 
-    static Message read(DataInputView source) throws IOException {
+    public static Message read(DataInputView source) throws IOException {
         String sourceName = StringValue.readString(source);
         RoutingSource routingSource = RoutingSource.fromName(sourceName).orElse(null);
         if (routingSource == null) {
@@ -47,14 +48,14 @@ final class MessageCodec {
     }
 
     /** A string that may be null: presence flag, then the string. */
-    static void writeNullable(String value, DataOutputView target) throws IOException {
+    public static void writeNullable(String value, DataOutputView target) throws IOException {
         target.writeBoolean(value != null);
         if (value != null) {
             StringValue.writeString(value, target);
         }
     }
 
-    static String readNullable(DataInputView source) throws IOException {
+    public static String readNullable(DataInputView source) throws IOException {
         return source.readBoolean() ? StringValue.readString(source) : null;
     }
 
