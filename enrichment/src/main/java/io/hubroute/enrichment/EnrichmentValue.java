@@ -61,7 +61,9 @@ public final class EnrichmentValue {
         Twin.Section section = path == null ? null : Twin.Section.ofPath(path);
         if (section == null || path.steps().size() <= section.prefixLength()) {
             throw new IllegalArgumentException(
-                    "invalid twin path '" + text + "': write $twin.tags.NAME, $twin.properties.desired.NAME"
+                    "invalid twin path '"
+                            + text
+                            + "': write $twin.tags.NAME, $twin.properties.desired.NAME"
                             + " or $twin.properties.reported.NAME");
         }
         return new EnrichmentValue(text, Kind.TWIN, section, path.drop(section.prefixLength()));
@@ -97,7 +99,10 @@ public final class EnrichmentValue {
                     return text;
                 }
                 JsonNode node = twin.find(section, pathInSection);
-                if (node == null || node.isNull() || node.isContainerNode() || node.isMissingNode()) {
+                if (node == null
+                        || node.isNull()
+                        || node.isContainerNode()
+                        || node.isMissingNode()) {
                     return text;
                 }
                 return node.asText();

@@ -8,8 +8,8 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * How IoT Hub's twin change and device lifecycle events change twin state. The event names its
- * twin in the application properties {@code deviceId} and {@code moduleId} (falling back to the
+ * How IoT Hub's twin change and device lifecycle events change twin state. The event names its twin
+ * in the application properties {@code deviceId} and {@code moduleId} (falling back to the
  * connection system properties) and its operation in {@code opType}.
  *
  * <pre>{@code
@@ -72,9 +72,13 @@ public final class TwinEvents {
                 return Optional.of(TwinState.of(body(event, operation)));
             case REPLACE_TWIN:
                 return Optional.of(
-                        current == null ? TwinState.of(body(event, operation)) : current.replace(body(event, operation)));
+                        current == null
+                                ? TwinState.of(body(event, operation))
+                                : current.replace(body(event, operation)));
             default:
-                return current == null ? Optional.empty() : Optional.of(current.update(body(event, operation)));
+                return current == null
+                        ? Optional.empty()
+                        : Optional.of(current.update(body(event, operation)));
         }
     }
 
@@ -104,13 +108,18 @@ public final class TwinEvents {
             body = MAPPER.readTree(event.body());
         } catch (IOException e) {
             throw new IllegalArgumentException(
-                    operation + " event for " + keyOf(event).map(TwinKey::toString).orElse("an unnamed device")
-                            + " has a body that is not JSON: " + e.getMessage().lines().findFirst().orElse(""),
+                    operation
+                            + " event for "
+                            + keyOf(event).map(TwinKey::toString).orElse("an unnamed device")
+                            + " has a body that is not JSON: "
+                            + e.getMessage().lines().findFirst().orElse(""),
                     e);
         }
         if (body == null || !body.isObject()) {
             throw new IllegalArgumentException(
-                    operation + " event for " + keyOf(event).map(TwinKey::toString).orElse("an unnamed device")
+                    operation
+                            + " event for "
+                            + keyOf(event).map(TwinKey::toString).orElse("an unnamed device")
                             + " has a body that is not a JSON object");
         }
         return body;

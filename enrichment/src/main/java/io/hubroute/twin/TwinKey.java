@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Whose twin: a device, or a module of a device. Module twins are separate from the device twin
- * and do not inherit its tags.
+ * Whose twin: a device, or a module of a device. Module twins are separate from the device twin and
+ * do not inherit its tags.
  *
  * @param deviceId the device id
  * @param moduleId the module id, or null for the device twin

@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The queryable part of one device or module twin, kept compact because it lives in keyed state
- * for millions of devices: just {@code tags} and {@code properties.desired} / {@code
+ * The queryable part of one device or module twin, kept compact because it lives in keyed state for
+ * millions of devices: just {@code tags} and {@code properties.desired} / {@code
  * properties.reported}, without {@code $metadata} and {@code $version} members (which queries never
  * see), stored as UTF-8 JSON. Immutable: every change returns a new state.
  *
@@ -82,8 +82,8 @@ public final class TwinState {
 
     /**
      * Replaces the twin with a TwinChangeEvents {@code replaceTwin} body: its tags and desired
-     * properties replace the current ones wholesale. Reported properties belong to the device and
-     * a replace cannot write them: they are replaced only when the body carries them.
+     * properties replace the current ones wholesale. Reported properties belong to the device and a
+     * replace cannot write them: they are replaced only when the body carries them.
      */
     public TwinState replace(JsonNode twinDocument) {
         ObjectNode replacement = compact(requireObject(twinDocument, "a twin document"));
@@ -164,7 +164,8 @@ public final class TwinState {
     private static ObjectNode requireObject(JsonNode node, String what) {
         Objects.requireNonNull(node, what);
         if (!node.isObject()) {
-            throw new IllegalArgumentException(what + " must be a JSON object, got " + node.getNodeType());
+            throw new IllegalArgumentException(
+                    what + " must be a JSON object, got " + node.getNodeType());
         }
         return (ObjectNode) node;
     }

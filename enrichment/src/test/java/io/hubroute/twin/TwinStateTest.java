@@ -36,23 +36,27 @@ class TwinStateTest {
         TwinState state = TwinState.of(json(FULL_TWIN));
 
         assertThat(state.toString())
-                .isEqualTo("{\"tags\":{\"deploymentLocation\":{\"building\":\"43\",\"floor\":\"1\"}},"
-                        + "\"properties\":{\"desired\":{\"telemetryConfig\":{\"sendFrequency\":\"5m\"}},"
-                        + "\"reported\":{\"batteryLevel\":55}}}");
+                .isEqualTo(
+                        "{\"tags\":{\"deploymentLocation\":{\"building\":\"43\",\"floor\":\"1\"}},"
+                                + "\"properties\":{\"desired\":{\"telemetryConfig\":{\"sendFrequency\":\"5m\"}},"
+                                + "\"reported\":{\"batteryLevel\":55}}}");
     }
 
     @Test
     void updateMergesObjectsAndNullDeletes() {
         TwinState state = TwinState.of(json(FULL_TWIN));
 
-        TwinState updated = state.update(json(
-                "{'version': 5, 'tags': {'deploymentLocation': {'floor': null, 'room': '12'}},"
-                        + " 'properties': {'desired': {'telemetryConfig': {'sendFrequency': '1m'}, 'mode': 'eco', '$version': 2}}}"));
+        TwinState updated =
+                state.update(
+                        json(
+                                "{'version': 5, 'tags': {'deploymentLocation': {'floor': null, 'room': '12'}},"
+                                        + " 'properties': {'desired': {'telemetryConfig': {'sendFrequency': '1m'}, 'mode': 'eco', '$version': 2}}}"));
 
         assertThat(updated.toString())
-                .isEqualTo("{\"tags\":{\"deploymentLocation\":{\"building\":\"43\",\"room\":\"12\"}},"
-                        + "\"properties\":{\"desired\":{\"telemetryConfig\":{\"sendFrequency\":\"1m\"},\"mode\":\"eco\"},"
-                        + "\"reported\":{\"batteryLevel\":55}}}");
+                .isEqualTo(
+                        "{\"tags\":{\"deploymentLocation\":{\"building\":\"43\",\"room\":\"12\"}},"
+                                + "\"properties\":{\"desired\":{\"telemetryConfig\":{\"sendFrequency\":\"1m\"},\"mode\":\"eco\"},"
+                                + "\"reported\":{\"batteryLevel\":55}}}");
         assertThat(state.toString()).contains("\"floor\":\"1\"");
     }
 
@@ -60,7 +64,9 @@ class TwinStateTest {
     void updateReplacesAPrimitiveWithAnObjectWithoutItsNulls() {
         TwinState state = TwinState.parse("{\"tags\": {\"site\": \"a\"}}");
 
-        assertThat(state.update(json("{'tags': {'site': {'region': 'emea', 'old': null}}}")).toString())
+        assertThat(
+                        state.update(json("{'tags': {'site': {'region': 'emea', 'old': null}}}"))
+                                .toString())
                 .isEqualTo("{\"tags\":{\"site\":{\"region\":\"emea\"}}}");
     }
 
@@ -68,20 +74,28 @@ class TwinStateTest {
     void replaceReplacesTagsAndDesiredButKeepsReportedWhenAbsent() {
         TwinState state = TwinState.of(json(FULL_TWIN));
 
-        TwinState replaced = state.replace(json("{'tags': {'site': 'b'}, 'properties': {'desired': {'mode': 'x'}}}"));
+        TwinState replaced =
+                state.replace(
+                        json("{'tags': {'site': 'b'}, 'properties': {'desired': {'mode': 'x'}}}"));
 
         assertThat(replaced.toString())
-                .isEqualTo("{\"tags\":{\"site\":\"b\"},\"properties\":{\"desired\":{\"mode\":\"x\"},"
-                        + "\"reported\":{\"batteryLevel\":55}}}");
+                .isEqualTo(
+                        "{\"tags\":{\"site\":\"b\"},\"properties\":{\"desired\":{\"mode\":\"x\"},"
+                                + "\"reported\":{\"batteryLevel\":55}}}");
     }
 
     @Test
     void asTwinIsQueryable() {
         Twin twin = TwinState.of(json(FULL_TWIN)).asTwin();
 
-        assertThat(twin.find(Twin.Section.TAGS, JsonPath.parseOrNull("deploymentLocation.building")).asText())
+        assertThat(
+                        twin.find(
+                                        Twin.Section.TAGS,
+                                        JsonPath.parseOrNull("deploymentLocation.building"))
+                                .asText())
                 .isEqualTo("43");
-        assertThat(twin.find(Twin.Section.REPORTED, JsonPath.parseOrNull("batteryLevel")).asInt()).isEqualTo(55);
+        assertThat(twin.find(Twin.Section.REPORTED, JsonPath.parseOrNull("batteryLevel")).asInt())
+                .isEqualTo(55);
     }
 
     @Test
@@ -101,8 +115,11 @@ class TwinStateTest {
                 .hasMessage("a twin patch must be a JSON object, got NUMBER");
     }
 
-    private static Message event(RoutingSource source, String operation, String device, String module, String body) {
-        MessageProperties app = MessageProperties.of("hubName", "demo-hub", "deviceId", device, "opType", operation);
+    private static Message event(
+            RoutingSource source, String operation, String device, String module, String body) {
+        MessageProperties app =
+                MessageProperties.of(
+                        "hubName", "demo-hub", "deviceId", device, "opType", operation);
         if (module != null) {
             app = app.with("moduleId", module);
         }
@@ -111,29 +128,57 @@ class TwinStateTest {
 
     @Test
     void lifecycleAndTwinChangeEvents() {
-        Message create = event(RoutingSource.DEVICE_LIFECYCLE_EVENTS, "createDeviceIdentity", "d1", null,
-                "{\"tags\": {\"a\": \"1\"}, \"properties\": {\"desired\": {}, \"reported\": {}}}");
-        Message update = event(RoutingSource.TWIN_CHANGE_EVENTS, "updateTwin", "d1", null,
-                "{\"tags\": {\"b\": \"2\"}}");
-        Message replace = event(RoutingSource.TWIN_CHANGE_EVENTS, "replaceTwin", "d1", null,
-                "{\"tags\": {\"c\": \"3\"}}");
-        Message delete = event(RoutingSource.DEVICE_LIFECYCLE_EVENTS, "deleteDeviceIdentity", "d1", null, "{}");
+        Message create =
+                event(
+                        RoutingSource.DEVICE_LIFECYCLE_EVENTS,
+                        "createDeviceIdentity",
+                        "d1",
+                        null,
+                        "{\"tags\": {\"a\": \"1\"}, \"properties\": {\"desired\": {}, \"reported\": {}}}");
+        Message update =
+                event(
+                        RoutingSource.TWIN_CHANGE_EVENTS,
+                        "updateTwin",
+                        "d1",
+                        null,
+                        "{\"tags\": {\"b\": \"2\"}}");
+        Message replace =
+                event(
+                        RoutingSource.TWIN_CHANGE_EVENTS,
+                        "replaceTwin",
+                        "d1",
+                        null,
+                        "{\"tags\": {\"c\": \"3\"}}");
+        Message delete =
+                event(
+                        RoutingSource.DEVICE_LIFECYCLE_EVENTS,
+                        "deleteDeviceIdentity",
+                        "d1",
+                        null,
+                        "{}");
 
         TwinState created = TwinEvents.apply(null, create).orElseThrow();
         TwinState updated = TwinEvents.apply(created, update).orElseThrow();
         TwinState replaced = TwinEvents.apply(updated, replace).orElseThrow();
 
-        assertThat(created.toString()).isEqualTo("{\"tags\":{\"a\":\"1\"},\"properties\":{\"desired\":{},\"reported\":{}}}");
-        assertThat(updated.toString()).isEqualTo("{\"tags\":{\"a\":\"1\",\"b\":\"2\"},\"properties\":{\"desired\":{},\"reported\":{}}}");
-        assertThat(replaced.toString()).isEqualTo("{\"tags\":{\"c\":\"3\"},\"properties\":{\"reported\":{}}}");
+        assertThat(created.toString())
+                .isEqualTo(
+                        "{\"tags\":{\"a\":\"1\"},\"properties\":{\"desired\":{},\"reported\":{}}}");
+        assertThat(updated.toString())
+                .isEqualTo(
+                        "{\"tags\":{\"a\":\"1\",\"b\":\"2\"},\"properties\":{\"desired\":{},\"reported\":{}}}");
+        assertThat(replaced.toString())
+                .isEqualTo("{\"tags\":{\"c\":\"3\"},\"properties\":{\"reported\":{}}}");
         assertThat(TwinEvents.apply(replaced, delete)).isEmpty();
         assertThat(TwinEvents.apply(null, update)).isEmpty();
     }
 
     @Test
     void eventsNameTheirTwinAndModuleTwinsAreSeparate() {
-        Message moduleUpdate = event(RoutingSource.TWIN_CHANGE_EVENTS, "updateTwin", "d1", "m1", "{}");
-        Message deviceUpdate = event(RoutingSource.TWIN_CHANGE_EVENTS, "updateTwin", "d1", null, "{}");
+        Message moduleUpdate =
+                event(RoutingSource.TWIN_CHANGE_EVENTS, "updateTwin", "d1", "m1", "{}");
+        Message deviceUpdate =
+                event(RoutingSource.TWIN_CHANGE_EVENTS, "updateTwin", "d1", null, "{}");
 
         assertThat(TwinEvents.keyOf(moduleUpdate)).contains(TwinKey.ofModule("d1", "m1"));
         assertThat(TwinEvents.keyOf(deviceUpdate)).contains(TwinKey.ofDevice("d1"));
@@ -142,21 +187,29 @@ class TwinStateTest {
 
     @Test
     void messagesNameTheirTwinByConnectionProperties() {
-        Message fromModule = Message.builder(RoutingSource.DEVICE_MESSAGES)
-                .systemProperties(MessageProperties.of("iothub-connection-device-id", "d1", "connectionModuleId", "m1"))
-                .build();
+        Message fromModule =
+                Message.builder(RoutingSource.DEVICE_MESSAGES)
+                        .systemProperties(
+                                MessageProperties.of(
+                                        "iothub-connection-device-id",
+                                        "d1",
+                                        "connectionModuleId",
+                                        "m1"))
+                        .build();
 
         assertThat(TwinKey.ofMessage(fromModule)).contains(TwinKey.ofModule("d1", "m1"));
-        assertThat(TwinKey.ofMessage(Message.builder(RoutingSource.DEVICE_MESSAGES).build())).isEmpty();
+        assertThat(TwinKey.ofMessage(Message.builder(RoutingSource.DEVICE_MESSAGES).build()))
+                .isEmpty();
     }
 
     @Test
     void otherEventsLeaveTheStateAlone() {
         TwinState state = TwinState.parse("{\"tags\": {\"a\": \"1\"}}");
-        Message telemetry = Message.builder(RoutingSource.DEVICE_MESSAGES)
-                .appProperties(MessageProperties.of("opType", "updateTwin"))
-                .body("{\"tags\": {}}")
-                .build();
+        Message telemetry =
+                Message.builder(RoutingSource.DEVICE_MESSAGES)
+                        .appProperties(MessageProperties.of("opType", "updateTwin"))
+                        .body("{\"tags\": {}}")
+                        .build();
 
         assertThat(TwinEvents.changesTwin(telemetry)).isFalse();
         assertThat(TwinEvents.apply(state, telemetry)).isEqualTo(Optional.of(state));

@@ -1,8 +1,8 @@
 package io.hubroute.message;
 
 /**
- * The one definition of "names are case-insensitive" used by properties and the query language:
- * two names are equal when they are equal under {@link String#CASE_INSENSITIVE_ORDER}, and {@link
+ * The one definition of "names are case-insensitive" used by properties and the query language: two
+ * names are equal when they are equal under {@link String#CASE_INSENSITIVE_ORDER}, and {@link
  * #fold} maps equal names to the same key.
  */
 public final class CaseInsensitiveNames {

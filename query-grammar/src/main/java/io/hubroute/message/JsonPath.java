@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A path into a JSON document as the query language writes it (spec §10): names separated by
- * dots, each optionally followed by zero-based indexes, such as {@code Weather.History[0].Month}.
- * Names are case-sensitive. Immutable.
+ * A path into a JSON document as the query language writes it (spec §10): names separated by dots,
+ * each optionally followed by zero-based indexes, such as {@code Weather.History[0].Month}. Names
+ * are case-sensitive. Immutable.
  */
 public final class JsonPath {
     private final String text;
@@ -67,8 +67,13 @@ public final class JsonPath {
             while (position < length && text.charAt(position) == '[') {
                 int digitsStart = ++position;
                 long index = 0;
-                while (position < length && text.charAt(position) >= '0' && text.charAt(position) <= '9') {
-                    index = index > Integer.MAX_VALUE ? index : index * 10 + (text.charAt(position) - '0');
+                while (position < length
+                        && text.charAt(position) >= '0'
+                        && text.charAt(position) <= '9') {
+                    index =
+                            index > Integer.MAX_VALUE
+                                    ? index
+                                    : index * 10 + (text.charAt(position) - '0');
                     position++;
                 }
                 if (position == digitsStart || position >= length || text.charAt(position) != ']') {
@@ -87,10 +92,33 @@ public final class JsonPath {
         }
     }
 
-    /** Name characters of the language: everything but whitespace and {@code ( ) < > @ , ; : \ " / [ ] ? = { }}. */
+    /**
+     * Name characters of the language: everything but whitespace and {@code ( ) < > @ , ; : \ " / [
+     * ] ? = { }}.
+     */
     public static boolean isNameChar(int c) {
         switch (c) {
-            case ' ', '\t', '\r', '\n', '(', ')', '<', '>', '@', ',', ';', ':', '\\', '"', '/', '[', ']', '?', '=', '{', '}':
+            case ' ',
+            '\t',
+            '\r',
+            '\n',
+            '(',
+            ')',
+            '<',
+            '>',
+            '@',
+            ',',
+            ';',
+            ':',
+            '\\',
+            '"',
+            '/',
+            '[',
+            ']',
+            '?',
+            '=',
+            '{',
+            '}':
                 return false;
             default:
                 return true;

@@ -10,9 +10,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A device-to-cloud message as the router sees it: application properties, system properties,
- * body bytes and the routing source. Immutable; the body array is shared, not copied, and must
- * not be modified.
+ * A device-to-cloud message as the router sees it: application properties, system properties, body
+ * bytes and the routing source. Immutable; the body array is shared, not copied, and must not be
+ * modified.
  *
  * <pre>{@code
  * Message message = Message.builder(RoutingSource.DEVICE_MESSAGES)
@@ -25,7 +25,8 @@ import java.util.Optional;
 public final class Message {
     private static final byte[] NO_BODY = new byte[0];
     private static final DateTimeFormatter ISO_SEVEN_DIGITS =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'").withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'")
+                    .withZone(ZoneOffset.UTC);
 
     private final RoutingSource source;
     private final MessageProperties appProperties;
@@ -78,7 +79,9 @@ public final class Message {
         for (int i = 0; i < foldedSpellings.size(); i++) {
             Object value = systemProperties.find(foldedSpellings.get(i));
             if (value != MessageProperties.MISSING) {
-                return enqueuedTime && value instanceof String ? renderEnqueuedTime((String) value) : value;
+                return enqueuedTime && value instanceof String
+                        ? renderEnqueuedTime((String) value)
+                        : value;
             }
         }
         return MessageProperties.MISSING;
@@ -88,7 +91,8 @@ public final class Message {
     public Optional<String> systemProperty(String name) {
         Object value =
                 findSystemProperty(
-                        SystemPropertyNames.foldedSpellings(name), SystemPropertyNames.isEnqueuedTime(name));
+                        SystemPropertyNames.foldedSpellings(name),
+                        SystemPropertyNames.isEnqueuedTime(name));
         return value instanceof String ? Optional.of((String) value) : Optional.empty();
     }
 

@@ -11,27 +11,33 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads and writes the JSON form of messages used by {@code test-route} and the route-test
- * harness: {@code {"systemProperties": {...}, "appProperties": {...}, "body": "text" |
- * "bodyBase64": "..."}}, property values strings or null, and twins as {@code {"tags": {...},
- * "properties": {"desired": {...}, "reported": {...}}}}.
+ * Reads and writes the JSON form of messages used by {@code test-route} and the route-test harness:
+ * {@code {"systemProperties": {...}, "appProperties": {...}, "body": "text" | "bodyBase64":
+ * "..."}}, property values strings or null, and twins as {@code {"tags": {...}, "properties":
+ * {"desired": {...}, "reported": {...}}}}.
  */
 public final class MessageJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private MessageJson() {}
 
-    /** A message from its JSON object; throws {@link IllegalArgumentException} naming what is wrong. */
+    /**
+     * A message from its JSON object; throws {@link IllegalArgumentException} naming what is wrong.
+     */
     public static Message parseMessage(JsonNode node, RoutingSource source) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return Message.builder(source).build();
         }
         if (!node.isObject()) {
-            throw new IllegalArgumentException("\"message\" must be a JSON object, got " + node.getNodeType().name().toLowerCase());
+            throw new IllegalArgumentException(
+                    "\"message\" must be a JSON object, got "
+                            + node.getNodeType().name().toLowerCase());
         }
-        Message.Builder builder = Message.builder(source)
-                .systemProperties(properties(node.get("systemProperties"), "systemProperties"))
-                .appProperties(properties(node.get("appProperties"), "appProperties"));
+        Message.Builder builder =
+                Message.builder(source)
+                        .systemProperties(
+                                properties(node.get("systemProperties"), "systemProperties"))
+                        .appProperties(properties(node.get("appProperties"), "appProperties"));
         JsonNode body = node.get("body");
         JsonNode base64 = node.get("bodyBase64");
         if (body != null && !body.isNull() && base64 != null && !base64.isNull()) {
@@ -46,7 +52,8 @@ public final class MessageJson {
             try {
                 builder.body(Base64.getDecoder().decode(base64.textValue().trim()));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("\"bodyBase64\" is not valid base64: " + e.getMessage());
+                throw new IllegalArgumentException(
+                        "\"bodyBase64\" is not valid base64: " + e.getMessage());
             }
         }
         return builder.build();
@@ -57,14 +64,18 @@ public final class MessageJson {
             return MessageProperties.empty();
         }
         if (!node.isObject()) {
-            throw new IllegalArgumentException("\"" + field + "\" must be a JSON object of names to string values");
+            throw new IllegalArgumentException(
+                    "\"" + field + "\" must be a JSON object of names to string values");
         }
         List<MessageProperties.Property> entries = new ArrayList<>(node.size());
         Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> entry = fields.next();
             JsonNode value = entry.getValue();
-            String text = value.isNull() ? null : value.isTextual() ? value.textValue() : value.toString();
+            String text =
+                    value.isNull()
+                            ? null
+                            : value.isTextual() ? value.textValue() : value.toString();
             entries.add(new MessageProperties.Property(entry.getKey(), text));
         }
         return MessageProperties.of(entries);
@@ -76,12 +87,16 @@ public final class MessageJson {
             return null;
         }
         if (!node.isObject()) {
-            throw new IllegalArgumentException("\"twin\" must be a JSON object like {\"tags\": {...}, \"properties\": {\"desired\": {...}, \"reported\": {...}}}");
+            throw new IllegalArgumentException(
+                    "\"twin\" must be a JSON object like {\"tags\": {...}, \"properties\": {\"desired\": {...}, \"reported\": {...}}}");
         }
         return Twin.of(node);
     }
 
-    /** The JSON object of a message (body as text when it is valid UTF-8 JSON-ish text, else base64). */
+    /**
+     * The JSON object of a message (body as text when it is valid UTF-8 JSON-ish text, else
+     * base64).
+     */
     public static ObjectNode toJson(Message message) {
         ObjectNode node = MAPPER.createObjectNode();
         ObjectNode system = node.putObject("systemProperties");

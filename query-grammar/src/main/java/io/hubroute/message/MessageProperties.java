@@ -9,27 +9,29 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A message's application or system properties: name/value pairs in wire order. Values may be
- * null (a property that is present with a null value). Lookups are case-insensitive; among names
- * that differ only in case, the last in wire order wins, as the routing query language requires.
+ * A message's application or system properties: name/value pairs in wire order. Values may be null
+ * (a property that is present with a null value). Lookups are case-insensitive; among names that
+ * differ only in case, the last in wire order wins, as the routing query language requires.
  * Immutable.
  */
 public final class MessageProperties {
     /** Returned by {@link #find} when no property has the name; compare by identity. */
-    public static final Object MISSING = new Object() {
-        @Override
-        public String toString() {
-            return "<missing>";
-        }
-    };
+    public static final Object MISSING =
+            new Object() {
+                @Override
+                public String toString() {
+                    return "<missing>";
+                }
+            };
 
     /** Returned by {@link #find} for a property present with a null value; compare by identity. */
-    public static final Object NULL_VALUE = new Object() {
-        @Override
-        public String toString() {
-            return "<null>";
-        }
-    };
+    public static final Object NULL_VALUE =
+            new Object() {
+                @Override
+                public String toString() {
+                    return "<null>";
+                }
+            };
 
     private static final MessageProperties EMPTY = new MessageProperties(List.of());
 
@@ -149,7 +151,8 @@ public final class MessageProperties {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof MessageProperties && ((MessageProperties) other).entries.equals(entries);
+        return other instanceof MessageProperties
+                && ((MessageProperties) other).entries.equals(entries);
     }
 
     @Override

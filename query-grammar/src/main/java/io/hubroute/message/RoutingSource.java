@@ -3,7 +3,9 @@ package io.hubroute.message;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The kinds of events IoT Hub routes, with their resource-model names (ARM {@code RoutingSource}). */
+/**
+ * The kinds of events IoT Hub routes, with their resource-model names (ARM {@code RoutingSource}).
+ */
 public enum RoutingSource {
     DEVICE_MESSAGES("DeviceMessages"),
     TWIN_CHANGE_EVENTS("TwinChangeEvents"),

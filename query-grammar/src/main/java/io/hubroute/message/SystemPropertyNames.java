@@ -35,7 +35,9 @@ public final class SystemPropertyNames {
                     List.of(CONTENT_ENCODING, "content-encoding", "iothub-content-encoding"),
                     List.of(CONNECTION_DEVICE_ID, "iothub-connection-device-id"),
                     List.of(CONNECTION_MODULE_ID, "iothub-connection-module-id"),
-                    List.of(CONNECTION_DEVICE_GENERATION_ID, "iothub-connection-auth-generation-id"),
+                    List.of(
+                            CONNECTION_DEVICE_GENERATION_ID,
+                            "iothub-connection-auth-generation-id"),
                     List.of(CONNECTION_AUTH_METHOD, "iothub-connection-auth-method"),
                     List.of(ENQUEUED_TIME, "iothub-enqueuedtime"),
                     List.of(
@@ -71,13 +73,19 @@ public final class SystemPropertyNames {
         return row != null ? row : List.of(folded);
     }
 
-    /** The queryable (storage) name of a spelling, such as {@code connectionDeviceId} for {@code iothub-connection-device-id}; the name itself when it is in no row. */
+    /**
+     * The queryable (storage) name of a spelling, such as {@code connectionDeviceId} for {@code
+     * iothub-connection-device-id}; the name itself when it is in no row.
+     */
     public static String canonicalName(String name) {
         String canonical = CANONICAL_BY_FOLDED_SPELLING.get(CaseInsensitiveNames.fold(name));
         return canonical != null ? canonical : name;
     }
 
-    /** Whether the name is the enqueued time under any spelling (its epoch-millisecond values render as ISO-8601). */
+    /**
+     * Whether the name is the enqueued time under any spelling (its epoch-millisecond values render
+     * as ISO-8601).
+     */
     public static boolean isEnqueuedTime(String name) {
         return ENQUEUED_TIME.equals(canonicalName(name));
     }

@@ -64,7 +64,8 @@ public final class Twin {
     public static Twin of(JsonNode document) {
         Objects.requireNonNull(document, "document");
         if (!document.isObject()) {
-            throw new IllegalArgumentException("a twin must be a JSON object, got " + document.getNodeType());
+            throw new IllegalArgumentException(
+                    "a twin must be a JSON object, got " + document.getNodeType());
         }
         return new Twin((ObjectNode) document);
     }
@@ -115,7 +116,10 @@ public final class Twin {
                 return null;
             }
             if (step.isIndex()) {
-                node = node.isArray() && step.index() < node.size() ? node.get((int) step.index()) : null;
+                node =
+                        node.isArray() && step.index() < node.size()
+                                ? node.get((int) step.index())
+                                : null;
             } else {
                 String name = step.name();
                 node = node.isObject() && !isHidden(name) ? node.get(name) : null;
@@ -125,7 +129,9 @@ public final class Twin {
     }
 
     private static boolean isHidden(String name) {
-        return !name.isEmpty() && name.charAt(0) == '$' && (name.equals("$metadata") || name.equals("$version"));
+        return !name.isEmpty()
+                && name.charAt(0) == '$'
+                && (name.equals("$metadata") || name.equals("$version"));
     }
 
     @Override

@@ -30,6 +30,8 @@ public final class CompilationResult {
 
     /** Just the errors. */
     public List<CompileError> errors() {
-        return diagnostics.stream().filter(d -> d.severity() == CompileError.Severity.ERROR).toList();
+        return diagnostics.stream()
+                .filter(d -> d.severity() == CompileError.Severity.ERROR)
+                .toList();
     }
 }

@@ -3,8 +3,8 @@ package io.hubroute.query;
 import java.util.Objects;
 
 /**
- * One compile problem (spec §14). The message ends with {@code at line L:C}, L:C being the start
- * of the range.
+ * One compile problem (spec §14). The message ends with {@code at line L:C}, L:C being the start of
+ * the range.
  */
 public record CompileError(String message, Severity severity, SourceRange range) {
     /** Errors invalidate a condition; warnings never do. */

@@ -5,9 +5,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A route condition compiled once and evaluated many times. Immutable and thread-safe; rebuilt
- * from {@link #text()} and {@link #source()} by {@link QueryLanguage#compileOrThrow}, which is how
- * the Flink job ships it.
+ * A route condition compiled once and evaluated many times. Immutable and thread-safe; rebuilt from
+ * {@link #text()} and {@link #source()} by {@link QueryLanguage#compileOrThrow}, which is how the
+ * Flink job ships it.
  *
  * <pre>{@code
  * CompiledCondition condition = QueryLanguage.compileOrThrow("level = 'critical'", RoutingSource.DEVICE_MESSAGES);
@@ -56,7 +56,9 @@ public final class CompiledCondition {
         return text;
     }
 
-    /** The routing source it was compiled for (it decides whether twin_change_includes is allowed). */
+    /**
+     * The routing source it was compiled for (it decides whether twin_change_includes is allowed).
+     */
     public RoutingSource source() {
         return source;
     }

@@ -1,6 +1,9 @@
 package io.hubroute.query;
 
-/** How a compiled condition is evaluated. Both give the same results; the reference is the yardstick. */
+/**
+ * How a compiled condition is evaluated. Both give the same results; the reference is the
+ * yardstick.
+ */
 public enum Engine {
     /** Typed, specialised evaluator over extracted body paths: the one the router uses. */
     COMPILED,

@@ -1,9 +1,9 @@
 package io.hubroute.query;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.core.JsonParser;
 import io.hubroute.message.JsonPath;
 import io.hubroute.message.Message;
 import io.hubroute.message.Twin;
@@ -15,9 +15,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * One message being routed: the message, the twin known for its device or module (or none), and
- * the body, parsed at most once and only when a condition reads it. Not thread-safe: one per
- * message, shared by all conditions evaluated on it.
+ * One message being routed: the message, the twin known for its device or module (or none), and the
+ * body, parsed at most once and only when a condition reads it. Not thread-safe: one per message,
+ * shared by all conditions evaluated on it.
  */
 public final class MessageContext {
     private static final ObjectMapper STRICT_TREE_READER =
@@ -65,13 +65,21 @@ public final class MessageContext {
     String missingTwinReason() {
         String module = message.moduleId().orElse(null);
         if (module != null) {
-            return "$twin is not queryable: no twin is known for module '" + module + "' of device '"
-                    + message.deviceId().orElse("") + "'";
+            return "$twin is not queryable: no twin is known for module '"
+                    + module
+                    + "' of device '"
+                    + message.deviceId().orElse("")
+                    + "'";
         }
-        return "$twin is not queryable: no twin is known for device '" + message.deviceId().orElse("") + "'";
+        return "$twin is not queryable: no twin is known for device '"
+                + message.deviceId().orElse("")
+                + "'";
     }
 
-    /** How many times the body has been parsed for this message (0 or 1 when the body paths cover the conditions). */
+    /**
+     * How many times the body has been parsed for this message (0 or 1 when the body paths cover
+     * the conditions).
+     */
     public int bodyParses() {
         return bodyParses;
     }

@@ -52,20 +52,34 @@ public final class QueryLanguage {
                 return new CompilationResult(null, analysis.errors());
             }
             TypedExpression typed = analysis.expression();
-            CompiledCondition.Evaluator evaluator = engine == Engine.COMPILED
-                    ? FastCompiler.compile(typed)
-                    : ReferenceInterpreter.evaluator(typed);
+            CompiledCondition.Evaluator evaluator =
+                    engine == Engine.COMPILED
+                            ? FastCompiler.compile(typed)
+                            : ReferenceInterpreter.evaluator(typed);
             Set<JsonPath> bodyPaths = new LinkedHashSet<>();
             boolean[] reads = new boolean[2];
             collect(typed, bodyPaths, reads);
-            CompiledCondition condition = new CompiledCondition(
-                    text, source, engine, evaluator, BodyPaths.of(bodyPaths), reads[0], reads[1], propertyEquality(typed));
+            CompiledCondition condition =
+                    new CompiledCondition(
+                            text,
+                            source,
+                            engine,
+                            evaluator,
+                            BodyPaths.of(bodyPaths),
+                            reads[0],
+                            reads[1],
+                            propertyEquality(typed));
             return new CompilationResult(condition, List.of());
         } catch (RuntimeException | StackOverflowError e) {
             SourceText sourceText = new SourceText(text);
-            return new CompilationResult(null, List.of(SourceText.error(
-                    "condition could not be compiled (" + e.getClass().getSimpleName() + "): please report this",
-                    sourceText.range(0, sourceText.length()))));
+            return new CompilationResult(
+                    null,
+                    List.of(
+                            SourceText.error(
+                                    "condition could not be compiled ("
+                                            + e.getClass().getSimpleName()
+                                            + "): please report this",
+                                    sourceText.range(0, sourceText.length()))));
         }
     }
 
@@ -75,7 +89,8 @@ public final class QueryLanguage {
     }
 
     /** Compiles for the engine, or throws {@link QueryCompileException} with every error. */
-    public static CompiledCondition compileOrThrow(String text, RoutingSource source, Engine engine) {
+    public static CompiledCondition compileOrThrow(
+            String text, RoutingSource source, Engine engine) {
         CompilationResult result = compile(text, source, engine);
         if (!result.succeeded()) {
             throw new QueryCompileException(text, result.errors());
@@ -117,7 +132,8 @@ public final class QueryLanguage {
 
     /** {@code property = 'text'} or {@code 'text' = property} on an application property. */
     private static PropertyEquality propertyEquality(TypedExpression e) {
-        if (!(e instanceof TypedExpression.Comparison) || ((TypedExpression.Comparison) e).operator() != Operator.EQUAL) {
+        if (!(e instanceof TypedExpression.Comparison)
+                || ((TypedExpression.Comparison) e).operator() != Operator.EQUAL) {
             return null;
         }
         TypedExpression left = ((TypedExpression.Comparison) e).left();
@@ -132,7 +148,10 @@ public final class QueryLanguage {
                 && right.type() == Type.STRING
                 && ((TypedExpression.Constant) right).value() != null) {
             TypedExpression.AppProperty property = (TypedExpression.AppProperty) left;
-            return new PropertyEquality(property.name(), property.foldedName(), (String) ((TypedExpression.Constant) right).value());
+            return new PropertyEquality(
+                    property.name(),
+                    property.foldedName(),
+                    (String) ((TypedExpression.Constant) right).value());
         }
         return null;
     }

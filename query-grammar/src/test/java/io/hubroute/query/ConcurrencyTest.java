@@ -19,7 +19,9 @@ class ConcurrencyTest {
         ConditionGenerator generator = new ConditionGenerator(99);
         List<CompiledCondition> conditions = new ArrayList<>();
         while (conditions.size() < 300) {
-            QueryLanguage.compile(generator.condition(), RoutingSource.DEVICE_MESSAGES).condition().ifPresent(conditions::add);
+            QueryLanguage.compile(generator.condition(), RoutingSource.DEVICE_MESSAGES)
+                    .condition()
+                    .ifPresent(conditions::add);
         }
         List<Message> messages = new ArrayList<>();
         List<Twin> twins = new ArrayList<>();
@@ -43,17 +45,25 @@ class ConcurrencyTest {
         }
     }
 
-    /** Alternates between the union of all paths and each condition's own paths, to churn caches. */
-    private static RouteResult[][] evaluateAll(List<CompiledCondition> conditions, List<Message> messages, List<Twin> twins, int seed) {
+    /**
+     * Alternates between the union of all paths and each condition's own paths, to churn caches.
+     */
+    private static RouteResult[][] evaluateAll(
+            List<CompiledCondition> conditions,
+            List<Message> messages,
+            List<Twin> twins,
+            int seed) {
         BodyPaths union = BodyPaths.union(conditions);
         RouteResult[][] results = new RouteResult[messages.size()][conditions.size()];
         for (int m = 0; m < messages.size(); m++) {
             MessageContext shared = MessageContext.of(messages.get(m), twins.get(m), union);
             for (int c = 0; c < conditions.size(); c++) {
                 CompiledCondition condition = conditions.get(c);
-                MessageContext context = (c + m + seed) % 3 == 0
-                        ? MessageContext.of(messages.get(m), twins.get(m), condition.bodyPaths())
-                        : shared;
+                MessageContext context =
+                        (c + m + seed) % 3 == 0
+                                ? MessageContext.of(
+                                        messages.get(m), twins.get(m), condition.bodyPaths())
+                                : shared;
                 results[m][c] = condition.evaluate(context);
             }
         }

@@ -24,8 +24,12 @@ class ConformanceTest {
 
     static List<JsonNode> cases() throws IOException {
         List<JsonNode> cases = new ArrayList<>();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                ConformanceTest.class.getResourceAsStream("/conformance/examples.jsonl"), StandardCharsets.UTF_8))) {
+        try (BufferedReader reader =
+                new BufferedReader(
+                        new InputStreamReader(
+                                ConformanceTest.class.getResourceAsStream(
+                                        "/conformance/examples.jsonl"),
+                                StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 if (!line.isBlank()) {
@@ -43,18 +47,25 @@ class ConformanceTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (JsonNode testCase : cases) {
             for (Engine engine : Engine.values()) {
-                tests.add(DynamicTest.dynamicTest(
-                        testCase.get("id").asText() + " " + engine + ": " + testCase.get("condition").asText(),
-                        () -> check(testCase, engine)));
+                tests.add(
+                        DynamicTest.dynamicTest(
+                                testCase.get("id").asText()
+                                        + " "
+                                        + engine
+                                        + ": "
+                                        + testCase.get("condition").asText(),
+                                () -> check(testCase, engine)));
             }
         }
         return tests.stream();
     }
 
     private static void check(JsonNode testCase, Engine engine) {
-        RoutingSource source = RoutingSource.fromName(testCase.get("source").asText()).orElseThrow();
+        RoutingSource source =
+                RoutingSource.fromName(testCase.get("source").asText()).orElseThrow();
         String expected = testCase.get("expect").asText();
-        CompilationResult compiled = QueryLanguage.compile(testCase.get("condition").asText(), source, engine);
+        CompilationResult compiled =
+                QueryLanguage.compile(testCase.get("condition").asText(), source, engine);
         if (expected.equals("compile_error")) {
             assertThat(compiled.errors()).isNotEmpty();
             return;

@@ -7,14 +7,16 @@ import io.hubroute.message.Twin;
 
 /** The message and twin the section tests evaluate against. */
 final class Fixtures {
-    static final String BODY = "{\"s\": {\"temp\": 21, \"ok\": true}, \"n\": 21, \"str\": \"hello\", \"flag\": true,"
-            + " \"nul\": null, \"arr\": [1, [2, 3]], \"date\": \"2024-05-01T08:30:00Z\", \"plainDate\": \"2024-05-01\","
-            + " \"badDate\": \"2024-02-30T00:00:00Z\", \"größe\": 5, \"ms\": \"/Date(1234567890)/\", \"obj\": {},"
-            + " \"dup\": 1, \"dup\": 2, \"big\": 1e400, \"neg\": -7.5, \"padded\": \" 1,250.5 \"}";
+    static final String BODY =
+            "{\"s\": {\"temp\": 21, \"ok\": true}, \"n\": 21, \"str\": \"hello\", \"flag\": true,"
+                    + " \"nul\": null, \"arr\": [1, [2, 3]], \"date\": \"2024-05-01T08:30:00Z\", \"plainDate\": \"2024-05-01\","
+                    + " \"badDate\": \"2024-02-30T00:00:00Z\", \"größe\": 5, \"ms\": \"/Date(1234567890)/\", \"obj\": {},"
+                    + " \"dup\": 1, \"dup\": 2, \"big\": 1e400, \"neg\": -7.5, \"padded\": \" 1,250.5 \"}";
 
-    static final String TWIN = "{\"tags\": {\"site\": {\"region\": \"emea\"}, \"floor\": \"1\"},"
-            + " \"properties\": {\"desired\": {\"fw\": \"1.0\", \"$version\": 3},"
-            + " \"reported\": {\"battery\": 55, \"$metadata\": {\"x\": 1}}}}";
+    static final String TWIN =
+            "{\"tags\": {\"site\": {\"region\": \"emea\"}, \"floor\": \"1\"},"
+                    + " \"properties\": {\"desired\": {\"fw\": \"1.0\", \"$version\": 3},"
+                    + " \"reported\": {\"battery\": 55, \"$metadata\": {\"x\": 1}}}}";
 
     private Fixtures() {}
 

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
  * error whose message ends with its own start position.
  */
 class FuzzTest {
-    private static final String ALPHABET = "abcXYZ019.,;:$@#!?()[]{}<>=+-*/%|&'\"\\ \t\r\n_éß😀\u0000\u00A0eExX"
-            + "ANDORNOTandornotSELECTtruefalsenullundefined";
+    private static final String ALPHABET =
+            "abcXYZ019.,;:$@#!?()[]{}<>=+-*/%|&'\"\\ \t\r\n_éß😀\u0000\u00A0eExX"
+                    + "ANDORNOTandornotSELECTtruefalsenullundefined";
     private static final String[] SEEDS = {
         "$body.Weather.Temperature > 40 AND level = 'critical'",
         "twin_change_includes(properties.desired.fw)",
@@ -30,7 +31,11 @@ class FuzzTest {
             int length = random.nextInt(40);
             for (int j = 0; j < length; j++) {
                 int start = random.nextInt(ALPHABET.length());
-                text.appendCodePoint(ALPHABET.codePointAt(Character.isLowSurrogate(ALPHABET.charAt(start)) ? start - 1 : start));
+                text.appendCodePoint(
+                        ALPHABET.codePointAt(
+                                Character.isLowSurrogate(ALPHABET.charAt(start))
+                                        ? start - 1
+                                        : start));
             }
             check(text.toString(), random);
         }
@@ -66,7 +71,10 @@ class FuzzTest {
     }
 
     private static void check(String text, Random random) {
-        RoutingSource source = random.nextBoolean() ? RoutingSource.DEVICE_MESSAGES : RoutingSource.TWIN_CHANGE_EVENTS;
+        RoutingSource source =
+                random.nextBoolean()
+                        ? RoutingSource.DEVICE_MESSAGES
+                        : RoutingSource.TWIN_CHANGE_EVENTS;
         CompilationResult fast = QueryLanguage.compile(text, source, Engine.COMPILED);
         CompilationResult reference = QueryLanguage.compile(text, source, Engine.REFERENCE);
         assertThat(fast.diagnostics()).isEqualTo(reference.diagnostics());
@@ -74,10 +82,16 @@ class FuzzTest {
         for (CompileError error : fast.errors()) {
             SourcePosition start = error.range().start();
             SourcePosition end = error.range().end();
-            assertThat(error.message()).as(text).endsWith(" at line " + start.line() + ":" + start.column());
+            assertThat(error.message())
+                    .as(text)
+                    .endsWith(" at line " + start.line() + ":" + start.column());
             assertThat(start.line()).as(text).isBetween(1, lines);
-            assertThat(end.line() > start.line() || (end.line() == start.line() && end.column() > start.column()))
-                    .as("%s: %s", text, error).isTrue();
+            assertThat(
+                            end.line() > start.line()
+                                    || (end.line() == start.line()
+                                            && end.column() > start.column()))
+                    .as("%s: %s", text, error)
+                    .isTrue();
         }
         if (fast.succeeded()) {
             Message message = Fixtures.message();
@@ -85,7 +99,8 @@ class FuzzTest {
             CompiledCondition b = reference.condition().orElseThrow();
             assertThat(a.evaluate(MessageContext.of(message, Fixtures.twin(), a.bodyPaths())))
                     .as(text)
-                    .isEqualTo(b.evaluate(MessageContext.of(message, Fixtures.twin(), b.bodyPaths())));
+                    .isEqualTo(
+                            b.evaluate(MessageContext.of(message, Fixtures.twin(), b.bodyPaths())));
         }
     }
 }

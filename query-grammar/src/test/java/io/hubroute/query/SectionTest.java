@@ -11,11 +11,12 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * One table per section of the spec: condition -> result against {@link Fixtures}, on both
- * engines. "error" means the condition must not compile.
+ * One table per section of the spec: condition -> result against {@link Fixtures}, on both engines.
+ * "error" means the condition must not compile.
  */
 class SectionTest {
-    private static final String LEXICAL = """
+    private static final String LEXICAL =
+            """
             true      | 'x'||'y' = 'x'||'y' OR NOT is_defined('x'||'y')
             true      | zone-2 = 'a'
             error     | level -1
@@ -39,7 +40,8 @@ class SectionTest {
             false     | is_defined(-e5)
             """;
 
-    private static final String PRECEDENCE = """
+    private static final String PRECEDENCE =
+            """
             error     | NOT level = 'critical'
             true      | NOT (level = 'cold')
             error     | severity ?? 'low' = 'low'
@@ -56,7 +58,8 @@ class SectionTest {
             error     | level = 'critical')
             """;
 
-    private static final String PROPERTIES = """
+    private static final String PROPERTIES =
+            """
             true      | LEVEL = 'critical'
             true      | dup = 'second'
             true      | $level = 'shadowed'
@@ -79,7 +82,8 @@ class SectionTest {
             true      | is_defined(nullprop)
             """;
 
-    private static final String LOGIC = """
+    private static final String LOGIC =
+            """
             true      | $body.s.ok OR $body.s.test
             undefined | $body.s.test OR $body.s.test2
             false     | $body.s.test AND false
@@ -101,7 +105,8 @@ class SectionTest {
             error     | NOT $body.s.test2 = null
             """;
 
-    private static final String COMPARISONS = """
+    private static final String COMPARISONS =
+            """
             false     | $body.s.temp = '21'
             true      | $body.s.temp != null
             undefined | $body.s = null
@@ -131,7 +136,8 @@ class SectionTest {
             error     | level = true
             """;
 
-    private static final String ARITHMETIC = """
+    private static final String ARITHMETIC =
+            """
             true      | 3 / 0 > 1000
             true      | -3 / 0 < -1000
             false     | is_defined(0 / 0)
@@ -150,7 +156,8 @@ class SectionTest {
             true      | $body.neg * 2 = -15
             """;
 
-    private static final String CONCAT_COALESCE = """
+    private static final String CONCAT_COALESCE =
+            """
             true      | 'a' || 'b' = 'ab'
             true      | 'a' || $body.str = 'ahello'
             undefined | 'a' || $body.n = 'a21'
@@ -169,7 +176,8 @@ class SectionTest {
             true      | (level ?? $body.n) = 'critical'
             """;
 
-    private static final String BODY = """
+    private static final String BODY =
+            """
             true      | $BODY.n = 21
             undefined | $body.Missing.x = 1 AND false OR $body.obj = 1
             true      | $body.arr[0] = 1
@@ -192,7 +200,8 @@ class SectionTest {
             true      | $body = $body OR NOT is_defined($body)
             """;
 
-    private static final String TWIN = """
+    private static final String TWIN =
+            """
             true      | $twin.tags.site.region = 'emea'
             true      | $TWIN.Tags.site.region = 'emea'
             false     | $twin.tags.floor = 1
@@ -209,7 +218,8 @@ class SectionTest {
             true      | $twin.tags.site.region = 'emea' AND $body.s.temp > 20
             """;
 
-    private static final String FUNCTIONS = """
+    private static final String FUNCTIONS =
+            """
             true      | abs(-2) = 2
             true      | abs($body.neg) = 7.5
             error     | abs(level)
@@ -285,7 +295,8 @@ class SectionTest {
             error     | length()
             """;
 
-    private static final String RESULT = """
+    private static final String RESULT =
+            """
             undefined | 5
             undefined | 'a'
             false     | null
@@ -313,7 +324,8 @@ class SectionTest {
         return tests.stream();
     }
 
-    private static void add(List<DynamicTest> tests, String section, String table, RoutingSource source) {
+    private static void add(
+            List<DynamicTest> tests, String section, String table, RoutingSource source) {
         for (String row : table.split("\n")) {
             int bar = row.indexOf('|');
             if (bar < 0) {
@@ -322,9 +334,18 @@ class SectionTest {
             String expected = row.substring(0, bar).trim();
             String condition = row.substring(bar + 1).trim();
             for (Engine engine : Engine.values()) {
-                tests.add(DynamicTest.dynamicTest(section + " " + engine + ": " + condition + " -> " + expected,
-                        () -> assertThat(evaluate(condition, source, engine, Fixtures.message()))
-                                .as(condition).isEqualTo(expected)));
+                tests.add(
+                        DynamicTest.dynamicTest(
+                                section + " " + engine + ": " + condition + " -> " + expected,
+                                () ->
+                                        assertThat(
+                                                        evaluate(
+                                                                condition,
+                                                                source,
+                                                                engine,
+                                                                Fixtures.message()))
+                                                .as(condition)
+                                                .isEqualTo(expected)));
             }
         }
     }
@@ -335,6 +356,7 @@ class SectionTest {
             return "error";
         }
         CompiledCondition compiled = result.condition().orElseThrow();
-        return compiled.evaluate(MessageContext.of(message, Fixtures.twin(), compiled.bodyPaths())).text();
+        return compiled.evaluate(MessageContext.of(message, Fixtures.twin(), compiled.bodyPaths()))
+                .text();
     }
 }

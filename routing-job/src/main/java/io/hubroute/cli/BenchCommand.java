@@ -29,7 +29,8 @@ final class BenchCommand implements Command {
 
     @Override
     public String usage() {
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "usage: hubroute bench --routes routes.yaml --message m.json [--twin t.json] [--source DeviceMessages]",
                 "                      [--engine compiled|reference] [--seconds 3] [--warmup-seconds 2] [--json]",
                 "",
@@ -38,10 +39,20 @@ final class BenchCommand implements Command {
     }
 
     @Override
-    public int run(List<String> arguments, InputStream in, PrintStream out, PrintStream err) throws Exception {
-        Options options = Options.parse(arguments,
-                Set.of("--routes", "--message", "--twin", "--source", "--engine", "--seconds", "--warmup-seconds"),
-                Set.of("--json"));
+    public int run(List<String> arguments, InputStream in, PrintStream out, PrintStream err)
+            throws Exception {
+        Options options =
+                Options.parse(
+                        arguments,
+                        Set.of(
+                                "--routes",
+                                "--message",
+                                "--twin",
+                                "--source",
+                                "--engine",
+                                "--seconds",
+                                "--warmup-seconds"),
+                        Set.of("--json"));
         RoutingSource source = InputFiles.source(options.get("--source"));
         Engine engine = engine(options.get("--engine"));
         double seconds = positive(options.get("--seconds"), 3, "--seconds");
@@ -52,7 +63,9 @@ final class BenchCommand implements Command {
         try {
             config = InputFiles.routes(Path.of(options.require("--routes")));
             message = InputFiles.message(Path.of(options.require("--message")), source);
-            twin = InputFiles.twin(options.get("--twin") == null ? null : Path.of(options.get("--twin")));
+            twin =
+                    InputFiles.twin(
+                            options.get("--twin") == null ? null : Path.of(options.get("--twin")));
         } catch (InputFiles.InvalidInputException e) {
             err.println(e.getMessage());
             return 2;
@@ -65,14 +78,25 @@ final class BenchCommand implements Command {
         double nsPerMessage = (double) nanos / messages;
         double perSecond = messages * 1e9 / nanos;
         if (options.flag("--json")) {
-            out.println("{\"nsPerMessage\": " + String.format(Locale.ROOT, "%.1f", nsPerMessage)
-                    + ", \"messagesPerSecond\": " + Math.round(perSecond)
-                    + ", \"routes\": " + config.routes().size() + "}");
+            out.println(
+                    "{\"nsPerMessage\": "
+                            + String.format(Locale.ROOT, "%.1f", nsPerMessage)
+                            + ", \"messagesPerSecond\": "
+                            + Math.round(perSecond)
+                            + ", \"routes\": "
+                            + config.routes().size()
+                            + "}");
         } else {
-            out.println(String.format(Locale.ROOT,
-                    "%d routes, %s engine: %.1f ns/message, %,d messages/s (%,d messages in %.1f s)",
-                    config.routes().size(), engine.name().toLowerCase(Locale.ROOT), nsPerMessage,
-                    Math.round(perSecond), messages, nanos / 1e9));
+            out.println(
+                    String.format(
+                            Locale.ROOT,
+                            "%d routes, %s engine: %.1f ns/message, %,d messages/s (%,d messages in %.1f s)",
+                            config.routes().size(),
+                            engine.name().toLowerCase(Locale.ROOT),
+                            nsPerMessage,
+                            Math.round(perSecond),
+                            messages,
+                            nanos / 1e9));
         }
         return 0;
     }
@@ -107,7 +131,8 @@ final class BenchCommand implements Command {
         throw new UsageException("unknown engine '" + name + "': use compiled or reference");
     }
 
-    private static double positive(String text, double fallback, String option) throws UsageException {
+    private static double positive(String text, double fallback, String option)
+            throws UsageException {
         if (text == null) {
             return fallback;
         }
@@ -119,6 +144,7 @@ final class BenchCommand implements Command {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new UsageException(option + " must be a positive number of seconds, got '" + text + "'");
+        throw new UsageException(
+                option + " must be a positive number of seconds, got '" + text + "'");
     }
 }

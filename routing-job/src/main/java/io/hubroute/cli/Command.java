@@ -19,5 +19,6 @@ public interface Command {
      * Runs the command and returns the exit code: 0 success, 1 a negative result (a failing test,
      * an invalid file), 2 a usage error. Throw {@link UsageException} for bad arguments.
      */
-    int run(List<String> arguments, InputStream in, PrintStream out, PrintStream err) throws Exception;
+    int run(List<String> arguments, InputStream in, PrintStream out, PrintStream err)
+            throws Exception;
 }

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
-/** {@code hubroute import-arm}: an ARM template or {@code az iot hub show} output to a route file. */
+/**
+ * {@code hubroute import-arm}: an ARM template or {@code az iot hub show} output to a route file.
+ */
 final class ImportArmCommand implements Command {
     @Override
     public String name() {
@@ -24,7 +26,8 @@ final class ImportArmCommand implements Command {
 
     @Override
     public String usage() {
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "usage: hubroute import-arm FILE [--output routes.yaml] [--hub-name NAME]",
                 "",
                 "Reads properties.routing (endpoints, routes, fallbackRoute, enrichments) and writes the route",
@@ -33,7 +36,8 @@ final class ImportArmCommand implements Command {
     }
 
     @Override
-    public int run(List<String> arguments, InputStream in, PrintStream out, PrintStream err) throws Exception {
+    public int run(List<String> arguments, InputStream in, PrintStream out, PrintStream err)
+            throws Exception {
         Options options = Options.parse(arguments, Set.of("--output", "--hub-name"), Set.of());
         if (options.positionals().size() != 1) {
             throw new UsageException("give exactly one JSON file");
@@ -65,9 +69,10 @@ final class ImportArmCommand implements Command {
         for (String warning : result.warnings()) {
             err.println("warning: " + warning);
         }
-        List<ConfigProblem> problems = RoutingConfigLoader.withoutSecrets()
-                .parse(result.yaml(), output == null ? "<output>" : output, null)
-                .problems();
+        List<ConfigProblem> problems =
+                RoutingConfigLoader.withoutSecrets()
+                        .parse(result.yaml(), output == null ? "<output>" : output, null)
+                        .problems();
         for (ConfigProblem problem : problems) {
             err.println(problem);
         }

@@ -51,8 +51,14 @@ final class InputFiles {
             return MAPPER.readTree(Files.readString(file));
         } catch (JsonProcessingException e) {
             JsonLocation location = e.getLocation();
-            throw new InvalidInputException(file + ":" + (location == null ? 1 : location.getLineNr()) + ":"
-                    + (location == null ? 1 : location.getColumnNr()) + ": not valid JSON: " + e.getOriginalMessage());
+            throw new InvalidInputException(
+                    file
+                            + ":"
+                            + (location == null ? 1 : location.getLineNr())
+                            + ":"
+                            + (location == null ? 1 : location.getColumnNr())
+                            + ": not valid JSON: "
+                            + e.getOriginalMessage());
         } catch (java.nio.file.NoSuchFileException e) {
             throw new InvalidInputException("file not found: " + file);
         } catch (IOException e) {
@@ -84,7 +90,13 @@ final class InputFiles {
         if (name == null) {
             return RoutingSource.DEVICE_MESSAGES;
         }
-        return RoutingSource.fromName(name).orElseThrow(() -> new UsageException(
-                "unknown source '" + name + "': use one of " + RoutingSource.acceptedNames()));
+        return RoutingSource.fromName(name)
+                .orElseThrow(
+                        () ->
+                                new UsageException(
+                                        "unknown source '"
+                                                + name
+                                                + "': use one of "
+                                                + RoutingSource.acceptedNames()));
     }
 }

@@ -13,9 +13,16 @@ public final class Main {
     /** Every subcommand, in the order {@code hubroute --help} lists them. */
     static Map<String, Command> commands() {
         Map<String, Command> commands = new LinkedHashMap<>();
-        for (Command command : List.<Command>of(
-                new TestRouteCommand(), new RunCommand(), new ValidateCommand(), new ImportArmCommand(),
-                new TestAllCommand(), new TestCasesCommand(), new BenchCommand(), new SubmitCommand())) {
+        for (Command command :
+                List.<Command>of(
+                        new TestRouteCommand(),
+                        new RunCommand(),
+                        new ValidateCommand(),
+                        new ImportArmCommand(),
+                        new TestAllCommand(),
+                        new TestCasesCommand(),
+                        new BenchCommand(),
+                        new SubmitCommand())) {
             commands.put(command.name(), command);
         }
         return commands;
@@ -28,7 +35,10 @@ public final class Main {
     /** Runs a command line and returns its exit code. */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
         Map<String, Command> commands = commands();
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+        if (args.length == 0
+                || args[0].equals("--help")
+                || args[0].equals("-h")
+                || args[0].equals("help")) {
             printCommands(commands, args.length == 0 ? err : out);
             return args.length == 0 ? 2 : 0;
         }
@@ -56,7 +66,8 @@ public final class Main {
     }
 
     private static void printCommands(Map<String, Command> commands, PrintStream stream) {
-        stream.println("usage: hubroute <command> [options]   (hubroute <command> --help for details)");
+        stream.println(
+                "usage: hubroute <command> [options]   (hubroute <command> --help for details)");
         stream.println();
         for (Command command : commands.values()) {
             stream.printf("  %-14s %s%n", command.name(), command.summary());

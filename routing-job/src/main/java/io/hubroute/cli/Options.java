@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Command-line options of one command: {@code --name value} pairs, {@code --flag}s and positionals. */
+/**
+ * Command-line options of one command: {@code --name value} pairs, {@code --flag}s and positionals.
+ */
 final class Options {
     private final Map<String, String> values = new HashMap<>();
     private final List<String> positionals = new ArrayList<>();
@@ -19,7 +21,8 @@ final class Options {
      * @param withValue options that take a value
      * @param flags options that take none
      */
-    static Options parse(List<String> arguments, Set<String> withValue, Set<String> flags) throws UsageException {
+    static Options parse(List<String> arguments, Set<String> withValue, Set<String> flags)
+            throws UsageException {
         Options options = new Options();
         for (int i = 0; i < arguments.size(); i++) {
             String argument = arguments.get(i);

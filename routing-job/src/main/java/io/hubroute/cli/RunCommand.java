@@ -1,9 +1,9 @@
 package io.hubroute.cli;
 
+import io.hubroute.config.ConfigProblem;
 import io.hubroute.config.Endpoint;
 import io.hubroute.config.EndpointKind;
 import io.hubroute.config.Route;
-import io.hubroute.config.ConfigProblem;
 import io.hubroute.config.RoutingConfig;
 import io.hubroute.config.RoutingConfigLoader;
 import io.hubroute.config.Secret;
@@ -44,12 +44,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * {@code hubroute run}: the routing job in a local Flink MiniCluster. With no arguments, IoT Hub's
- * routing tutorial on this machine: an embedded Kafka holds the device-to-cloud stream, a
- * simulated fleet feeds it, the storage endpoint writes to a local folder (or to its real
- * container when its connection string resolves, e.g. Azurite or Azure), the queue endpoint to an
- * embedded AMQP broker, the events endpoint to a Kafka topic. With a job.yaml that has a {@code
- * source}, the real job: that stream, and every endpoint's real sink built by {@link
- * EndpointSinks} from the routes file's resolved connection strings.
+ * routing tutorial on this machine: an embedded Kafka holds the device-to-cloud stream, a simulated
+ * fleet feeds it, the storage endpoint writes to a local folder (or to its real container when its
+ * connection string resolves, e.g. Azurite or Azure), the queue endpoint to an embedded AMQP
+ * broker, the events endpoint to a Kafka topic. With a job.yaml that has a {@code source}, the real
+ * job: that stream, and every endpoint's real sink built by {@link EndpointSinks} from the routes
+ * file's resolved connection strings.
  */
 final class RunCommand implements Command {
     private static final String D2C_TOPIC = "d2c";
@@ -75,7 +75,8 @@ final class RunCommand implements Command {
     }
 
     @Override
-    public int run(List<String> arguments, InputStream in, PrintStream out, PrintStream err) throws Exception {
+    public int run(List<String> arguments, InputStream in, PrintStream out, PrintStream err)
+            throws Exception {
         Path routesFile = Path.of("examples", "tutorial", "routes.yaml");
         Path configFile = null;
         long messages = 2000;
@@ -99,11 +100,13 @@ final class RunCommand implements Command {
                     try {
                         messages = Long.parseLong(value);
                     } catch (NumberFormatException e) {
-                        throw new UsageException("--messages needs a whole number, not '" + value + "'");
+                        throw new UsageException(
+                                "--messages needs a whole number, not '" + value + "'");
                     }
                     messagesGiven = true;
                     if (messages < 0) {
-                        throw new UsageException("--messages must be 0 (until Ctrl-C) or more, not " + messages);
+                        throw new UsageException(
+                                "--messages must be 0 (until Ctrl-C) or more, not " + messages);
                     }
                     break;
                 case "--work-dir":
@@ -117,59 +120,97 @@ final class RunCommand implements Command {
             }
         }
         if (!Files.isRegularFile(routesFile)) {
-            err.println("hubroute run: no routes file at " + routesFile.toAbsolutePath()
-                    + " (run from the repository root, or pass --routes FILE)");
+            err.println(
+                    "hubroute run: no routes file at "
+                            + routesFile.toAbsolutePath()
+                            + " (run from the repository root, or pass --routes FILE)");
             return 1;
         }
         String routesYaml = Files.readString(routesFile, StandardCharsets.UTF_8);
         RoutingConfig routing = RoutesFileRouter.parse(routesYaml, routesFile.toString());
-        JobConfig jobConfig = configFile == null ? JobConfig.defaults() : JobConfig.load(configFile);
+        JobConfig jobConfig =
+                configFile == null ? JobConfig.defaults() : JobConfig.load(configFile);
         workDir = workDir.toAbsolutePath();
         Files.createDirectories(workDir);
         Path runDir = Files.createTempDirectory(workDir, "run-");
         out.println("hubroute run: routes " + routesFile + ", work dir " + runDir);
         if (jobConfig.source() != null) {
-            return runWithEndpoints(routesFile, routesYaml, jobConfig, messagesGiven ? messages : 0, runDir, summaryJson, out, err);
+            return runWithEndpoints(
+                    routesFile,
+                    routesYaml,
+                    jobConfig,
+                    messagesGiven ? messages : 0,
+                    runDir,
+                    summaryJson,
+                    out,
+                    err);
         }
 
         try (EmbeddedKafka kafka = EmbeddedKafka.start(runDir.resolve("kafka"));
                 EmbeddedAmqpBroker amqp = EmbeddedAmqpBroker.start(runDir.resolve("amqp"))) {
             Map<String, String> outputs = new LinkedHashMap<>();
             kafka.createTopics(2, D2C_TOPIC);
-            JobConfig config = jobConfig
-                    .withSource(SourceOptions.kafka(kafka.bootstrapServers(), List.of(D2C_TOPIC)))
-                    .withCheckpointing(jobConfig.checkpointing()
-                            .withInterval(configFile == null ? Duration.ofSeconds(2) : jobConfig.checkpointing().interval())
-                            .withDirectory(runDir.resolve("checkpoints").toUri().toString()));
-            RoutingJob.Builder job = RoutingJob.builder()
-                    .setJobConfig(config)
-                    .setRouterFactory(RoutesFileRouter.factory(routesYaml, routesFile.toString()))
-                    .setDiagnosticsSink(new LocalLinesSink(runDir.resolve("diagnostics")));
+            JobConfig config =
+                    jobConfig
+                            .withSource(
+                                    SourceOptions.kafka(
+                                            kafka.bootstrapServers(), List.of(D2C_TOPIC)))
+                            .withCheckpointing(
+                                    jobConfig
+                                            .checkpointing()
+                                            .withInterval(
+                                                    configFile == null
+                                                            ? Duration.ofSeconds(2)
+                                                            : jobConfig.checkpointing().interval())
+                                            .withDirectory(
+                                                    runDir.resolve("checkpoints")
+                                                            .toUri()
+                                                            .toString()));
+            RoutingJob.Builder job =
+                    RoutingJob.builder()
+                            .setJobConfig(config)
+                            .setRouterFactory(
+                                    RoutesFileRouter.factory(routesYaml, routesFile.toString()))
+                            .setDiagnosticsSink(new LocalLinesSink(runDir.resolve("diagnostics")));
             outputs.put("(invalid records)", runDir.resolve("diagnostics").toString());
             for (Endpoint endpoint : routing.allEndpoints()) {
-                String target = endpoint.entityPath() != null ? endpoint.entityPath() : endpoint.name();
-                Optional<Endpoint> configuredStorage = endpoint.kind() == EndpointKind.STORAGE_CONTAINER
-                        ? configuredStorage(endpoint, routesFile)
-                        : Optional.empty();
+                String target =
+                        endpoint.entityPath() != null ? endpoint.entityPath() : endpoint.name();
+                Optional<Endpoint> configuredStorage =
+                        endpoint.kind() == EndpointKind.STORAGE_CONTAINER
+                                ? configuredStorage(endpoint, routesFile)
+                                : Optional.empty();
                 if (configuredStorage.isPresent()) {
-                    job.addEndpointSink(endpoint.name(), EndpointSinks.forEndpoint(configuredStorage.get(), routing.hubName()));
+                    job.addEndpointSink(
+                            endpoint.name(),
+                            EndpointSinks.forEndpoint(configuredStorage.get(), routing.hubName()));
                     outputs.put(endpoint.name(), EndpointSinks.describe(configuredStorage.get()));
                 } else if (endpoint.kind() == EndpointKind.STORAGE_CONTAINER) {
                     Path folder = runDir.resolve("storage").resolve(endpoint.name());
                     job.addEndpointSink(endpoint.name(), new LocalFolderSink(folder));
                     outputs.put(endpoint.name(), folder.toString());
-                } else if (endpoint.kind() == EndpointKind.SERVICE_BUS_QUEUE || endpoint.kind() == EndpointKind.SERVICE_BUS_TOPIC) {
-                    job.addEndpointSink(endpoint.name(), ServiceBusSink.builder()
-                            .setEndpointName(endpoint.name())
-                            .setAmqpUri(amqp.amqpUri())
-                            .setEntityPath(target)
-                            .setKind(endpoint.kind() == EndpointKind.SERVICE_BUS_QUEUE ? ServiceBusEntityKind.QUEUE : ServiceBusEntityKind.TOPIC)
-                            .build());
+                } else if (endpoint.kind() == EndpointKind.SERVICE_BUS_QUEUE
+                        || endpoint.kind() == EndpointKind.SERVICE_BUS_TOPIC) {
+                    job.addEndpointSink(
+                            endpoint.name(),
+                            ServiceBusSink.builder()
+                                    .setEndpointName(endpoint.name())
+                                    .setAmqpUri(amqp.amqpUri())
+                                    .setEntityPath(target)
+                                    .setKind(
+                                            endpoint.kind() == EndpointKind.SERVICE_BUS_QUEUE
+                                                    ? ServiceBusEntityKind.QUEUE
+                                                    : ServiceBusEntityKind.TOPIC)
+                                    .build());
                     outputs.put(endpoint.name(), amqp.amqpUri() + " queue " + target);
                 } else {
                     kafka.createTopics(2, target);
-                    job.addEndpointSink(endpoint.name(), EventsTopicSink.create(kafka.bootstrapServers(), target));
-                    outputs.put(endpoint.name(), "kafka " + kafka.bootstrapServers() + " topic " + target);
+                    job.addEndpointSink(
+                            endpoint.name(),
+                            EventsTopicSink.create(kafka.bootstrapServers(), target));
+                    outputs.put(
+                            endpoint.name(),
+                            "kafka " + kafka.bootstrapServers() + " topic " + target);
                 }
             }
 
@@ -177,24 +218,38 @@ final class RunCommand implements Command {
             LiveCounters.reset();
             LiveCounters.enable(flink);
             flink.setString("heartbeat.interval", "2000");
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(), flink);
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(), flink);
             job.build().addTo(env);
 
-            try (SimulatedFleet fleet = SimulatedFleet.builder(kafka.bootstrapServers(), D2C_TOPIC).maxRecords(messages).build()) {
+            try (SimulatedFleet fleet =
+                    SimulatedFleet.builder(kafka.bootstrapServers(), D2C_TOPIC)
+                            .maxRecords(messages)
+                            .build()) {
                 JobClient client = env.executeAsync("hubroute " + routing.hubName());
                 fleet.start();
-                monitorAndStop(client, routing, messages, () -> {
-                    if (fleet.failure() != null) {
-                        throw new IllegalStateException("the simulated fleet failed: " + fleet.failure());
-                    }
-                    return fleet.isFinished();
-                }, runDir, out);
+                monitorAndStop(
+                        client,
+                        routing,
+                        messages,
+                        () -> {
+                            if (fleet.failure() != null) {
+                                throw new IllegalStateException(
+                                        "the simulated fleet failed: " + fleet.failure());
+                            }
+                            return fleet.isFinished();
+                        },
+                        runDir,
+                        out);
             }
             Map<String, Long> counters = LiveCounters.snapshot();
             out.println();
             out.print(summaryTable(counters, routing, outputs));
             if (summaryJson != null) {
-                Files.writeString(summaryJson, summaryJson(counters, routing, outputs), StandardCharsets.UTF_8);
+                Files.writeString(
+                        summaryJson,
+                        summaryJson(counters, routing, outputs),
+                        StandardCharsets.UTF_8);
                 out.println("summary written to " + summaryJson);
             }
         }
@@ -205,9 +260,18 @@ final class RunCommand implements Command {
      * The real job: the job.yaml source, the routes file's secrets resolved from the environment
      * and files, and every endpoint's real sink.
      */
-    private static int runWithEndpoints(Path routesFile, String routesYaml, JobConfig jobConfig, long messages, Path runDir,
-            Path summaryJson, PrintStream out, PrintStream err) throws Exception {
-        RoutingConfigLoader.Result loaded = RoutingConfigLoader.resolvingSecrets(SecretLookup.system()).load(routesFile);
+    private static int runWithEndpoints(
+            Path routesFile,
+            String routesYaml,
+            JobConfig jobConfig,
+            long messages,
+            Path runDir,
+            Path summaryJson,
+            PrintStream out,
+            PrintStream err)
+            throws Exception {
+        RoutingConfigLoader.Result loaded =
+                RoutingConfigLoader.resolvingSecrets(SecretLookup.system()).load(routesFile);
         if (!loaded.isValid()) {
             for (ConfigProblem problem : loaded.problems()) {
                 err.println(problem);
@@ -224,13 +288,22 @@ final class RunCommand implements Command {
         }
         JobConfig config = jobConfig;
         if (config.checkpointing().directory() == null) {
-            config = config.withCheckpointing(config.checkpointing().withDirectory(runDir.resolve("checkpoints").toUri().toString()));
+            config =
+                    config.withCheckpointing(
+                            config.checkpointing()
+                                    .withDirectory(
+                                            runDir.resolve("checkpoints").toUri().toString()));
         }
-        Path diagnostics = config.diagnosticsDirectory() != null ? Path.of(config.diagnosticsDirectory()) : runDir.resolve("diagnostics");
-        RoutingJob.Builder job = RoutingJob.builder()
-                .setJobConfig(config)
-                .setRouterFactory(RoutesFileRouter.factory(routesYaml, routesFile.toString()))
-                .setDiagnosticsSink(new LocalLinesSink(diagnostics));
+        Path diagnostics =
+                config.diagnosticsDirectory() != null
+                        ? Path.of(config.diagnosticsDirectory())
+                        : runDir.resolve("diagnostics");
+        RoutingJob.Builder job =
+                RoutingJob.builder()
+                        .setJobConfig(config)
+                        .setRouterFactory(
+                                RoutesFileRouter.factory(routesYaml, routesFile.toString()))
+                        .setDiagnosticsSink(new LocalLinesSink(diagnostics));
         Map<String, String> outputs = new LinkedHashMap<>();
         outputs.put("(invalid records)", diagnostics.toString());
         for (Endpoint endpoint : routing.allEndpoints()) {
@@ -241,33 +314,49 @@ final class RunCommand implements Command {
         Configuration flink = RoutingJob.flinkConfiguration(config);
         LiveCounters.reset();
         LiveCounters.enable(flink);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(), flink);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(), flink);
         job.build().addTo(env);
         JobClient client = env.executeAsync("hubroute " + routing.hubName());
         if (messages == 0) {
             // Ctrl-C: stop with a final savepoint so that blobs and transactions are committed.
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(client, runDir, err), "hubroute-stop"));
+            Runtime.getRuntime()
+                    .addShutdownHook(
+                            new Thread(() -> stopQuietly(client, runDir, err), "hubroute-stop"));
         }
         monitorAndStop(client, routing, messages, () -> true, runDir, out);
         Map<String, Long> counters = LiveCounters.snapshot();
         out.println();
         out.print(summaryTable(counters, routing, outputs));
         if (summaryJson != null) {
-            Files.writeString(summaryJson, summaryJson(counters, routing, outputs), StandardCharsets.UTF_8);
+            Files.writeString(
+                    summaryJson, summaryJson(counters, routing, outputs), StandardCharsets.UTF_8);
             out.println("summary written to " + summaryJson);
         }
         return 0;
     }
 
-    /** The storage endpoint with its connection string resolved, when it resolves (the demo then writes there). */
+    /**
+     * The storage endpoint with its connection string resolved, when it resolves (the demo then
+     * writes there).
+     */
     private static Optional<Endpoint> configuredStorage(Endpoint endpoint, Path routesFile) {
         Secret connection = endpoint.connectionString();
         if (connection == null) {
             return Optional.empty();
         }
         Path directory = routesFile.toAbsolutePath().getParent();
-        return SecretLookup.system().resolve(connection, directory).map(resolved -> new Endpoint(
-                endpoint.name(), endpoint.kind(), resolved, endpoint.entityPath(), endpoint.endpointUri(), endpoint.storage()));
+        return SecretLookup.system()
+                .resolve(connection, directory)
+                .map(
+                        resolved ->
+                                new Endpoint(
+                                        endpoint.name(),
+                                        endpoint.kind(),
+                                        resolved,
+                                        endpoint.entityPath(),
+                                        endpoint.endpointUri(),
+                                        endpoint.storage()));
     }
 
     /**
@@ -275,8 +364,14 @@ final class RunCommand implements Command {
      * inputDone} says the input is complete, then stops the job with a final savepoint: sinks
      * commit everything routed before the job ends.
      */
-    private static void monitorAndStop(JobClient client, RoutingConfig routing, long messages, BooleanSupplier inputDone,
-            Path runDir, PrintStream out) throws Exception {
+    private static void monitorAndStop(
+            JobClient client,
+            RoutingConfig routing,
+            long messages,
+            BooleanSupplier inputDone,
+            Path runDir,
+            PrintStream out)
+            throws Exception {
         long lastPrint = 0;
         while (true) {
             TimeUnit.MILLISECONDS.sleep(250);
@@ -294,7 +389,10 @@ final class RunCommand implements Command {
                 break;
             }
         }
-        client.stopWithSavepoint(true, runDir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+        client.stopWithSavepoint(
+                        true,
+                        runDir.resolve("savepoints").toUri().toString(),
+                        SavepointFormatType.CANONICAL)
                 .get(2, TimeUnit.MINUTES);
         client.getJobExecutionResult().get(2, TimeUnit.MINUTES);
     }
@@ -302,51 +400,100 @@ final class RunCommand implements Command {
     private static void stopQuietly(JobClient client, Path runDir, PrintStream err) {
         try {
             if (!client.getJobStatus().get(5, TimeUnit.SECONDS).isGloballyTerminalState()) {
-                client.stopWithSavepoint(true, runDir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+                client.stopWithSavepoint(
+                                true,
+                                runDir.resolve("savepoints").toUri().toString(),
+                                SavepointFormatType.CANONICAL)
                         .get(1, TimeUnit.MINUTES);
             }
         } catch (Exception e) {
-            err.println("hubroute run: could not stop with a final savepoint (" + e.getClass().getSimpleName()
-                    + "); routed messages since the last checkpoint are read again on the next run");
+            err.println(
+                    "hubroute run: could not stop with a final savepoint ("
+                            + e.getClass().getSimpleName()
+                            + "); routed messages since the last checkpoint are read again on the next run");
         }
     }
 
     private static String progress(long in, RoutingConfig routing) {
         StringBuilder line = new StringBuilder("messages in ").append(in);
         for (Route route : routing.routes()) {
-            line.append(" | ").append(route.name()).append(' ').append(LiveCounters.get(JobMetrics.ROUTE_GROUP + "." + route.name() + ".true"));
+            line.append(" | ")
+                    .append(route.name())
+                    .append(' ')
+                    .append(
+                            LiveCounters.get(
+                                    JobMetrics.ROUTE_GROUP + "." + route.name() + ".true"));
         }
         for (Endpoint endpoint : routing.allEndpoints()) {
-            line.append(" | ").append(endpoint.name()).append(" <- ")
-                    .append(LiveCounters.get(JobMetrics.ENDPOINT_GROUP + "." + endpoint.name() + "." + JobMetrics.DELIVERED));
+            line.append(" | ")
+                    .append(endpoint.name())
+                    .append(" <- ")
+                    .append(
+                            LiveCounters.get(
+                                    JobMetrics.ENDPOINT_GROUP
+                                            + "."
+                                            + endpoint.name()
+                                            + "."
+                                            + JobMetrics.DELIVERED));
         }
         return line.toString();
     }
 
-    static String summaryTable(Map<String, Long> counters, RoutingConfig routing, Map<String, String> outputs) {
+    static String summaryTable(
+            Map<String, Long> counters, RoutingConfig routing, Map<String, String> outputs) {
         StringBuilder table = new StringBuilder();
-        table.append(String.format("%-28s %10s%n", "messages in", counters.getOrDefault(JobMetrics.INGRESS, 0L)));
-        table.append(String.format("%-28s %10s %10s %10s%n", "route", "true", "false", "undefined"));
+        table.append(
+                String.format(
+                        "%-28s %10s%n",
+                        "messages in", counters.getOrDefault(JobMetrics.INGRESS, 0L)));
+        table.append(
+                String.format("%-28s %10s %10s %10s%n", "route", "true", "false", "undefined"));
         for (Route route : routing.routes()) {
             String prefix = JobMetrics.ROUTE_GROUP + "." + route.name() + ".";
-            table.append(String.format("%-28s %10d %10d %10d%n", route.name(), counters.getOrDefault(prefix + "true", 0L),
-                    counters.getOrDefault(prefix + "false", 0L), counters.getOrDefault(prefix + "undefined", 0L)));
+            table.append(
+                    String.format(
+                            "%-28s %10d %10d %10d%n",
+                            route.name(),
+                            counters.getOrDefault(prefix + "true", 0L),
+                            counters.getOrDefault(prefix + "false", 0L),
+                            counters.getOrDefault(prefix + "undefined", 0L)));
         }
         table.append(String.format("%-28s %10s   %s%n", "endpoint", "delivered", "output"));
         for (Endpoint endpoint : routing.allEndpoints()) {
-            table.append(String.format("%-28s %10d   %s%n", endpoint.name(),
-                    counters.getOrDefault(JobMetrics.ENDPOINT_GROUP + "." + endpoint.name() + "." + JobMetrics.DELIVERED, 0L),
-                    outputs.getOrDefault(endpoint.name(), "")));
+            table.append(
+                    String.format(
+                            "%-28s %10d   %s%n",
+                            endpoint.name(),
+                            counters.getOrDefault(
+                                    JobMetrics.ENDPOINT_GROUP
+                                            + "."
+                                            + endpoint.name()
+                                            + "."
+                                            + JobMetrics.DELIVERED,
+                                    0L),
+                            outputs.getOrDefault(endpoint.name(), "")));
         }
-        table.append(String.format("%-28s %10d%n", "fallback", counters.getOrDefault(JobMetrics.FALLBACK, 0L)));
-        table.append(String.format("%-28s %10d%n", "orphaned", counters.getOrDefault(JobMetrics.ORPHANED, 0L)));
-        table.append(String.format("%-28s %10d   %s%n", "invalid", counters.getOrDefault(JobMetrics.INVALID, 0L),
-                outputs.getOrDefault("(invalid records)", "")));
+        table.append(
+                String.format(
+                        "%-28s %10d%n",
+                        "fallback", counters.getOrDefault(JobMetrics.FALLBACK, 0L)));
+        table.append(
+                String.format(
+                        "%-28s %10d%n",
+                        "orphaned", counters.getOrDefault(JobMetrics.ORPHANED, 0L)));
+        table.append(
+                String.format(
+                        "%-28s %10d   %s%n",
+                        "invalid",
+                        counters.getOrDefault(JobMetrics.INVALID, 0L),
+                        outputs.getOrDefault("(invalid records)", "")));
         return table.toString();
     }
 
-    static String summaryJson(Map<String, Long> counters, RoutingConfig routing, Map<String, String> outputs) {
-        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    static String summaryJson(
+            Map<String, Long> counters, RoutingConfig routing, Map<String, String> outputs) {
+        com.fasterxml.jackson.databind.ObjectMapper mapper =
+                new com.fasterxml.jackson.databind.ObjectMapper();
         com.fasterxml.jackson.databind.node.ObjectNode root = mapper.createObjectNode();
         root.put("messagesIn", counters.getOrDefault(JobMetrics.INGRESS, 0L));
         com.fasterxml.jackson.databind.node.ObjectNode routes = root.putObject("routes");
@@ -360,8 +507,17 @@ final class RunCommand implements Command {
         com.fasterxml.jackson.databind.node.ObjectNode endpoints = root.putObject("endpoints");
         com.fasterxml.jackson.databind.node.ObjectNode outputNode = mapper.createObjectNode();
         for (Endpoint endpoint : routing.allEndpoints()) {
-            endpoints.putObject(endpoint.name()).put("delivered",
-                    counters.getOrDefault(JobMetrics.ENDPOINT_GROUP + "." + endpoint.name() + "." + JobMetrics.DELIVERED, 0L));
+            endpoints
+                    .putObject(endpoint.name())
+                    .put(
+                            "delivered",
+                            counters.getOrDefault(
+                                    JobMetrics.ENDPOINT_GROUP
+                                            + "."
+                                            + endpoint.name()
+                                            + "."
+                                            + JobMetrics.DELIVERED,
+                                    0L));
             outputNode.put(endpoint.name(), outputs.getOrDefault(endpoint.name(), ""));
         }
         root.put("fallback", counters.getOrDefault(JobMetrics.FALLBACK, 0L));

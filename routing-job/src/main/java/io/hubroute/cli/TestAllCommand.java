@@ -23,7 +23,8 @@ import java.util.Set;
 
 /** {@code hubroute test-all}: IoT Hub's "Test all routes" against a route file. */
 final class TestAllCommand implements Command {
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper MAPPER =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Override
     public String name() {
@@ -37,7 +38,8 @@ final class TestAllCommand implements Command {
 
     @Override
     public String usage() {
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "usage: hubroute test-all --routes routes.yaml --message m.json [--twin t.json] [--source DeviceMessages]",
                 "",
                 "Prints {\"routes\": [matched routes], \"results\": {route: true|false|undefined},",
@@ -46,8 +48,11 @@ final class TestAllCommand implements Command {
     }
 
     @Override
-    public int run(List<String> arguments, InputStream in, PrintStream out, PrintStream err) throws Exception {
-        Options options = Options.parse(arguments, Set.of("--routes", "--message", "--twin", "--source"), Set.of());
+    public int run(List<String> arguments, InputStream in, PrintStream out, PrintStream err)
+            throws Exception {
+        Options options =
+                Options.parse(
+                        arguments, Set.of("--routes", "--message", "--twin", "--source"), Set.of());
         if (!options.positionals().isEmpty()) {
             throw new UsageException("unexpected argument " + options.positionals().get(0));
         }
@@ -58,7 +63,9 @@ final class TestAllCommand implements Command {
         try {
             config = InputFiles.routes(Path.of(options.require("--routes")));
             message = InputFiles.message(Path.of(options.require("--message")), source);
-            twin = InputFiles.twin(options.get("--twin") == null ? null : Path.of(options.get("--twin")));
+            twin =
+                    InputFiles.twin(
+                            options.get("--twin") == null ? null : Path.of(options.get("--twin")));
         } catch (InputFiles.InvalidInputException e) {
             err.println(e.getMessage());
             return 2;

@@ -36,10 +36,13 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 
 /** {@code hubroute test}: runs the route test cases users keep beside their routes. */
 final class TestCasesCommand implements Command {
-    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper MAPPER =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Set<String> TOP_KEYS = ordered("routes", "cases");
-    private static final Set<String> CASE_KEYS = ordered("name", "source", "message", "twin", "expect");
-    private static final Set<String> EXPECT_KEYS = ordered("routes", "endpoints", "fallback", "results", "appProperties");
+    private static final Set<String> CASE_KEYS =
+            ordered("name", "source", "message", "twin", "expect");
+    private static final Set<String> EXPECT_KEYS =
+            ordered("routes", "endpoints", "fallback", "results", "appProperties");
 
     @Override
     public String name() {
@@ -53,7 +56,8 @@ final class TestCasesCommand implements Command {
 
     @Override
     public String usage() {
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "usage: hubroute test CASES.yaml [--routes routes.yaml] [--report-json FILE] [--junit-xml FILE]",
                 "",
                 "CASES.yaml:",
@@ -92,8 +96,11 @@ final class TestCasesCommand implements Command {
     }
 
     @Override
-    public int run(List<String> arguments, InputStream in, PrintStream out, PrintStream err) throws Exception {
-        Options options = Options.parse(arguments, Set.of("--routes", "--report-json", "--junit-xml"), Set.of());
+    public int run(List<String> arguments, InputStream in, PrintStream out, PrintStream err)
+            throws Exception {
+        Options options =
+                Options.parse(
+                        arguments, Set.of("--routes", "--report-json", "--junit-xml"), Set.of());
         if (options.positionals().size() != 1) {
             throw new UsageException("give exactly one test cases file");
         }
@@ -106,7 +113,10 @@ final class TestCasesCommand implements Command {
             return 2;
         }
         YamlFile yaml = YamlFile.parse(text, casesFile.toString());
-        Map<String, NodeTuple> top = yaml.root() == null ? null : yaml.mapping(yaml.root(), "the test cases file", TOP_KEYS);
+        Map<String, NodeTuple> top =
+                yaml.root() == null
+                        ? null
+                        : yaml.mapping(yaml.root(), "the test cases file", TOP_KEYS);
         if (top == null) {
             return invalid(yaml, err);
         }
@@ -121,7 +131,8 @@ final class TestCasesCommand implements Command {
             Path directory = casesFile.toAbsolutePath().getParent();
             routesFile = directory == null ? Path.of(routes) : directory.resolve(routes);
         } else {
-            yaml.problem(yaml.root(), "no route file", "add `routes: routes.yaml` or pass --routes");
+            yaml.problem(
+                    yaml.root(), "no route file", "add `routes: routes.yaml` or pass --routes");
             return invalid(yaml, err);
         }
         RoutingConfig config;
@@ -152,7 +163,10 @@ final class TestCasesCommand implements Command {
         Router router = Router.create(config, Engine.COMPILED);
         List<Outcome> outcomes = new ArrayList<>();
         for (TestCase testCase : cases) {
-            Outcome outcome = new Outcome(testCase.name(), check(testCase, router.route(testCase.message(), testCase.twin())));
+            Outcome outcome =
+                    new Outcome(
+                            testCase.name(),
+                            check(testCase, router.route(testCase.message(), testCase.twin())));
             outcomes.add(outcome);
             out.println((outcome.passed() ? "PASS  " : "FAIL  ") + outcome.name());
             for (String failure : outcome.failures()) {
@@ -162,7 +176,9 @@ final class TestCasesCommand implements Command {
         long failed = outcomes.stream().filter(outcome -> !outcome.passed()).count();
         out.println((outcomes.size() - failed) + " passed, " + failed + " failed");
         if (options.get("--report-json") != null) {
-            Files.writeString(Path.of(options.get("--report-json")), reportJson(casesFile, routesFile, outcomes));
+            Files.writeString(
+                    Path.of(options.get("--report-json")),
+                    reportJson(casesFile, routesFile, outcomes));
         }
         if (options.get("--junit-xml") != null) {
             Files.writeString(Path.of(options.get("--junit-xml")), junitXml(casesFile, outcomes));
@@ -190,22 +206,31 @@ final class TestCasesCommand implements Command {
         RoutingSource source = RoutingSource.DEVICE_MESSAGES;
         if (entries.containsKey("source")) {
             String sourceName = yaml.string(value(entries, "source"), "source");
-            Optional<RoutingSource> parsed = sourceName == null ? Optional.empty() : RoutingSource.fromName(sourceName);
+            Optional<RoutingSource> parsed =
+                    sourceName == null ? Optional.empty() : RoutingSource.fromName(sourceName);
             if (sourceName != null && parsed.isEmpty()) {
-                yaml.problem(value(entries, "source"), "unknown source '" + sourceName + "'",
+                yaml.problem(
+                        value(entries, "source"),
+                        "unknown source '" + sourceName + "'",
                         "use one of " + RoutingSource.acceptedNames());
             }
             source = parsed.orElse(source);
         }
         Message message = null;
         if (!entries.containsKey("message")) {
-            yaml.problem(node, "case '" + name + "' has no message",
+            yaml.problem(
+                    node,
+                    "case '" + name + "' has no message",
                     "add `message: {systemProperties: {...}, appProperties: {...}, body: '...'}`");
         } else {
             try {
-                message = MessageJson.parseMessage(YamlFile.toJson(value(entries, "message")), source);
+                message =
+                        MessageJson.parseMessage(
+                                YamlFile.toJson(value(entries, "message")), source);
             } catch (IllegalArgumentException e) {
-                yaml.problem(value(entries, "message"), "case '" + name + "': " + e.getMessage(),
+                yaml.problem(
+                        value(entries, "message"),
+                        "case '" + name + "': " + e.getMessage(),
                         "write the message as {systemProperties: {...}, appProperties: {...}, body: '...'}");
             }
         }
@@ -214,7 +239,9 @@ final class TestCasesCommand implements Command {
             try {
                 twin = MessageJson.parseTwin(YamlFile.toJson(value(entries, "twin")));
             } catch (IllegalArgumentException e) {
-                yaml.problem(value(entries, "twin"), "case '" + name + "': " + e.getMessage(),
+                yaml.problem(
+                        value(entries, "twin"),
+                        "case '" + name + "': " + e.getMessage(),
                         "write the twin as {tags: {...}, properties: {desired: {...}, reported: {...}}}");
             }
         }
@@ -224,7 +251,8 @@ final class TestCasesCommand implements Command {
         Map<String, String> results = null;
         Map<String, Map<String, String>> appProperties = null;
         if (entries.containsKey("expect")) {
-            Map<String, NodeTuple> expect = yaml.mapping(value(entries, "expect"), "expect", EXPECT_KEYS);
+            Map<String, NodeTuple> expect =
+                    yaml.mapping(value(entries, "expect"), "expect", EXPECT_KEYS);
             if (expect != null) {
                 Set<String> routeNames = new LinkedHashSet<>();
                 config.routes().forEach(route -> routeNames.add(route.name()));
@@ -243,14 +271,16 @@ final class TestCasesCommand implements Command {
                     results = readResults(yaml, value(expect, "results"), routeNames);
                 }
                 if (expect.containsKey("appProperties")) {
-                    appProperties = readAppProperties(yaml, value(expect, "appProperties"), endpointNames);
+                    appProperties =
+                            readAppProperties(yaml, value(expect, "appProperties"), endpointNames);
                 }
             }
         }
         if (name == null || message == null) {
             return null;
         }
-        return new TestCase(name, message, twin, routes, endpoints, fallback, results, appProperties);
+        return new TestCase(
+                name, message, twin, routes, endpoints, fallback, results, appProperties);
     }
 
     private static List<String> names(YamlFile yaml, Node node, String kind, Set<String> known) {
@@ -262,7 +292,10 @@ final class TestCasesCommand implements Command {
         for (Node item : items) {
             String name = yaml.string(item, "a " + kind + " name");
             if (name != null && !known.contains(name)) {
-                yaml.problem(item, "unknown " + kind + " '" + name + "'", "use one of: " + String.join(", ", known));
+                yaml.problem(
+                        item,
+                        "unknown " + kind + " '" + name + "'",
+                        "use one of: " + String.join(", ", known));
             } else if (name != null) {
                 names.add(name);
             }
@@ -270,7 +303,8 @@ final class TestCasesCommand implements Command {
         return names;
     }
 
-    private static Map<String, String> readResults(YamlFile yaml, Node node, Set<String> routeNames) {
+    private static Map<String, String> readResults(
+            YamlFile yaml, Node node, Set<String> routeNames) {
         Map<String, NodeTuple> entries = yaml.mapping(node, "expect.results", routeNames);
         if (entries == null) {
             return null;
@@ -278,8 +312,13 @@ final class TestCasesCommand implements Command {
         Map<String, String> results = new LinkedHashMap<>();
         for (Map.Entry<String, NodeTuple> entry : entries.entrySet()) {
             String result = yaml.string(entry.getValue().getValueNode(), "a route result");
-            if (result != null && !result.equals("true") && !result.equals("false") && !result.equals("undefined")) {
-                yaml.problem(entry.getValue().getValueNode(), "unknown route result '" + result + "'",
+            if (result != null
+                    && !result.equals("true")
+                    && !result.equals("false")
+                    && !result.equals("undefined")) {
+                yaml.problem(
+                        entry.getValue().getValueNode(),
+                        "unknown route result '" + result + "'",
                         "use \"true\", \"false\" or \"undefined\"");
             } else if (result != null) {
                 results.put(entry.getKey(), result);
@@ -288,7 +327,8 @@ final class TestCasesCommand implements Command {
         return results;
     }
 
-    private static Map<String, Map<String, String>> readAppProperties(YamlFile yaml, Node node, Set<String> endpointNames) {
+    private static Map<String, Map<String, String>> readAppProperties(
+            YamlFile yaml, Node node, Set<String> endpointNames) {
         Map<String, NodeTuple> entries = yaml.mapping(node, "expect.appProperties", endpointNames);
         if (entries == null) {
             return null;
@@ -297,15 +337,23 @@ final class TestCasesCommand implements Command {
         for (Map.Entry<String, NodeTuple> entry : entries.entrySet()) {
             Node properties = entry.getValue().getValueNode();
             if (!(properties instanceof org.snakeyaml.engine.v2.nodes.MappingNode)) {
-                yaml.problem(properties, "expected application properties of '" + entry.getKey() + "' must be a mapping",
+                yaml.problem(
+                        properties,
+                        "expected application properties of '"
+                                + entry.getKey()
+                                + "' must be a mapping",
                         "write {name: value, ...}");
                 continue;
             }
             Map<String, String> expected = new LinkedHashMap<>();
-            for (NodeTuple property : ((org.snakeyaml.engine.v2.nodes.MappingNode) properties).getValue()) {
+            for (NodeTuple property :
+                    ((org.snakeyaml.engine.v2.nodes.MappingNode) properties).getValue()) {
                 String name = yaml.string(property.getKeyNode(), "a property name");
                 Node valueNode = property.getValueNode();
-                String value = YamlFile.isNull(valueNode) ? null : yaml.string(valueNode, "a property value");
+                String value =
+                        YamlFile.isNull(valueNode)
+                                ? null
+                                : yaml.string(valueNode, "a property value");
                 if (name != null) {
                     expected.put(name, value);
                 }
@@ -317,26 +365,51 @@ final class TestCasesCommand implements Command {
 
     private static List<String> check(TestCase testCase, RoutingDecision decision) {
         List<String> failures = new ArrayList<>();
-        if (testCase.routes() != null && !new TreeSet<>(testCase.routes()).equals(new TreeSet<>(decision.matchedRoutes()))) {
-            failures.add("routes: expected " + testCase.routes() + " but got " + decision.matchedRoutes());
+        if (testCase.routes() != null
+                && !new TreeSet<>(testCase.routes())
+                        .equals(new TreeSet<>(decision.matchedRoutes()))) {
+            failures.add(
+                    "routes: expected "
+                            + testCase.routes()
+                            + " but got "
+                            + decision.matchedRoutes());
         }
         if (testCase.endpoints() != null
-                && !new TreeSet<>(testCase.endpoints()).equals(new TreeSet<>(decision.endpointNames()))) {
-            failures.add("endpoints: expected " + testCase.endpoints() + " but got " + decision.endpointNames());
+                && !new TreeSet<>(testCase.endpoints())
+                        .equals(new TreeSet<>(decision.endpointNames()))) {
+            failures.add(
+                    "endpoints: expected "
+                            + testCase.endpoints()
+                            + " but got "
+                            + decision.endpointNames());
         }
         if (testCase.fallback() != null && testCase.fallback() != decision.fallback()) {
-            failures.add("fallback: expected " + testCase.fallback() + " but got " + decision.fallback());
+            failures.add(
+                    "fallback: expected "
+                            + testCase.fallback()
+                            + " but got "
+                            + decision.fallback());
         }
         if (testCase.results() != null) {
             for (Map.Entry<String, String> expected : testCase.results().entrySet()) {
-                String actual = decision.result(expected.getKey()).map(RouteResult::text).orElse("not evaluated");
+                String actual =
+                        decision.result(expected.getKey())
+                                .map(RouteResult::text)
+                                .orElse("not evaluated");
                 if (!actual.equals(expected.getValue())) {
-                    failures.add("results." + expected.getKey() + ": expected " + expected.getValue() + " but got " + actual);
+                    failures.add(
+                            "results."
+                                    + expected.getKey()
+                                    + ": expected "
+                                    + expected.getValue()
+                                    + " but got "
+                                    + actual);
                 }
             }
         }
         if (testCase.appProperties() != null) {
-            for (Map.Entry<String, Map<String, String>> endpoint : testCase.appProperties().entrySet()) {
+            for (Map.Entry<String, Map<String, String>> endpoint :
+                    testCase.appProperties().entrySet()) {
                 Delivery delivery = null;
                 for (Delivery candidate : decision.deliveries()) {
                     if (candidate.endpointName().equals(endpoint.getKey())) {
@@ -344,17 +417,30 @@ final class TestCasesCommand implements Command {
                     }
                 }
                 if (delivery == null) {
-                    failures.add("appProperties." + endpoint.getKey() + ": the message was not delivered to " + endpoint.getKey());
+                    failures.add(
+                            "appProperties."
+                                    + endpoint.getKey()
+                                    + ": the message was not delivered to "
+                                    + endpoint.getKey());
                     continue;
                 }
                 MessageProperties actual = delivery.appProperties();
                 for (Map.Entry<String, String> property : endpoint.getValue().entrySet()) {
                     String where = "appProperties." + endpoint.getKey() + "." + property.getKey();
                     if (!actual.contains(property.getKey())) {
-                        failures.add(where + ": expected " + quoted(property.getValue()) + " but it is missing");
-                    } else if (!java.util.Objects.equals(actual.get(property.getKey()), property.getValue())) {
-                        failures.add(where + ": expected " + quoted(property.getValue()) + " but got "
-                                + quoted(actual.get(property.getKey())));
+                        failures.add(
+                                where
+                                        + ": expected "
+                                        + quoted(property.getValue())
+                                        + " but it is missing");
+                    } else if (!java.util.Objects.equals(
+                            actual.get(property.getKey()), property.getValue())) {
+                        failures.add(
+                                where
+                                        + ": expected "
+                                        + quoted(property.getValue())
+                                        + " but got "
+                                        + quoted(actual.get(property.getKey())));
                     }
                 }
             }
@@ -366,7 +452,8 @@ final class TestCasesCommand implements Command {
         return value == null ? "null" : "\"" + value + "\"";
     }
 
-    private static String reportJson(Path casesFile, Path routesFile, List<Outcome> outcomes) throws IOException {
+    private static String reportJson(Path casesFile, Path routesFile, List<Outcome> outcomes)
+            throws IOException {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("cases", casesFile.toString());
         root.put("routes", routesFile.toString());
@@ -388,22 +475,37 @@ final class TestCasesCommand implements Command {
         long failed = outcomes.stream().filter(outcome -> !outcome.passed()).count();
         String suite = xml(casesFile.getFileName().toString());
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        xml.append("<testsuite name=\"").append(suite).append("\" tests=\"").append(outcomes.size())
-                .append("\" failures=\"").append(failed).append("\" errors=\"0\" skipped=\"0\">\n");
+        xml.append("<testsuite name=\"")
+                .append(suite)
+                .append("\" tests=\"")
+                .append(outcomes.size())
+                .append("\" failures=\"")
+                .append(failed)
+                .append("\" errors=\"0\" skipped=\"0\">\n");
         for (Outcome outcome : outcomes) {
-            xml.append("  <testcase classname=\"").append(suite).append("\" name=\"").append(xml(outcome.name())).append('"');
+            xml.append("  <testcase classname=\"")
+                    .append(suite)
+                    .append("\" name=\"")
+                    .append(xml(outcome.name()))
+                    .append('"');
             if (outcome.passed()) {
                 xml.append("/>\n");
             } else {
-                xml.append(">\n    <failure message=\"").append(xml(outcome.failures().get(0))).append("\">")
-                        .append(xml(String.join("\n", outcome.failures()))).append("</failure>\n  </testcase>\n");
+                xml.append(">\n    <failure message=\"")
+                        .append(xml(outcome.failures().get(0)))
+                        .append("\">")
+                        .append(xml(String.join("\n", outcome.failures())))
+                        .append("</failure>\n  </testcase>\n");
             }
         }
         return xml.append("</testsuite>\n").toString();
     }
 
     private static String xml(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;");
     }
 
     private static Node value(Map<String, NodeTuple> entries, String key) {

@@ -49,7 +49,8 @@ final class TestRouteCommand implements Command {
 
     @Override
     public String usage() {
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "usage: hubroute test-route --condition TEXT [--source DeviceMessages] [--message FILE] [--twin FILE]",
                 "       hubroute test-route --jsonl < cases.jsonl",
                 "",
@@ -67,7 +68,8 @@ final class TestRouteCommand implements Command {
     }
 
     @Override
-    public int run(List<String> arguments, InputStream in, PrintStream out, PrintStream err) throws Exception {
+    public int run(List<String> arguments, InputStream in, PrintStream out, PrintStream err)
+            throws Exception {
         Map<String, String> options = new LinkedHashMap<>();
         boolean jsonl = false;
         for (int i = 0; i < arguments.size(); i++) {
@@ -91,7 +93,8 @@ final class TestRouteCommand implements Command {
         }
         if (jsonl) {
             if (!options.isEmpty()) {
-                throw new UsageException("--jsonl reads everything from standard input: drop " + options.keySet());
+                throw new UsageException(
+                        "--jsonl reads everything from standard input: drop " + options.keySet());
             }
             runJsonLines(in, out);
             return 0;
@@ -106,9 +109,10 @@ final class TestRouteCommand implements Command {
         try {
             String messageFile = options.get("--message");
             String twinFile = options.get("--twin");
-            message = messageFile == null
-                    ? Message.builder(source).build()
-                    : InputFiles.message(Path.of(messageFile), source);
+            message =
+                    messageFile == null
+                            ? Message.builder(source).build()
+                            : InputFiles.message(Path.of(messageFile), source);
             twin = InputFiles.twin(twinFile == null ? null : Path.of(twinFile));
         } catch (InputFiles.InvalidInputException e) {
             throw new UsageException(e.getMessage());
@@ -120,7 +124,8 @@ final class TestRouteCommand implements Command {
     }
 
     /** The Test route response: the result and the compile errors. */
-    static ObjectNode evaluate(CompilationResult compiled, Message message, Twin twin, PrintStream reasons) {
+    static ObjectNode evaluate(
+            CompilationResult compiled, Message message, Twin twin, PrintStream reasons) {
         ObjectNode response = MAPPER.createObjectNode();
         RouteResult result = RouteResult.FALSE;
         if (compiled.succeeded()) {
@@ -138,21 +143,29 @@ final class TestRouteCommand implements Command {
             node.put("message", error.message());
             node.put("severity", error.severity().text());
             ObjectNode location = node.putObject("location");
-            location.putObject("start").put("line", error.range().start().line()).put("column", error.range().start().column());
-            location.putObject("end").put("line", error.range().end().line()).put("column", error.range().end().column());
+            location.putObject("start")
+                    .put("line", error.range().start().line())
+                    .put("column", error.range().start().column());
+            location.putObject("end")
+                    .put("line", error.range().end().line())
+                    .put("column", error.range().end().column());
         }
         return response;
     }
 
     private static void runJsonLines(InputStream in, PrintStream out) throws IOException {
-        Map<String, CompilationResult> cache = new LinkedHashMap<>(256, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, CompilationResult> eldest) {
-                return size() > CACHE_SIZE;
-            }
-        };
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
-        Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+        Map<String, CompilationResult> cache =
+                new LinkedHashMap<>(256, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(
+                            Map.Entry<String, CompilationResult> eldest) {
+                        return size() > CACHE_SIZE;
+                    }
+                };
+        BufferedReader reader =
+                new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+        Writer writer =
+                new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
         String line;
         long lineNumber = 0;
         while ((line = reader.readLine()) != null) {
@@ -169,7 +182,8 @@ final class TestRouteCommand implements Command {
         writer.flush();
     }
 
-    private static ObjectNode answer(String line, long lineNumber, Map<String, CompilationResult> cache) {
+    private static ObjectNode answer(
+            String line, long lineNumber, Map<String, CompilationResult> cache) {
         JsonNode request;
         try {
             request = MAPPER.readTree(line);
@@ -185,10 +199,18 @@ final class TestRouteCommand implements Command {
             return error(id, "line " + lineNumber + " has no \"condition\" string");
         }
         JsonNode sourceNode = request.get("source");
-        String sourceName = sourceNode == null || sourceNode.isNull() ? "DeviceMessages" : sourceNode.asText();
+        String sourceName =
+                sourceNode == null || sourceNode.isNull() ? "DeviceMessages" : sourceNode.asText();
         RoutingSource source = RoutingSource.fromName(sourceName).orElse(null);
         if (source == null) {
-            return error(id, "line " + lineNumber + ": unknown source '" + sourceName + "', use one of " + RoutingSource.acceptedNames());
+            return error(
+                    id,
+                    "line "
+                            + lineNumber
+                            + ": unknown source '"
+                            + sourceName
+                            + "', use one of "
+                            + RoutingSource.acceptedNames());
         }
         Message message;
         Twin twin;
@@ -198,8 +220,11 @@ final class TestRouteCommand implements Command {
         } catch (IllegalArgumentException e) {
             return error(id, "line " + lineNumber + ": " + e.getMessage());
         }
-        String key = (source == RoutingSource.TWIN_CHANGE_EVENTS ? "T:" : "O:") + condition.textValue();
-        CompilationResult compiled = cache.computeIfAbsent(key, k -> QueryLanguage.compile(condition.textValue(), source));
+        String key =
+                (source == RoutingSource.TWIN_CHANGE_EVENTS ? "T:" : "O:") + condition.textValue();
+        CompilationResult compiled =
+                cache.computeIfAbsent(
+                        key, k -> QueryLanguage.compile(condition.textValue(), source));
         ObjectNode response = MAPPER.createObjectNode();
         response.set("id", id);
         response.setAll(evaluate(compiled, message, twin, null));

@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
-/** {@code hubroute validate}: every problem of a route file at once, with file:line:column and a fix. */
+/**
+ * {@code hubroute validate}: every problem of a route file at once, with file:line:column and a
+ * fix.
+ */
 final class ValidateCommand implements Command {
     private final SecretLookup secrets;
 
@@ -34,7 +37,8 @@ final class ValidateCommand implements Command {
 
     @Override
     public String usage() {
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "usage: hubroute validate FILE [--resolve-secrets]",
                 "",
                 "  --resolve-secrets  also resolve ${env:...} and ${file:...} connection strings, as the job",
@@ -44,15 +48,17 @@ final class ValidateCommand implements Command {
     }
 
     @Override
-    public int run(List<String> arguments, InputStream in, PrintStream out, PrintStream err) throws Exception {
+    public int run(List<String> arguments, InputStream in, PrintStream out, PrintStream err)
+            throws Exception {
         Options options = Options.parse(arguments, Set.of(), Set.of("--resolve-secrets"));
         if (options.positionals().size() != 1) {
             throw new UsageException("give exactly one route file");
         }
         Path file = Path.of(options.positionals().get(0));
-        RoutingConfigLoader loader = options.flag("--resolve-secrets")
-                ? RoutingConfigLoader.resolvingSecrets(secrets)
-                : RoutingConfigLoader.withoutSecrets();
+        RoutingConfigLoader loader =
+                options.flag("--resolve-secrets")
+                        ? RoutingConfigLoader.resolvingSecrets(secrets)
+                        : RoutingConfigLoader.withoutSecrets();
         RoutingConfigLoader.Result result = loader.load(file);
         if (!result.isValid()) {
             for (ConfigProblem problem : result.problems()) {
@@ -63,8 +69,15 @@ final class ValidateCommand implements Command {
             return 1;
         }
         RoutingConfig config = result.orThrow();
-        out.println(file + ": valid (" + config.routes().size() + " routes, " + config.allEndpoints().size()
-                + " endpoints, " + config.enrichments().size() + " enrichments)");
+        out.println(
+                file
+                        + ": valid ("
+                        + config.routes().size()
+                        + " routes, "
+                        + config.allEndpoints().size()
+                        + " endpoints, "
+                        + config.enrichments().size()
+                        + " enrichments)");
         return 0;
     }
 }

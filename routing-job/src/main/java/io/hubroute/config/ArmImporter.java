@@ -2,13 +2,13 @@ package io.hubroute.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.HashSet;
 import org.snakeyaml.engine.v2.api.Dump;
 import org.snakeyaml.engine.v2.api.DumpSettings;
 import org.snakeyaml.engine.v2.common.FlowStyle;
@@ -16,8 +16,8 @@ import org.snakeyaml.engine.v2.common.FlowStyle;
 /**
  * Converts IoT Hub's routing resource model into a route file: from an ARM template (the {@code
  * Microsoft.Devices/IotHubs} resource), from {@code az iot hub show} output, or from a bare {@code
- * properties.routing} object. Inline connection strings never reach the file: each becomes a
- * {@code ${env:NAME}} reference, and the result lists the variables to set.
+ * properties.routing} object. Inline connection strings never reach the file: each becomes a {@code
+ * ${env:NAME}} reference, and the result lists the variables to set.
  *
  * <pre>{@code
  * ArmImporter.Result result = ArmImporter.convert(new ObjectMapper().readTree(file), null);
@@ -62,8 +62,12 @@ public final class ArmImporter {
         JsonNode routing = properties.has("routing") ? properties.get("routing") : hub;
         String hubName = hubNameOverride != null ? hubNameOverride : hub.path("name").asText("");
         if (hubName.isEmpty() || hubName.startsWith("[")) {
-            warnings.add("the hub name " + (hubName.isEmpty() ? "is missing" : "is an ARM expression (" + hubName + ")")
-                    + ": edit hubName, or pass --hub-name");
+            warnings.add(
+                    "the hub name "
+                            + (hubName.isEmpty()
+                                    ? "is missing"
+                                    : "is an ARM expression (" + hubName + ")")
+                            + ": edit hubName, or pass --hub-name");
             hubName = "my-hub";
         }
         Map<String, Object> file = new LinkedHashMap<>();
@@ -71,7 +75,11 @@ public final class ArmImporter {
         JsonNode events = properties.path("eventHubEndpoints").path("events");
         if (events.isObject()) {
             Map<String, Object> builtIn = new LinkedHashMap<>();
-            builtIn.put("connectionString", reference("EVENTS", "the Event Hubs-compatible connection string of the built-in events endpoint"));
+            builtIn.put(
+                    "connectionString",
+                    reference(
+                            "EVENTS",
+                            "the Event Hubs-compatible connection string of the built-in events endpoint"));
             if (events.hasNonNull("path")) {
                 builtIn.put("entityPath", events.get("path").asText());
             }
@@ -95,8 +103,13 @@ public final class ArmImporter {
         if (fallback.isObject()) {
             Map<String, Object> converted = new LinkedHashMap<>();
             converted.put("isEnabled", fallback.path("isEnabled").asBoolean(true));
-            converted.put("endpointNames", fallback.has("endpointNames") ? strings(fallback.get("endpointNames")) : List.of("events"));
-            if (fallback.hasNonNull("condition") && !fallback.get("condition").asText().equals("true")) {
+            converted.put(
+                    "endpointNames",
+                    fallback.has("endpointNames")
+                            ? strings(fallback.get("endpointNames"))
+                            : List.of("events"));
+            if (fallback.hasNonNull("condition")
+                    && !fallback.get("condition").asText().equals("true")) {
                 converted.put("condition", fallback.get("condition").asText());
             }
             file.put("fallbackRoute", converted);
@@ -112,15 +125,18 @@ public final class ArmImporter {
         if (!enrichments.isEmpty()) {
             file.put("enrichments", enrichments);
         }
-        DumpSettings settings = DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).setWidth(200).build();
-        String yaml = "# imported from IoT Hub's routing resource model by hubroute import-arm\n"
-                + new Dump(settings).dumpToString(file);
+        DumpSettings settings =
+                DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).setWidth(200).build();
+        String yaml =
+                "# imported from IoT Hub's routing resource model by hubroute import-arm\n"
+                        + new Dump(settings).dumpToString(file);
         return new Result(yaml, variables, warnings);
     }
 
     private static JsonNode findHub(JsonNode document) {
         if (document == null || !document.isObject()) {
-            throw new IllegalArgumentException("expected a JSON object: an ARM template or `az iot hub show` output");
+            throw new IllegalArgumentException(
+                    "expected a JSON object: an ARM template or `az iot hub show` output");
         }
         if (document.has("resources")) {
             for (JsonNode resource : document.get("resources")) {
@@ -128,9 +144,12 @@ public final class ArmImporter {
                     return resource;
                 }
             }
-            throw new IllegalArgumentException("the ARM template has no " + IOT_HUB_TYPE + " resource");
+            throw new IllegalArgumentException(
+                    "the ARM template has no " + IOT_HUB_TYPE + " resource");
         }
-        if (document.path("properties").has("routing") || document.has("endpoints") || document.has("routes")) {
+        if (document.path("properties").has("routing")
+                || document.has("endpoints")
+                || document.has("routes")) {
             return document;
         }
         throw new IllegalArgumentException(
@@ -144,7 +163,10 @@ public final class ArmImporter {
             String kind = kinds.next();
             if (!ENDPOINT_LISTS.contains(kind)) {
                 if (endpoints.get(kind).size() > 0) {
-                    warnings.add("skipped endpoints." + kind + ": hubroute does not support that endpoint kind");
+                    warnings.add(
+                            "skipped endpoints."
+                                    + kind
+                                    + ": hubroute does not support that endpoint kind");
                 }
                 continue;
             }
@@ -163,10 +185,14 @@ public final class ArmImporter {
         converted.put("name", name);
         String connection = endpoint.path("connectionString").asText("");
         if (!connection.isBlank()) {
-            converted.put("connectionString", Secret.isReference(connection)
-                    ? connection
-                    : reference(RoutingConfigLoader.environmentName(name).replaceFirst("_CONNECTION$", ""),
-                            "the connection string of endpoint " + name));
+            converted.put(
+                    "connectionString",
+                    Secret.isReference(connection)
+                            ? connection
+                            : reference(
+                                    RoutingConfigLoader.environmentName(name)
+                                            .replaceFirst("_CONNECTION$", ""),
+                                    "the connection string of endpoint " + name));
         }
         if (endpoint.hasNonNull("endpointUri")) {
             converted.put("endpointUri", endpoint.get("endpointUri").asText());
@@ -177,13 +203,16 @@ public final class ArmImporter {
         if (kind.equals("storageContainers")) {
             converted.put("containerName", endpoint.path("containerName").asText());
             if (endpoint.hasNonNull("encoding")) {
-                converted.put("encoding", endpoint.get("encoding").asText().toLowerCase(Locale.ROOT));
+                converted.put(
+                        "encoding", endpoint.get("encoding").asText().toLowerCase(Locale.ROOT));
             }
             if (endpoint.hasNonNull("fileNameFormat")) {
                 converted.put("fileNameFormat", endpoint.get("fileNameFormat").asText());
             }
             if (endpoint.hasNonNull("batchFrequencyInSeconds")) {
-                converted.put("batchFrequencyInSeconds", endpoint.get("batchFrequencyInSeconds").asLong());
+                converted.put(
+                        "batchFrequencyInSeconds",
+                        endpoint.get("batchFrequencyInSeconds").asLong());
             }
             if (endpoint.hasNonNull("maxChunkSizeInBytes")) {
                 converted.put("maxChunkSizeInBytes", endpoint.get("maxChunkSizeInBytes").asLong());

@@ -10,7 +10,12 @@ import java.util.Objects;
  *
  * @param condition the condition text; empty or blank means true
  */
-public record Route(String name, RoutingSource source, String condition, List<String> endpointNames, boolean enabled) {
+public record Route(
+        String name,
+        RoutingSource source,
+        String condition,
+        List<String> endpointNames,
+        boolean enabled) {
     public Route {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(source, "source");
@@ -18,7 +23,9 @@ public record Route(String name, RoutingSource source, String condition, List<St
         endpointNames = List.copyOf(endpointNames);
     }
 
-    /** Whether the route has a condition; a blank one means true, as in IoT Hub's resource model. */
+    /**
+     * Whether the route has a condition; a blank one means true, as in IoT Hub's resource model.
+     */
     public boolean hasCondition() {
         return !condition.isBlank();
     }

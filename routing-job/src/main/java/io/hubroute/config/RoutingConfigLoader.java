@@ -27,8 +27,8 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /**
  * Reads a route file (YAML that mirrors IoT Hub's {@code properties.routing}) into a {@link
- * RoutingConfig}, checking every rule and reporting every problem at once with file:line:column
- * and a fix: names, unknown endpoints, storage settings, route condition compile errors (positioned
+ * RoutingConfig}, checking every rule and reporting every problem at once with file:line:column and
+ * a fix: names, unknown endpoints, storage settings, route condition compile errors (positioned
  * inside the YAML), enrichments and secret references.
  *
  * <pre>{@code
@@ -40,22 +40,45 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 public final class RoutingConfigLoader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9\\-._]{1,64}");
     private static final String NAME_FIX = "use 1 to 64 letters, digits, '-', '.' or '_'";
-    private static final Set<String> RESERVED_NAMES = Set.of("events", "filenotifications", "$default");
+    private static final Set<String> RESERVED_NAMES =
+            Set.of("events", "filenotifications", "$default");
     private static final Set<String> TOP_KEYS =
-            ordered("hubName", "builtInEndpoint", "endpoints", "routes", "fallbackRoute", "enrichments");
+            ordered(
+                    "hubName",
+                    "builtInEndpoint",
+                    "endpoints",
+                    "routes",
+                    "fallbackRoute",
+                    "enrichments");
     private static final Set<String> BUILT_IN_KEYS = ordered("connectionString", "entityPath");
-    private static final Set<String> ENDPOINT_LIST_KEYS = ordered(
-            "storageContainers", "serviceBusQueues", "serviceBusTopics", "eventHubs", "cosmosDBSqlContainers",
-            "cosmosDBSqlCollections");
+    private static final Set<String> ENDPOINT_LIST_KEYS =
+            ordered(
+                    "storageContainers",
+                    "serviceBusQueues",
+                    "serviceBusTopics",
+                    "eventHubs",
+                    "cosmosDBSqlContainers",
+                    "cosmosDBSqlCollections");
+
     /** Resource-model members that describe the Azure resource and do not matter here. */
     private static final List<String> ARM_ONLY_KEYS =
             List.of("id", "subscriptionId", "resourceGroup", "authenticationType", "identity");
+
     private static final Set<String> MESSAGING_KEYS =
             ordered("name", "connectionString", "endpointUri", "entityPath", ARM_ONLY_KEYS);
-    private static final Set<String> STORAGE_KEYS = ordered(
-            "name", "connectionString", "endpointUri", "containerName", "encoding", "fileNameFormat",
-            "batchFrequencyInSeconds", "maxChunkSizeInBytes", ARM_ONLY_KEYS);
-    private static final Set<String> ROUTE_KEYS = ordered("name", "source", "condition", "endpointNames", "isEnabled");
+    private static final Set<String> STORAGE_KEYS =
+            ordered(
+                    "name",
+                    "connectionString",
+                    "endpointUri",
+                    "containerName",
+                    "encoding",
+                    "fileNameFormat",
+                    "batchFrequencyInSeconds",
+                    "maxChunkSizeInBytes",
+                    ARM_ONLY_KEYS);
+    private static final Set<String> ROUTE_KEYS =
+            ordered("name", "source", "condition", "endpointNames", "isEnabled");
     private static final Set<String> FALLBACK_KEYS =
             ordered("name", "source", "condition", "endpointNames", "isEnabled");
     private static final Set<String> ENRICHMENT_KEYS = ordered("key", "value", "endpointNames");
@@ -89,8 +112,15 @@ public final class RoutingConfigLoader {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            return new Result(null, List.of(new ConfigProblem(
-                    file.toString(), 1, 1, "cannot read the route file: " + e, "check the path")));
+            return new Result(
+                    null,
+                    List.of(
+                            new ConfigProblem(
+                                    file.toString(),
+                                    1,
+                                    1,
+                                    "cannot read the route file: " + e,
+                                    "check the path")));
         }
         Path directory = file.toAbsolutePath().getParent();
         return parse(text, file.toString(), directory);
@@ -148,8 +178,10 @@ public final class RoutingConfigLoader {
     private final class Reader {
         private final YamlFile yaml;
         private final Path directory;
+
         /** Endpoint names (as written) to the node that declared them, for duplicate reports. */
         private final Map<String, String> declaredEndpoints = new HashMap<>();
+
         private final List<String> knownEndpointNames = new ArrayList<>();
         private final List<EndpointReference> endpointReferences = new ArrayList<>();
 
@@ -167,19 +199,31 @@ public final class RoutingConfigLoader {
             if (top.containsKey("hubName")) {
                 hubName = yaml.string(value(top, "hubName"), "hubName");
             } else {
-                yaml.problem(1, 1, "hubName is missing", "add `hubName: <your hub's name>` ($iothubname resolves to it)");
+                yaml.problem(
+                        1,
+                        1,
+                        "hubName is missing",
+                        "add `hubName: <your hub's name>` ($iothubname resolves to it)");
             }
             knownEndpointNames.add(Endpoint.EVENTS);
-            Endpoint builtIn = top.containsKey("builtInEndpoint")
-                    ? readBuiltIn(value(top, "builtInEndpoint"))
-                    : Endpoint.builtInEvents(null, null);
-            List<Endpoint> endpoints = top.containsKey("endpoints") ? readEndpoints(value(top, "endpoints")) : List.of();
-            List<Route> routes = top.containsKey("routes") ? readRoutes(value(top, "routes")) : List.of();
-            FallbackRoute fallback = top.containsKey("fallbackRoute")
-                    ? readFallback(value(top, "fallbackRoute"))
-                    : FallbackRoute.defaultRoute();
+            Endpoint builtIn =
+                    top.containsKey("builtInEndpoint")
+                            ? readBuiltIn(value(top, "builtInEndpoint"))
+                            : Endpoint.builtInEvents(null, null);
+            List<Endpoint> endpoints =
+                    top.containsKey("endpoints")
+                            ? readEndpoints(value(top, "endpoints"))
+                            : List.of();
+            List<Route> routes =
+                    top.containsKey("routes") ? readRoutes(value(top, "routes")) : List.of();
+            FallbackRoute fallback =
+                    top.containsKey("fallbackRoute")
+                            ? readFallback(value(top, "fallbackRoute"))
+                            : FallbackRoute.defaultRoute();
             List<Enrichment> enrichments =
-                    top.containsKey("enrichments") ? readEnrichments(value(top, "enrichments")) : List.of();
+                    top.containsKey("enrichments")
+                            ? readEnrichments(value(top, "enrichments"))
+                            : List.of();
             checkEndpointReferences();
             if (yaml.hasProblems()) {
                 return null;
@@ -195,9 +239,10 @@ public final class RoutingConfigLoader {
             if (entries == null) {
                 return null;
             }
-            Secret connection = entries.containsKey("connectionString")
-                    ? secret(value(entries, "connectionString"), Endpoint.EVENTS)
-                    : null;
+            Secret connection =
+                    entries.containsKey("connectionString")
+                            ? secret(value(entries, "connectionString"), Endpoint.EVENTS)
+                            : null;
             String entityPath = optionalString(entries, "entityPath", "builtInEndpoint.entityPath");
             return Endpoint.builtInEvents(connection, entityPath);
         }
@@ -214,12 +259,17 @@ public final class RoutingConfigLoader {
             for (Map.Entry<String, NodeTuple> list : lists.entrySet()) {
                 String listName = list.getKey();
                 if (listName.startsWith("cosmosDB")) {
-                    yaml.problem(list.getValue().getKeyNode(), "Cosmos DB endpoints are not supported",
-                            "remove " + listName + " and route those messages to another endpoint kind");
+                    yaml.problem(
+                            list.getValue().getKeyNode(),
+                            "Cosmos DB endpoints are not supported",
+                            "remove "
+                                    + listName
+                                    + " and route those messages to another endpoint kind");
                     continue;
                 }
                 EndpointKind kind = kindOf(listName);
-                List<Node> items = yaml.sequence(list.getValue().getValueNode(), "endpoints." + listName);
+                List<Node> items =
+                        yaml.sequence(list.getValue().getValueNode(), "endpoints." + listName);
                 if (items == null) {
                     continue;
                 }
@@ -245,7 +295,8 @@ public final class RoutingConfigLoader {
         private Endpoint readEndpoint(Node node, EndpointKind kind) {
             boolean storage = kind == EndpointKind.STORAGE_CONTAINER;
             String what = "an endpoint in " + kind.listName();
-            Map<String, NodeTuple> entries = yaml.mapping(node, what, storage ? STORAGE_KEYS : MESSAGING_KEYS);
+            Map<String, NodeTuple> entries =
+                    yaml.mapping(node, what, storage ? STORAGE_KEYS : MESSAGING_KEYS);
             if (entries == null) {
                 return null;
             }
@@ -259,24 +310,36 @@ public final class RoutingConfigLoader {
                 return null;
             }
             Secret connection = null;
-            String endpointUri = optionalString(entries, "endpointUri", "endpoint '" + name + "' endpointUri");
+            String endpointUri =
+                    optionalString(entries, "endpointUri", "endpoint '" + name + "' endpointUri");
             if (entries.containsKey("connectionString")) {
                 connection = secret(value(entries, "connectionString"), name);
             } else if (endpointUri == null) {
-                yaml.problem(node, "endpoint '" + name + "' has no connectionString",
-                        "add `connectionString: ${env:" + environmentName(name) + "}` (or endpointUri for identity-based access)");
+                yaml.problem(
+                        node,
+                        "endpoint '" + name + "' has no connectionString",
+                        "add `connectionString: ${env:"
+                                + environmentName(name)
+                                + "}` (or endpointUri for identity-based access)");
             }
             if (!storage) {
-                String entityPath = optionalString(entries, "entityPath", "endpoint '" + name + "' entityPath");
+                String entityPath =
+                        optionalString(entries, "entityPath", "endpoint '" + name + "' entityPath");
                 return new Endpoint(name, kind, connection, entityPath, endpointUri, null);
             }
-            return new Endpoint(name, kind, connection, null, endpointUri, readStorage(node, entries, name));
+            return new Endpoint(
+                    name, kind, connection, null, endpointUri, readStorage(node, entries, name));
         }
 
-        private StorageSettings readStorage(Node node, Map<String, NodeTuple> entries, String name) {
-            String container = optionalString(entries, "containerName", "endpoint '" + name + "' containerName");
+        private StorageSettings readStorage(
+                Node node, Map<String, NodeTuple> entries, String name) {
+            String container =
+                    optionalString(
+                            entries, "containerName", "endpoint '" + name + "' containerName");
             if (container == null && !entries.containsKey("containerName")) {
-                yaml.problem(node, "storage endpoint '" + name + "' has no containerName",
+                yaml.problem(
+                        node,
+                        "storage endpoint '" + name + "' has no containerName",
                         "add `containerName: <blob container>`");
                 container = "";
             }
@@ -289,7 +352,13 @@ public final class RoutingConfigLoader {
                     if (parsed.isPresent()) {
                         encoding = parsed.get();
                     } else {
-                        yaml.problem(encodingNode, "unknown encoding '" + text + "' for storage endpoint '" + name + "'",
+                        yaml.problem(
+                                encodingNode,
+                                "unknown encoding '"
+                                        + text
+                                        + "' for storage endpoint '"
+                                        + name
+                                        + "'",
                                 "use avro (the default), avrodeflate or json");
                     }
                 }
@@ -308,23 +377,45 @@ public final class RoutingConfigLoader {
                     if (missing.isEmpty()) {
                         format = text;
                     } else {
-                        yaml.problem(formatNode,
-                                "fileNameFormat of storage endpoint '" + name + "' lacks " + String.join(", ", missing),
+                        yaml.problem(
+                                formatNode,
+                                "fileNameFormat of storage endpoint '"
+                                        + name
+                                        + "' lacks "
+                                        + String.join(", ", missing),
                                 "use all seven tokens {iothub} {partition} {YYYY} {MM} {DD} {HH} {mm}, in any order,"
-                                        + " for example " + StorageSettings.DEFAULT_FILE_NAME_FORMAT);
+                                        + " for example "
+                                        + StorageSettings.DEFAULT_FILE_NAME_FORMAT);
                     }
                 }
             }
-            long frequency = ranged(entries, "batchFrequencyInSeconds", name,
-                    StorageSettings.DEFAULT_BATCH_FREQUENCY_SECONDS,
-                    StorageSettings.MIN_BATCH_FREQUENCY_SECONDS, StorageSettings.MAX_BATCH_FREQUENCY_SECONDS);
-            long chunk = ranged(entries, "maxChunkSizeInBytes", name,
-                    StorageSettings.DEFAULT_MAX_CHUNK_SIZE_BYTES,
-                    StorageSettings.MIN_MAX_CHUNK_SIZE_BYTES, StorageSettings.MAX_MAX_CHUNK_SIZE_BYTES);
-            return new StorageSettings(container == null ? "" : container, encoding, format, (int) frequency, chunk);
+            long frequency =
+                    ranged(
+                            entries,
+                            "batchFrequencyInSeconds",
+                            name,
+                            StorageSettings.DEFAULT_BATCH_FREQUENCY_SECONDS,
+                            StorageSettings.MIN_BATCH_FREQUENCY_SECONDS,
+                            StorageSettings.MAX_BATCH_FREQUENCY_SECONDS);
+            long chunk =
+                    ranged(
+                            entries,
+                            "maxChunkSizeInBytes",
+                            name,
+                            StorageSettings.DEFAULT_MAX_CHUNK_SIZE_BYTES,
+                            StorageSettings.MIN_MAX_CHUNK_SIZE_BYTES,
+                            StorageSettings.MAX_MAX_CHUNK_SIZE_BYTES);
+            return new StorageSettings(
+                    container == null ? "" : container, encoding, format, (int) frequency, chunk);
         }
 
-        private long ranged(Map<String, NodeTuple> entries, String key, String endpoint, long fallback, long min, long max) {
+        private long ranged(
+                Map<String, NodeTuple> entries,
+                String key,
+                String endpoint,
+                long fallback,
+                long min,
+                long max) {
             if (!entries.containsKey(key)) {
                 return fallback;
             }
@@ -334,8 +425,17 @@ public final class RoutingConfigLoader {
                 return fallback;
             }
             if (number < min || number > max) {
-                yaml.problem(node, key + " of storage endpoint '" + endpoint + "' is " + number
-                                + ", outside " + min + ".." + max,
+                yaml.problem(
+                        node,
+                        key
+                                + " of storage endpoint '"
+                                + endpoint
+                                + "' is "
+                                + number
+                                + ", outside "
+                                + min
+                                + ".."
+                                + max,
                         "use a value from " + min + " to " + max + " (default " + fallback + ")");
                 return fallback;
             }
@@ -349,13 +449,21 @@ public final class RoutingConfigLoader {
                 return false;
             }
             if (RESERVED_NAMES.contains(name.toLowerCase(Locale.ROOT))) {
-                yaml.problem(node, "endpoint name '" + name + "' is reserved",
+                yaml.problem(
+                        node,
+                        "endpoint name '" + name + "' is reserved",
                         "choose another name: events, fileNotifications and $default are reserved");
                 return false;
             }
             String previous = declaredEndpoints.putIfAbsent(name, position(node));
             if (previous != null) {
-                yaml.problem(node, "duplicate endpoint name '" + name + "' (first declared at " + previous + ")",
+                yaml.problem(
+                        node,
+                        "duplicate endpoint name '"
+                                + name
+                                + "' (first declared at "
+                                + previous
+                                + ")",
                         "endpoint names are unique across all endpoint kinds: rename one");
                 return false;
             }
@@ -364,7 +472,9 @@ public final class RoutingConfigLoader {
         }
 
         private String position(Node node) {
-            return node.getStartMark().map(mark -> (mark.getLine() + 1) + ":" + (mark.getColumn() + 1)).orElse("?");
+            return node.getStartMark()
+                    .map(mark -> (mark.getLine() + 1) + ":" + (mark.getColumn() + 1))
+                    .orElse("?");
         }
 
         private Secret secret(Node node, String endpoint) {
@@ -373,7 +483,9 @@ public final class RoutingConfigLoader {
                 return null;
             }
             if (Secret.isMalformedReference(text)) {
-                yaml.problem(node, "endpoint '" + endpoint + "': malformed secret reference",
+                yaml.problem(
+                        node,
+                        "endpoint '" + endpoint + "': malformed secret reference",
                         "write ${env:VARIABLE} or ${file:PATH}");
                 return null;
             }
@@ -395,7 +507,15 @@ public final class RoutingConfigLoader {
                 try {
                     value = secrets.file(path);
                 } catch (IOException e) {
-                    yaml.problem(node, "endpoint '" + endpoint + "': cannot read " + text + " (" + e.getClass().getSimpleName() + ")",
+                    yaml.problem(
+                            node,
+                            "endpoint '"
+                                    + endpoint
+                                    + "': cannot read "
+                                    + text
+                                    + " ("
+                                    + e.getClass().getSimpleName()
+                                    + ")",
                             "make " + path + " readable");
                     return null;
                 }
@@ -433,7 +553,13 @@ public final class RoutingConfigLoader {
                 } else {
                     String previous = names.putIfAbsent(name, position(nameNode));
                     if (previous != null) {
-                        yaml.problem(nameNode, "duplicate route name '" + name + "' (first declared at " + previous + ")",
+                        yaml.problem(
+                                nameNode,
+                                "duplicate route name '"
+                                        + name
+                                        + "' (first declared at "
+                                        + previous
+                                        + ")",
                                 "route names are unique: rename one");
                     }
                 }
@@ -441,14 +567,22 @@ public final class RoutingConfigLoader {
                 if (entries.containsKey("source")) {
                     source = readSource(value(entries, "source"), "route '" + name + "'");
                 } else {
-                    yaml.problem(item, "route '" + name + "' has no source",
-                            "add `source: DeviceMessages` (or one of " + RoutingSource.acceptedNames() + ")");
+                    yaml.problem(
+                            item,
+                            "route '" + name + "' has no source",
+                            "add `source: DeviceMessages` (or one of "
+                                    + RoutingSource.acceptedNames()
+                                    + ")");
                 }
                 String condition = readCondition(entries, source, "route '" + name + "'");
-                List<String> endpointNames = readEndpointNames(entries, item, "route '" + name + "'", null);
+                List<String> endpointNames =
+                        readEndpointNames(entries, item, "route '" + name + "'", null);
                 boolean enabled = true;
                 if (entries.containsKey("isEnabled")) {
-                    Boolean flag = yaml.bool(value(entries, "isEnabled"), "isEnabled of route '" + name + "'");
+                    Boolean flag =
+                            yaml.bool(
+                                    value(entries, "isEnabled"),
+                                    "isEnabled of route '" + name + "'");
                     enabled = flag == null || flag;
                 }
                 if (source != null && condition != null && endpointNames != null) {
@@ -465,14 +599,18 @@ public final class RoutingConfigLoader {
             }
             Optional<RoutingSource> source = RoutingSource.fromName(text);
             if (source.isEmpty()) {
-                yaml.problem(node, "unknown source '" + text + "' in " + owner, "use one of " + RoutingSource.acceptedNames());
+                yaml.problem(
+                        node,
+                        "unknown source '" + text + "' in " + owner,
+                        "use one of " + RoutingSource.acceptedNames());
                 return null;
             }
             return source.get();
         }
 
         /** The condition text ("" when absent or null), or null when it does not compile. */
-        private String readCondition(Map<String, NodeTuple> entries, RoutingSource source, String owner) {
+        private String readCondition(
+                Map<String, NodeTuple> entries, RoutingSource source, String owner) {
             if (!entries.containsKey("condition") || YamlFile.isNull(value(entries, "condition"))) {
                 return "";
             }
@@ -487,19 +625,23 @@ public final class RoutingConfigLoader {
             }
             for (CompileError error : result.errors()) {
                 SourcePosition position = yaml.positionIn((ScalarNode) node, error.range().start());
-                yaml.problem(position.line(), position.column(),
+                yaml.problem(
+                        position.line(),
+                        position.column(),
                         owner + " condition: " + withoutConditionPosition(error.message()),
                         "correct the condition; try it with `hubroute test-route --condition '...'`");
             }
             return null;
         }
 
-        private List<String> readEndpointNames(Map<String, NodeTuple> entries, Node owner, String what, List<String> fallback) {
+        private List<String> readEndpointNames(
+                Map<String, NodeTuple> entries, Node owner, String what, List<String> fallback) {
             if (!entries.containsKey("endpointNames")) {
                 if (fallback != null) {
                     return fallback;
                 }
-                yaml.problem(owner, what + " has no endpointNames", "add `endpointNames: [<endpoint>]`");
+                yaml.problem(
+                        owner, what + " has no endpointNames", "add `endpointNames: [<endpoint>]`");
                 return null;
             }
             Node node = value(entries, "endpointNames");
@@ -508,7 +650,10 @@ public final class RoutingConfigLoader {
                 return null;
             }
             if (items.isEmpty()) {
-                yaml.problem(node, what + " has no endpoints", "list at least one endpoint in endpointNames");
+                yaml.problem(
+                        node,
+                        what + " has no endpoints",
+                        "list at least one endpoint in endpointNames");
                 return null;
             }
             Set<String> names = new LinkedHashSet<>();
@@ -525,8 +670,11 @@ public final class RoutingConfigLoader {
         private void checkEndpointReferences() {
             for (EndpointReference reference : endpointReferences) {
                 if (!knownEndpointNames.contains(reference.name)) {
-                    yaml.problem(reference.node, "unknown endpoint '" + reference.name + "' in " + reference.owner,
-                            "declare it under endpoints, or use one of: " + String.join(", ", knownEndpointNames));
+                    yaml.problem(
+                            reference.node,
+                            "unknown endpoint '" + reference.name + "' in " + reference.owner,
+                            "declare it under endpoints, or use one of: "
+                                    + String.join(", ", knownEndpointNames));
                 }
             }
         }
@@ -539,7 +687,9 @@ public final class RoutingConfigLoader {
             if (entries.containsKey("source")) {
                 RoutingSource source = readSource(value(entries, "source"), "fallbackRoute");
                 if (source != null && source != RoutingSource.DEVICE_MESSAGES) {
-                    yaml.problem(value(entries, "source"), "the fallback route applies to DeviceMessages only",
+                    yaml.problem(
+                            value(entries, "source"),
+                            "the fallback route applies to DeviceMessages only",
                             "write `source: DeviceMessages` or leave source out");
                 }
             }
@@ -548,8 +698,10 @@ public final class RoutingConfigLoader {
                 Boolean flag = yaml.bool(value(entries, "isEnabled"), "isEnabled of fallbackRoute");
                 enabled = flag == null || flag;
             }
-            String condition = readCondition(entries, RoutingSource.DEVICE_MESSAGES, "fallbackRoute");
-            List<String> endpointNames = readEndpointNames(entries, node, "fallbackRoute", List.of(Endpoint.EVENTS));
+            String condition =
+                    readCondition(entries, RoutingSource.DEVICE_MESSAGES, "fallbackRoute");
+            List<String> endpointNames =
+                    readEndpointNames(entries, node, "fallbackRoute", List.of(Endpoint.EVENTS));
             if (condition == null || endpointNames == null) {
                 return null;
             }
@@ -564,12 +716,15 @@ public final class RoutingConfigLoader {
             }
             Map<String, String> keys = new HashMap<>();
             for (Node item : items) {
-                Map<String, NodeTuple> entries = yaml.mapping(item, "an enrichment", ENRICHMENT_KEYS);
+                Map<String, NodeTuple> entries =
+                        yaml.mapping(item, "an enrichment", ENRICHMENT_KEYS);
                 if (entries == null) {
                     continue;
                 }
                 if (!entries.containsKey("key") || !entries.containsKey("value")) {
-                    yaml.problem(item, "an enrichment needs a key and a value",
+                    yaml.problem(
+                            item,
+                            "an enrichment needs a key and a value",
                             "write `{key: <property name>, value: <text, $iothubname or $twin.path>, endpointNames: [...]}`");
                     continue;
                 }
@@ -579,12 +734,21 @@ public final class RoutingConfigLoader {
                     continue;
                 }
                 if (key.isBlank()) {
-                    yaml.problem(keyNode, "an enrichment key is empty", "name the application property to add");
+                    yaml.problem(
+                            keyNode,
+                            "an enrichment key is empty",
+                            "name the application property to add");
                     continue;
                 }
                 String previous = keys.putIfAbsent(key.toLowerCase(Locale.ROOT), position(keyNode));
                 if (previous != null) {
-                    yaml.problem(keyNode, "duplicate enrichment key '" + key + "' (first declared at " + previous + ")",
+                    yaml.problem(
+                            keyNode,
+                            "duplicate enrichment key '"
+                                    + key
+                                    + "' (first declared at "
+                                    + previous
+                                    + ")",
                             "enrichment keys are unique: merge their endpointNames into one enrichment");
                 }
                 Node valueNode = value(entries, "value");
@@ -594,11 +758,14 @@ public final class RoutingConfigLoader {
                     try {
                         enrichmentValue = EnrichmentValue.parse(text);
                     } catch (IllegalArgumentException e) {
-                        yaml.problem(valueNode, "enrichment '" + key + "': " + e.getMessage(),
+                        yaml.problem(
+                                valueNode,
+                                "enrichment '" + key + "': " + e.getMessage(),
                                 "use a static text, $iothubname or a $twin.tags / $twin.properties path");
                     }
                 }
-                List<String> endpointNames = readEndpointNames(entries, item, "enrichment '" + key + "'", null);
+                List<String> endpointNames =
+                        readEndpointNames(entries, item, "enrichment '" + key + "'", null);
                 if (enrichmentValue != null && endpointNames != null) {
                     enrichments.add(new Enrichment(key, enrichmentValue, endpointNames));
                 }
@@ -620,7 +787,10 @@ public final class RoutingConfigLoader {
         return entries.get(key).getValueNode();
     }
 
-    /** Compile errors end with " at line L:C" in condition coordinates; the file position replaces it. */
+    /**
+     * Compile errors end with " at line L:C" in condition coordinates; the file position replaces
+     * it.
+     */
     static String withoutConditionPosition(String message) {
         return message.replaceFirst(" at line \\d+:\\d+$", "");
     }

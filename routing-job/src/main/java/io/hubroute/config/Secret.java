@@ -6,9 +6,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A connection string: written inline, or as a {@code ${env:NAME}} / {@code ${file:PATH}}
- * reference that is resolved when the configuration is loaded. {@link #toString} never shows the
- * value: it shows the reference, or {@code <inline>}.
+ * A connection string: written inline, or as a {@code ${env:NAME}} / {@code ${file:PATH}} reference
+ * that is resolved when the configuration is loaded. {@link #toString} never shows the value: it
+ * shows the reference, or {@code <inline>}.
  */
 public final class Secret {
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{(env|file):([^}]+)}");
@@ -33,15 +33,21 @@ public final class Secret {
 
     /** A reference and its resolved value. */
     public static Secret resolved(String reference, String value) {
-        return new Secret(Objects.requireNonNull(reference, "reference"), Objects.requireNonNull(value, "value"));
+        return new Secret(
+                Objects.requireNonNull(reference, "reference"),
+                Objects.requireNonNull(value, "value"));
     }
 
-    /** Whether {@code text} is written as a reference, {@code ${env:NAME}} or {@code ${file:PATH}}. */
+    /**
+     * Whether {@code text} is written as a reference, {@code ${env:NAME}} or {@code ${file:PATH}}.
+     */
     public static boolean isReference(String text) {
         return REFERENCE.matcher(text).matches();
     }
 
-    /** Whether {@code text} looks like it meant to be a reference ({@code ${...}}) but is not one. */
+    /**
+     * Whether {@code text} looks like it meant to be a reference ({@code ${...}}) but is not one.
+     */
     static boolean isMalformedReference(String text) {
         return text.contains("${") && !isReference(text);
     }

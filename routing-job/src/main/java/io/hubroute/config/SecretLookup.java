@@ -44,7 +44,9 @@ public interface SecretLookup {
         } catch (IOException e) {
             return Optional.empty();
         }
-        return value == null || value.isEmpty() ? Optional.empty() : Optional.of(Secret.resolved(reference, value));
+        return value == null || value.isEmpty()
+                ? Optional.empty()
+                : Optional.of(Secret.resolved(reference, value));
     }
 
     /** The process environment and the file system. */

@@ -19,7 +19,9 @@ public enum StorageEncoding {
         return configName;
     }
 
-    /** Finds an encoding by its name in any case ({@code Avro}, {@code AvroDeflate}, {@code JSON}). */
+    /**
+     * Finds an encoding by its name in any case ({@code Avro}, {@code AvroDeflate}, {@code JSON}).
+     */
     public static Optional<StorageEncoding> fromName(String name) {
         String wanted = name.trim().toLowerCase(Locale.ROOT);
         for (StorageEncoding encoding : values()) {

@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * The settings of a storage container endpoint, with IoT Hub's defaults and limits.
  *
- * @param fileNameFormat blob names; must hold every token of {@link #FILE_NAME_TOKENS}, in any order
+ * @param fileNameFormat blob names; must hold every token of {@link #FILE_NAME_TOKENS}, in any
+ *     order
  */
 public record StorageSettings(
         String containerName,
@@ -14,7 +15,8 @@ public record StorageSettings(
         String fileNameFormat,
         int batchFrequencyInSeconds,
         long maxChunkSizeInBytes) {
-    public static final String DEFAULT_FILE_NAME_FORMAT = "{iothub}/{partition}/{YYYY}/{MM}/{DD}/{HH}/{mm}";
+    public static final String DEFAULT_FILE_NAME_FORMAT =
+            "{iothub}/{partition}/{YYYY}/{MM}/{DD}/{HH}/{mm}";
     public static final List<String> FILE_NAME_TOKENS =
             List.of("{iothub}", "{partition}", "{YYYY}", "{MM}", "{DD}", "{HH}", "{mm}");
     public static final int DEFAULT_BATCH_FREQUENCY_SECONDS = 300;

@@ -28,8 +28,8 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
  * A YAML file read as positioned nodes, and the problems found in it. Every read helper records a
- * {@link ConfigProblem} at the offending node and returns null, so a caller reports every problem of
- * a file in one pass.
+ * {@link ConfigProblem} at the offending node and returns null, so a caller reports every problem
+ * of a file in one pass.
  */
 public final class YamlFile {
     private final String fileName;
@@ -42,36 +42,53 @@ public final class YamlFile {
         String[] rawLines = text.split("\n", -1);
         this.lines = new int[rawLines.length][];
         for (int i = 0; i < rawLines.length; i++) {
-            String line = rawLines[i].endsWith("\r") ? rawLines[i].substring(0, rawLines[i].length() - 1) : rawLines[i];
+            String line =
+                    rawLines[i].endsWith("\r")
+                            ? rawLines[i].substring(0, rawLines[i].length() - 1)
+                            : rawLines[i];
             lines[i] = line.codePoints().toArray();
         }
         this.root = compose(text);
     }
 
-    /** Reads {@code text}; a YAML syntax error becomes the file's first problem and the root is null. */
+    /**
+     * Reads {@code text}; a YAML syntax error becomes the file's first problem and the root is
+     * null.
+     */
     public static YamlFile parse(String text, String fileName) {
         return new YamlFile(fileName, text);
     }
 
     private Node compose(String text) {
-        LoadSettings settings = LoadSettings.builder().setLabel(fileName).setSchema(new CoreSchema()).build();
+        LoadSettings settings =
+                LoadSettings.builder().setLabel(fileName).setSchema(new CoreSchema()).build();
         try {
             Node node = new Compose(settings).composeString(text).orElse(null);
             if (node == null) {
-                problems.add(new ConfigProblem(fileName, 1, 1, "the file is empty", "write the YAML document"));
+                problems.add(
+                        new ConfigProblem(
+                                fileName, 1, 1, "the file is empty", "write the YAML document"));
             }
             return node;
         } catch (MarkedYamlEngineException e) {
             Mark mark = e.getProblemMark().or(e::getContextMark).orElse(null);
-            problems.add(new ConfigProblem(
-                    fileName,
-                    mark == null ? 1 : mark.getLine() + 1,
-                    mark == null ? 1 : mark.getColumn() + 1,
-                    "invalid YAML: " + (e.getProblem() != null ? e.getProblem() : e.getContext()),
-                    "fix the YAML syntax at this position"));
+            problems.add(
+                    new ConfigProblem(
+                            fileName,
+                            mark == null ? 1 : mark.getLine() + 1,
+                            mark == null ? 1 : mark.getColumn() + 1,
+                            "invalid YAML: "
+                                    + (e.getProblem() != null ? e.getProblem() : e.getContext()),
+                            "fix the YAML syntax at this position"));
             return null;
         } catch (YamlEngineException e) {
-            problems.add(new ConfigProblem(fileName, 1, 1, "invalid YAML: " + e.getMessage(), "fix the YAML syntax"));
+            problems.add(
+                    new ConfigProblem(
+                            fileName,
+                            1,
+                            1,
+                            "invalid YAML: " + e.getMessage(),
+                            "fix the YAML syntax"));
             return null;
         }
     }
@@ -88,7 +105,9 @@ public final class YamlFile {
     /** Every problem recorded so far, in file order. */
     public List<ConfigProblem> problems() {
         List<ConfigProblem> sorted = new ArrayList<>(problems);
-        sorted.sort(Comparator.comparingInt(ConfigProblem::line).thenComparingInt(ConfigProblem::column));
+        sorted.sort(
+                Comparator.comparingInt(ConfigProblem::line)
+                        .thenComparingInt(ConfigProblem::column));
         return sorted;
     }
 
@@ -99,8 +118,13 @@ public final class YamlFile {
     /** Records a problem at the node's start. */
     public void problem(Node node, String message, String fix) {
         Mark mark = node.getStartMark().orElse(null);
-        problems.add(new ConfigProblem(
-                fileName, mark == null ? 1 : mark.getLine() + 1, mark == null ? 1 : mark.getColumn() + 1, message, fix));
+        problems.add(
+                new ConfigProblem(
+                        fileName,
+                        mark == null ? 1 : mark.getLine() + 1,
+                        mark == null ? 1 : mark.getColumn() + 1,
+                        message,
+                        fix));
     }
 
     /** Records a problem at a known position. */
@@ -117,17 +141,25 @@ public final class YamlFile {
         Map<String, NodeTuple> entries = new LinkedHashMap<>();
         for (NodeTuple tuple : ((MappingNode) node).getValue()) {
             if (!(tuple.getKeyNode() instanceof ScalarNode)) {
-                problem(tuple.getKeyNode(), "a key of " + what + " is not a plain name", "use a plain name as the key");
+                problem(
+                        tuple.getKeyNode(),
+                        "a key of " + what + " is not a plain name",
+                        "use a plain name as the key");
                 continue;
             }
             String key = ((ScalarNode) tuple.getKeyNode()).getValue();
             if (!knownKeys.contains(key)) {
-                problem(tuple.getKeyNode(), "unknown key '" + key + "' in " + what,
+                problem(
+                        tuple.getKeyNode(),
+                        "unknown key '" + key + "' in " + what,
                         "use one of: " + String.join(", ", knownKeys));
                 continue;
             }
             if (entries.containsKey(key)) {
-                problem(tuple.getKeyNode(), "duplicate key '" + key + "' in " + what, "keep one '" + key + "'");
+                problem(
+                        tuple.getKeyNode(),
+                        "duplicate key '" + key + "' in " + what,
+                        "keep one '" + key + "'");
                 continue;
             }
             entries.put(key, tuple);
@@ -141,7 +173,10 @@ public final class YamlFile {
             return List.of();
         }
         if (!(node instanceof SequenceNode)) {
-            problem(node, what + " must be a list", "write " + what + " as a list: `[a, b]` or `- a` lines");
+            problem(
+                    node,
+                    what + " must be a list",
+                    "write " + what + " as a list: `[a, b]` or `- a` lines");
             return null;
         }
         return ((SequenceNode) node).getValue();
@@ -158,7 +193,8 @@ public final class YamlFile {
 
     public Boolean bool(Node node, String what) {
         if (node instanceof ScalarNode && Tag.BOOL.equals(node.getTag())) {
-            return Boolean.parseBoolean(((ScalarNode) node).getValue().toLowerCase(java.util.Locale.ROOT));
+            return Boolean.parseBoolean(
+                    ((ScalarNode) node).getValue().toLowerCase(java.util.Locale.ROOT));
         }
         problem(node, what + " must be true or false", "write true or false");
         return null;
@@ -186,9 +222,10 @@ public final class YamlFile {
         if (node instanceof MappingNode) {
             ObjectNode object = factory.objectNode();
             for (NodeTuple tuple : ((MappingNode) node).getValue()) {
-                String key = tuple.getKeyNode() instanceof ScalarNode
-                        ? ((ScalarNode) tuple.getKeyNode()).getValue()
-                        : tuple.getKeyNode().toString();
+                String key =
+                        tuple.getKeyNode() instanceof ScalarNode
+                                ? ((ScalarNode) tuple.getKeyNode()).getValue()
+                                : tuple.getKeyNode().toString();
                 object.set(key, toJson(tuple.getValueNode()));
             }
             return object;
@@ -207,11 +244,13 @@ public final class YamlFile {
             return factory.nullNode();
         }
         if (Tag.BOOL.equals(tag)) {
-            return factory.booleanNode(Boolean.parseBoolean(text.toLowerCase(java.util.Locale.ROOT)));
+            return factory.booleanNode(
+                    Boolean.parseBoolean(text.toLowerCase(java.util.Locale.ROOT)));
         }
         if (Tag.INT.equals(tag)) {
             try {
-                return factory.numberNode(new BigInteger(text.startsWith("+") ? text.substring(1) : text));
+                return factory.numberNode(
+                        new BigInteger(text.startsWith("+") ? text.substring(1) : text));
             } catch (NumberFormatException e) {
                 return factory.textNode(text);
             }
@@ -230,8 +269,8 @@ public final class YamlFile {
      * Where a position inside a scalar's value lies in the file. Exact for plain, single- and
      * double-quoted scalars on one line (quotes, {@code ''} and backslash escapes are accounted
      * for) and for literal blocks ({@code |}); for values folded over several lines (plain, quoted
-     * or {@code >}), each folded line break is taken as one character, which is exact unless a
-     * line has trailing spaces or the value holds empty lines.
+     * or {@code >}), each folded line break is taken as one character, which is exact unless a line
+     * has trailing spaces or the value holds empty lines.
      */
     public SourcePosition positionIn(ScalarNode node, SourcePosition inValue) {
         Mark start = node.getStartMark().orElse(null);
@@ -242,7 +281,8 @@ public final class YamlFile {
         ScalarStyle style = node.getScalarStyle();
         boolean block = style == ScalarStyle.LITERAL || style == ScalarStyle.FOLDED;
         boolean singleQuoted = style == ScalarStyle.SINGLE_QUOTED;
-        boolean doubleQuoted = style == ScalarStyle.DOUBLE_QUOTED || style == ScalarStyle.JSON_SCALAR_STYLE;
+        boolean doubleQuoted =
+                style == ScalarStyle.DOUBLE_QUOTED || style == ScalarStyle.JSON_SCALAR_STYLE;
         int line = start.getLine();
         int column = start.getColumn();
         int indent = 0;
@@ -261,12 +301,18 @@ public final class YamlFile {
                     break;
                 }
                 line++;
-                column = block ? Math.min(indent, lines[line].length) : leadingWhitespace(lines[line]);
+                column =
+                        block
+                                ? Math.min(indent, lines[line].length)
+                                : leadingWhitespace(lines[line]);
                 consumed++;
                 continue;
             }
             int character = raw[column];
-            if (singleQuoted && character == '\'' && column + 1 < raw.length && raw[column + 1] == '\'') {
+            if (singleQuoted
+                    && character == '\''
+                    && column + 1 < raw.length
+                    && raw[column + 1] == '\'') {
                 column += 2;
             } else if (doubleQuoted && character == '\\') {
                 if (column + 1 >= raw.length) {

@@ -9,8 +9,8 @@ import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 
 /**
  * An ActiveMQ Artemis broker inside this JVM with one AMQP 1.0 acceptor on 127.0.0.1: the demo's
- * stand-in for a Service Bus namespace. Queues and addresses are created on first use; messages
- * are journaled under the given directory.
+ * stand-in for a Service Bus namespace. Queues and addresses are created on first use; messages are
+ * journaled under the given directory.
  *
  * <pre>{@code
  * try (EmbeddedAmqpBroker broker = EmbeddedAmqpBroker.start(workDir.resolve("amqp"))) {
@@ -40,8 +40,10 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
         configuration.setLargeMessagesDirectory(dataDirectory.resolve("large-messages").toString());
         configuration.setSecurityEnabled(false);
         configuration.setJMXManagementEnabled(false);
-        configuration.addAcceptorConfiguration("amqp", "tcp://127.0.0.1:" + port + "?protocols=AMQP");
-        configuration.addAddressSetting("#", new AddressSettings().setAutoCreateQueues(true).setAutoCreateAddresses(true));
+        configuration.addAcceptorConfiguration(
+                "amqp", "tcp://127.0.0.1:" + port + "?protocols=AMQP");
+        configuration.addAddressSetting(
+                "#", new AddressSettings().setAutoCreateQueues(true).setAutoCreateAddresses(true));
         EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
         embedded.setConfiguration(configuration);
         embedded.start();

@@ -21,9 +21,9 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 
 /**
- * A single-node KRaft Kafka broker inside this JVM on 127.0.0.1, holding the demo's
- * device-to-cloud stream and the events endpoint's topic. Its log lives under the directory given
- * to {@link #start}, so the demo's outputs can be read after it stops.
+ * A single-node KRaft Kafka broker inside this JVM on 127.0.0.1, holding the demo's device-to-cloud
+ * stream and the events endpoint's topic. Its log lives under the directory given to {@link
+ * #start}, so the demo's outputs can be read after it stops.
  *
  * <pre>{@code
  * try (EmbeddedKafka kafka = EmbeddedKafka.start(workDir.resolve("kafka"))) {
@@ -40,7 +40,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.server = server;
     }
 
-    /** Formats {@code logDirectory} (which must be empty or missing) and starts the broker; takes a few seconds. */
+    /**
+     * Formats {@code logDirectory} (which must be empty or missing) and starts the broker; takes a
+     * few seconds.
+     */
     public static EmbeddedKafka start(Path logDirectory) throws IOException {
         Files.createDirectories(logDirectory);
         int port = freePort();
@@ -49,11 +52,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         properties.setProperty("process.roles", "broker,controller");
         properties.setProperty("node.id", "1");
         properties.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        properties.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        properties.setProperty(
+                "listeners",
+                "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
         properties.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
         properties.setProperty("controller.listener.names", "CONTROLLER");
         properties.setProperty("inter.broker.listener.name", "PLAINTEXT");
-        properties.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        properties.setProperty(
+                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         properties.setProperty("log.dirs", logDirectory.resolve("data").toString());
         properties.setProperty("num.partitions", "1");
         // One broker: every internal topic has one replica, or transactions and groups never start.
@@ -74,14 +80,26 @@ public final class EmbeddedKafka implements AutoCloseable {
         ByteArrayOutputStream formatOutput = new ByteArrayOutputStream();
         int exitCode;
         try (PrintStream printer = new PrintStream(formatOutput, true, StandardCharsets.UTF_8)) {
-            exitCode = StorageTool.execute(
-                    new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", configFile.toString()}, printer);
+            exitCode =
+                    StorageTool.execute(
+                            new String[] {
+                                "format",
+                                "-t",
+                                Uuid.randomUuid().toString(),
+                                "-c",
+                                configFile.toString()
+                            },
+                            printer);
         }
         if (exitCode != 0) {
-            throw new IOException("formatting the Kafka log directory " + logDirectory + " failed: "
-                    + formatOutput.toString(StandardCharsets.UTF_8).trim());
+            throw new IOException(
+                    "formatting the Kafka log directory "
+                            + logDirectory
+                            + " failed: "
+                            + formatOutput.toString(StandardCharsets.UTF_8).trim());
         }
-        KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(properties, false), Time.SYSTEM);
+        KafkaRaftServer server =
+                new KafkaRaftServer(KafkaConfig.fromProps(properties, false), Time.SYSTEM);
         server.startup();
         return new EmbeddedKafka(port, server);
     }

@@ -34,18 +34,35 @@ public final class EventsTopicSink {
         }
 
         @Override
-        public ProducerRecord<byte[], byte[]> serialize(RoutedMessage element, KafkaSinkContext context, Long timestamp) {
+        public ProducerRecord<byte[], byte[]> serialize(
+                RoutedMessage element, KafkaSinkContext context, Long timestamp) {
             RecordHeaders headers = new RecordHeaders();
-            for (MessageProperties.Property property : element.message().systemProperties().entries()) {
+            for (MessageProperties.Property property :
+                    element.message().systemProperties().entries()) {
                 if (property.value() != null) {
                     headers.add(property.name(), IotHubRecords.amqpString(property.value()));
                 }
             }
-            for (MessageProperties.Property property : element.message().appProperties().entries()) {
-                headers.add(property.name(), property.value() == null ? new byte[] {0x40} : IotHubRecords.amqpString(property.value()));
+            for (MessageProperties.Property property :
+                    element.message().appProperties().entries()) {
+                headers.add(
+                        property.name(),
+                        property.value() == null
+                                ? new byte[] {0x40}
+                                : IotHubRecords.amqpString(property.value()));
             }
-            byte[] key = element.message().deviceId().map(id -> id.getBytes(StandardCharsets.UTF_8)).orElse(null);
-            return new ProducerRecord<>(topic, null, element.enqueuedTimeMillis(), key, element.message().body(), headers);
+            byte[] key =
+                    element.message()
+                            .deviceId()
+                            .map(id -> id.getBytes(StandardCharsets.UTF_8))
+                            .orElse(null);
+            return new ProducerRecord<>(
+                    topic,
+                    null,
+                    element.enqueuedTimeMillis(),
+                    key,
+                    element.message().body(),
+                    headers);
         }
     }
 }

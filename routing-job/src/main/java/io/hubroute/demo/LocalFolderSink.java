@@ -62,8 +62,21 @@ public final class LocalFolderSink implements Sink<RoutedMessage> {
         public void write(RoutedMessage element, Context context) throws IOException {
             Instant time = Instant.ofEpochMilli(element.enqueuedTimeMillis());
             String text = time.toString();
-            String relative = element.partition() + "/" + text.substring(0, 4) + "/" + text.substring(5, 7) + "/"
-                    + text.substring(8, 10) + "/" + text.substring(11, 13) + "/" + text.substring(14, 16) + "-" + subtask + ".json";
+            String relative =
+                    element.partition()
+                            + "/"
+                            + text.substring(0, 4)
+                            + "/"
+                            + text.substring(5, 7)
+                            + "/"
+                            + text.substring(8, 10)
+                            + "/"
+                            + text.substring(11, 13)
+                            + "/"
+                            + text.substring(14, 16)
+                            + "-"
+                            + subtask
+                            + ".json";
             OutputStream out = open.get(relative);
             if (out == null) {
                 if (open.size() > 16) {
@@ -71,7 +84,12 @@ public final class LocalFolderSink implements Sink<RoutedMessage> {
                 }
                 Path file = directory.resolve(relative);
                 Files.createDirectories(file.getParent());
-                out = new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND));
+                out =
+                        new BufferedOutputStream(
+                                Files.newOutputStream(
+                                        file,
+                                        StandardOpenOption.CREATE,
+                                        StandardOpenOption.APPEND));
                 open.put(relative, out);
             }
             out.write(toJsonLine(element.message(), text).getBytes(StandardCharsets.UTF_8));
@@ -90,7 +108,8 @@ public final class LocalFolderSink implements Sink<RoutedMessage> {
             return text.append('\n').toString();
         }
 
-        private static void writeProperties(JsonGenerator json, String name, MessageProperties properties) throws IOException {
+        private static void writeProperties(
+                JsonGenerator json, String name, MessageProperties properties) throws IOException {
             json.writeObjectFieldStart(name);
             for (Map.Entry<String, String> entry : properties.toMap().entrySet()) {
                 if (entry.getValue() == null) {
@@ -124,7 +143,8 @@ public final class LocalFolderSink implements Sink<RoutedMessage> {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof LocalFolderSink && ((LocalFolderSink) other).directory.equals(directory);
+        return other instanceof LocalFolderSink
+                && ((LocalFolderSink) other).directory.equals(directory);
     }
 
     @Override

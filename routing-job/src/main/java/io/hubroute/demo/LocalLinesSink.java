@@ -11,7 +11,10 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
-/** Appends each string as a line to {@code DIR/part-<subtask>.jsonl}; flushed on checkpoints. For diagnostics. */
+/**
+ * Appends each string as a line to {@code DIR/part-<subtask>.jsonl}; flushed on checkpoints. For
+ * diagnostics.
+ */
 public final class LocalLinesSink implements Sink<String> {
     private static final long serialVersionUID = 1L;
     private final String directory;
@@ -24,8 +27,13 @@ public final class LocalLinesSink implements Sink<String> {
     public SinkWriter<String> createWriter(WriterInitContext context) throws IOException {
         Path dir = Paths.get(directory);
         Files.createDirectories(dir);
-        BufferedWriter writer = Files.newBufferedWriter(dir.resolve("part-" + context.getTaskInfo().getIndexOfThisSubtask() + ".jsonl"),
-                StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        BufferedWriter writer =
+                Files.newBufferedWriter(
+                        dir.resolve(
+                                "part-" + context.getTaskInfo().getIndexOfThisSubtask() + ".jsonl"),
+                        StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
         return new SinkWriter<>() {
             @Override
             public void write(String element, Context context) throws IOException {

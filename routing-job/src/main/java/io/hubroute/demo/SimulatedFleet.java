@@ -106,14 +106,23 @@ public final class SimulatedFleet implements AutoCloseable {
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         properties.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer())) {
+                new KafkaProducer<>(
+                        properties, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<String> ids = deviceIds();
             Map<String, Integer> twinVersions = new LinkedHashMap<>();
             long now = System.currentTimeMillis();
             for (int i = 0; i < ids.size() && more(); i++) {
                 String id = ids.get(i);
                 twinVersions.put(id, 2);
-                send(producer, IotHubRecords.lifecycleEvent(topic, HUB_NAME, id, "createDeviceIdentity", now, initialTwin(id, i)));
+                send(
+                        producer,
+                        IotHubRecords.lifecycleEvent(
+                                topic,
+                                HUB_NAME,
+                                id,
+                                "createDeviceIdentity",
+                                now,
+                                initialTwin(id, i)));
             }
             long sequence = 0;
             long next = System.currentTimeMillis();
@@ -130,16 +139,40 @@ public final class SimulatedFleet implements AutoCloseable {
                     now = System.currentTimeMillis();
                     if (random.nextDouble() < twinChangeProbability) {
                         int version = twinVersions.merge(id, 1, Integer::sum);
-                        send(producer, IotHubRecords.twinChangeEvent(topic, HUB_NAME, id, "updateTwin", now, twinPatch(version)));
+                        send(
+                                producer,
+                                IotHubRecords.twinChangeEvent(
+                                        topic,
+                                        HUB_NAME,
+                                        id,
+                                        "updateTwin",
+                                        now,
+                                        twinPatch(version)));
                         if (!more()) {
                             break;
                         }
                     }
                     sequence++;
                     String level = LEVELS[random.nextInt(LEVELS.length)];
-                    String body = "{\"deviceId\":\"" + id + "\",\"temperature\":" + (20 + random.nextInt(150) / 10.0)
-                            + ",\"humidity\":" + (40 + random.nextInt(40)) + ",\"pointInfo\":\"" + level + " message\"}";
-                    send(producer, IotHubRecords.telemetry(topic, id, id + "-" + sequence, now, Map.of("level", level), body));
+                    String body =
+                            "{\"deviceId\":\""
+                                    + id
+                                    + "\",\"temperature\":"
+                                    + (20 + random.nextInt(150) / 10.0)
+                                    + ",\"humidity\":"
+                                    + (40 + random.nextInt(40))
+                                    + ",\"pointInfo\":\""
+                                    + level
+                                    + " message\"}";
+                    send(
+                            producer,
+                            IotHubRecords.telemetry(
+                                    topic,
+                                    id,
+                                    id + "-" + sequence,
+                                    now,
+                                    Map.of("level", level),
+                                    body));
                 }
                 producer.flush();
             }
@@ -156,28 +189,50 @@ public final class SimulatedFleet implements AutoCloseable {
         return !stopping && (maxRecords <= 0 || sent.get() < maxRecords);
     }
 
-    private void send(KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) {
-        // Counted when sent, not when acknowledged, so exactly maxRecords go out; flush() waits for the acks.
+    private void send(
+            KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) {
+        // Counted when sent, not when acknowledged, so exactly maxRecords go out; flush() waits for
+        // the acks.
         sent.incrementAndGet();
-        producer.send(record, (metadata, error) -> {
-            if (error != null && failure == null) {
-                failure = error;
-            }
-        });
+        producer.send(
+                record,
+                (metadata, error) -> {
+                    if (error != null && failure == null) {
+                        failure = error;
+                    }
+                });
     }
 
     private static String initialTwin(String deviceId, int index) {
-        return "{\"deviceId\":\"" + deviceId + "\",\"etag\":\"AAAAAAAAAAE=\",\"version\":2,"
-                + "\"tags\":{\"building\":\"43\",\"floor\":\"" + (1 + index % 3) + "\",\"site\":{\"region\":\"" + (index % 2 == 0 ? "emea" : "us") + "\"}},"
+        return "{\"deviceId\":\""
+                + deviceId
+                + "\",\"etag\":\"AAAAAAAAAAE=\",\"version\":2,"
+                + "\"tags\":{\"building\":\"43\",\"floor\":\""
+                + (1 + index % 3)
+                + "\",\"site\":{\"region\":\""
+                + (index % 2 == 0 ? "emea" : "us")
+                + "\"}},"
                 + "\"properties\":{\"desired\":{\"telemetryInterval\":100,\"$version\":1},"
                 + "\"reported\":{\"firmware\":\"1.0.0\",\"$version\":1}}}";
     }
 
     private String twinPatch(int version) {
         if (random.nextBoolean()) {
-            return "{\"version\":" + version + ",\"properties\":{\"reported\":{\"firmware\":\"1.0." + version + "\",\"$version\":" + version + "}}}";
+            return "{\"version\":"
+                    + version
+                    + ",\"properties\":{\"reported\":{\"firmware\":\"1.0."
+                    + version
+                    + "\",\"$version\":"
+                    + version
+                    + "}}}";
         }
-        return "{\"version\":" + version + ",\"properties\":{\"desired\":{\"telemetryInterval\":" + (100 * (1 + random.nextInt(5))) + ",\"$version\":" + version + "}}}";
+        return "{\"version\":"
+                + version
+                + ",\"properties\":{\"desired\":{\"telemetryInterval\":"
+                + (100 * (1 + random.nextInt(5)))
+                + ",\"$version\":"
+                + version
+                + "}}}";
     }
 
     /** Stops sending and waits for the background thread. */
@@ -189,7 +244,9 @@ public final class SimulatedFleet implements AutoCloseable {
         }
     }
 
-    /** Builds a {@link SimulatedFleet}: 10 devices, 100 ms, unbounded, twin change probability 0.02. */
+    /**
+     * Builds a {@link SimulatedFleet}: 10 devices, 100 ms, unbounded, twin change probability 0.02.
+     */
     public static final class Builder {
         private final String bootstrapServers;
         private final String topic;
@@ -200,7 +257,8 @@ public final class SimulatedFleet implements AutoCloseable {
         private long seed = System.nanoTime();
 
         private Builder(String bootstrapServers, String topic) {
-            this.bootstrapServers = java.util.Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+            this.bootstrapServers =
+                    java.util.Objects.requireNonNull(bootstrapServers, "bootstrapServers");
             this.topic = java.util.Objects.requireNonNull(topic, "topic");
         }
 
@@ -220,7 +278,9 @@ public final class SimulatedFleet implements AutoCloseable {
             return this;
         }
 
-        /** Total records to send, lifecycle events and twin changes included; 0 sends until closed. */
+        /**
+         * Total records to send, lifecycle events and twin changes included; 0 sends until closed.
+         */
         public Builder maxRecords(long count) {
             if (count < 0) {
                 throw new IllegalArgumentException("maxRecords must be >= 0, got " + count);
@@ -231,7 +291,8 @@ public final class SimulatedFleet implements AutoCloseable {
 
         public Builder twinChangeProbability(double probability) {
             if (probability < 0 || probability > 1) {
-                throw new IllegalArgumentException("twin change probability must be in [0, 1], got " + probability);
+                throw new IllegalArgumentException(
+                        "twin change probability must be in [0, 1], got " + probability);
             }
             this.twinChangeProbability = probability;
             return this;

@@ -37,8 +37,8 @@ import org.apache.flink.api.connector.sink2.Sink;
  *       connection string, or the URI of any AMQP 1.0 broker, {@code amqp://host:port} or {@code
  *       amqps://[user:password@]host:port}; the queue or topic is {@code entityPath} (or the
  *       connection string's {@code EntityPath}).
- *   <li>{@code eventHubs} and the built-in {@code events} endpoint: {@link EventHubsSink}
- *       (at least once). An Event Hubs connection string, or plain Kafka written {@code
+ *   <li>{@code eventHubs} and the built-in {@code events} endpoint: {@link EventHubsSink} (at least
+ *       once). An Event Hubs connection string, or plain Kafka written {@code
  *       kafka://host:port[,host:port]} with the topic in {@code entityPath}.
  * </ul>
  *
@@ -53,7 +53,10 @@ import org.apache.flink.api.connector.sink2.Sink;
  * #describe(Endpoint)} tells where an endpoint writes without its secrets.
  */
 public final class EndpointSinks {
-    /** The scheme that marks a plain Kafka cluster in an Event Hubs or built-in endpoint's connection string. */
+    /**
+     * The scheme that marks a plain Kafka cluster in an Event Hubs or built-in endpoint's
+     * connection string.
+     */
     public static final String KAFKA_SCHEME = "kafka://";
 
     private EndpointSinks() {}
@@ -95,45 +98,67 @@ public final class EndpointSinks {
 
     /** Where the endpoint writes, without secrets: for start-up output and summaries. */
     public static String describe(Endpoint endpoint) {
-        String value = endpoint.connectionString() == null ? null : endpoint.connectionString().value().orElse(null);
+        String value =
+                endpoint.connectionString() == null
+                        ? null
+                        : endpoint.connectionString().value().orElse(null);
         switch (endpoint.kind()) {
-            case STORAGE_CONTAINER: {
-                StorageSettings storage = endpoint.storage();
-                String account = value == null ? endpoint.endpointUri() : accountOf(value);
-                return "blob container " + storage.containerName() + " (" + storage.encoding().configName() + ")"
-                        + (account == null ? "" : " at " + account);
-            }
-            case SERVICE_BUS_QUEUE:
-            case SERVICE_BUS_TOPIC: {
-                String kind = endpoint.kind() == EndpointKind.SERVICE_BUS_QUEUE ? "queue " : "topic ";
-                String entity = endpoint.entityPath() != null ? endpoint.entityPath() : connectionStringPart(value, "EntityPath");
-                return "AMQP " + kind + entity + (value == null ? "" : " at " + hostOf(value));
-            }
-            default: {
-                String topic = endpoint.entityPath() != null ? endpoint.entityPath() : connectionStringPart(value, "EntityPath");
-                if (value != null && isKafka(value)) {
-                    return "kafka " + value.substring(KAFKA_SCHEME.length()) + " topic " + topic;
+            case STORAGE_CONTAINER:
+                {
+                    StorageSettings storage = endpoint.storage();
+                    String account = value == null ? endpoint.endpointUri() : accountOf(value);
+                    return "blob container "
+                            + storage.containerName()
+                            + " ("
+                            + storage.encoding().configName()
+                            + ")"
+                            + (account == null ? "" : " at " + account);
                 }
-                return "event hub " + topic + (value == null ? "" : " at " + hostOf(value));
-            }
+            case SERVICE_BUS_QUEUE:
+            case SERVICE_BUS_TOPIC:
+                {
+                    String kind =
+                            endpoint.kind() == EndpointKind.SERVICE_BUS_QUEUE ? "queue " : "topic ";
+                    String entity =
+                            endpoint.entityPath() != null
+                                    ? endpoint.entityPath()
+                                    : connectionStringPart(value, "EntityPath");
+                    return "AMQP " + kind + entity + (value == null ? "" : " at " + hostOf(value));
+                }
+            default:
+                {
+                    String topic =
+                            endpoint.entityPath() != null
+                                    ? endpoint.entityPath()
+                                    : connectionStringPart(value, "EntityPath");
+                    if (value != null && isKafka(value)) {
+                        return "kafka "
+                                + value.substring(KAFKA_SCHEME.length())
+                                + " topic "
+                                + topic;
+                    }
+                    return "event hub " + topic + (value == null ? "" : " at " + hostOf(value));
+                }
         }
     }
 
     static BlobStorageSinkBuilder blobBuilder(Endpoint endpoint, String hubName) {
         StorageSettings storage = endpoint.storage();
-        BlobStorageSinkBuilder builder = BlobStorageSink.builder()
-                .setEndpointName(endpoint.name())
-                .setHubName(hubName)
-                .setEncoding(encoding(storage))
-                .setFileNameFormat(storage.fileNameFormat())
-                .setBatchFrequency(Duration.ofSeconds(storage.batchFrequencyInSeconds()))
-                .setMaxChunkSizeBytes(storage.maxChunkSizeInBytes());
+        BlobStorageSinkBuilder builder =
+                BlobStorageSink.builder()
+                        .setEndpointName(endpoint.name())
+                        .setHubName(hubName)
+                        .setEncoding(encoding(storage))
+                        .setFileNameFormat(storage.fileNameFormat())
+                        .setBatchFrequency(Duration.ofSeconds(storage.batchFrequencyInSeconds()))
+                        .setMaxChunkSizeBytes(storage.maxChunkSizeInBytes());
         if (!storage.containerName().isEmpty()) {
             builder.setContainerName(storage.containerName());
         }
         if (endpoint.connectionString() == null) {
             if (endpoint.endpointUri() == null) {
-                throw missingConnection(endpoint, "a storage account connection string or a SAS URL");
+                throw missingConnection(
+                        endpoint, "a storage account connection string or a SAS URL");
             }
             return builder.setAccountUrlWithDefaultCredential(endpoint.endpointUri());
         }
@@ -145,11 +170,16 @@ public final class EndpointSinks {
     }
 
     static ServiceBusSinkBuilder serviceBusBuilder(Endpoint endpoint) {
-        ServiceBusSinkBuilder builder = ServiceBusSink.builder()
-                .setEndpointName(endpoint.name())
-                .setKind(endpoint.kind() == EndpointKind.SERVICE_BUS_QUEUE ? ServiceBusEntityKind.QUEUE : ServiceBusEntityKind.TOPIC);
+        ServiceBusSinkBuilder builder =
+                ServiceBusSink.builder()
+                        .setEndpointName(endpoint.name())
+                        .setKind(
+                                endpoint.kind() == EndpointKind.SERVICE_BUS_QUEUE
+                                        ? ServiceBusEntityKind.QUEUE
+                                        : ServiceBusEntityKind.TOPIC);
         if (endpoint.connectionString() == null) {
-            throw missingConnection(endpoint,
+            throw missingConnection(
+                    endpoint,
                     "a Service Bus connection string or an AMQP URI (amqp://host:port); identity-based Service Bus endpoints are not supported");
         }
         String value = secretValue(endpoint);
@@ -165,23 +195,30 @@ public final class EndpointSinks {
     }
 
     static EventHubsSinkBuilder eventHubsBuilder(Endpoint endpoint) {
-        EventHubsSinkBuilder builder = endpoint.kind() == EndpointKind.BUILT_IN_EVENTS
-                ? EventHubsSink.builtInEventsBuilder()
-                : EventHubsSink.builder();
+        EventHubsSinkBuilder builder =
+                endpoint.kind() == EndpointKind.BUILT_IN_EVENTS
+                        ? EventHubsSink.builtInEventsBuilder()
+                        : EventHubsSink.builder();
         builder.setEndpointName(endpoint.name());
         if (endpoint.connectionString() == null) {
-            throw missingConnection(endpoint, "an Event Hubs connection string, or kafka://host:port with entityPath: <topic>");
+            throw missingConnection(
+                    endpoint,
+                    "an Event Hubs connection string, or kafka://host:port with entityPath: <topic>");
         }
         String value = secretValue(endpoint);
         if (isKafka(value)) {
             String servers = value.substring(KAFKA_SCHEME.length()).replaceAll("/+$", "");
             if (servers.isBlank()) {
-                throw new IllegalArgumentException("endpoint '" + endpoint.name()
-                        + "': the kafka:// connection string names no broker: write kafka://host:port[,host:port]");
+                throw new IllegalArgumentException(
+                        "endpoint '"
+                                + endpoint.name()
+                                + "': the kafka:// connection string names no broker: write kafka://host:port[,host:port]");
             }
             if (endpoint.entityPath() == null) {
-                throw new IllegalArgumentException("endpoint '" + endpoint.name()
-                        + "' writes to plain Kafka but has no topic: add entityPath: <topic>");
+                throw new IllegalArgumentException(
+                        "endpoint '"
+                                + endpoint.name()
+                                + "' writes to plain Kafka but has no topic: add entityPath: <topic>");
             }
             builder.setBootstrapServers(servers);
         } else {
@@ -204,14 +241,17 @@ public final class EndpointSinks {
         }
     }
 
-    private static void applyAmqpUri(ServiceBusSinkBuilder builder, Endpoint endpoint, String value) {
+    private static void applyAmqpUri(
+            ServiceBusSinkBuilder builder, Endpoint endpoint, String value) {
         URI uri;
         try {
             uri = new URI(value);
         } catch (URISyntaxException e) {
             // the input would print the password: say where, not what
-            throw new IllegalArgumentException("endpoint '" + endpoint.name()
-                    + "': the AMQP URI in its connection string is not a valid URI: write amqp[s]://[user:password@]host:port");
+            throw new IllegalArgumentException(
+                    "endpoint '"
+                            + endpoint.name()
+                            + "': the AMQP URI in its connection string is not a valid URI: write amqp[s]://[user:password@]host:port");
         }
         String userInfo = uri.getRawUserInfo();
         if (userInfo == null) {
@@ -220,14 +260,27 @@ public final class EndpointSinks {
         }
         int colon = userInfo.indexOf(':');
         if (colon < 0) {
-            throw new IllegalArgumentException("endpoint '" + endpoint.name()
-                    + "': the AMQP URI names a user without a password: write amqp[s]://user:password@host:port");
+            throw new IllegalArgumentException(
+                    "endpoint '"
+                            + endpoint.name()
+                            + "': the AMQP URI names a user without a password: write amqp[s]://user:password@host:port");
         }
         try {
-            URI withoutUser = new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(), null);
+            URI withoutUser =
+                    new URI(
+                            uri.getScheme(),
+                            null,
+                            uri.getHost(),
+                            uri.getPort(),
+                            uri.getPath(),
+                            uri.getQuery(),
+                            null);
             builder.setAmqpUri(withoutUser.toString());
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("endpoint '" + endpoint.name() + "': the AMQP URI is not valid: write amqp[s]://[user:password@]host:port");
+            throw new IllegalArgumentException(
+                    "endpoint '"
+                            + endpoint.name()
+                            + "': the AMQP URI is not valid: write amqp[s]://[user:password@]host:port");
         }
         builder.setCredentials(
                 URLDecoder.decode(userInfo.substring(0, colon), StandardCharsets.UTF_8),
@@ -236,16 +289,30 @@ public final class EndpointSinks {
 
     private static String secretValue(Endpoint endpoint) {
         Secret secret = endpoint.connectionString();
-        return secret.value().orElseThrow(() -> new IllegalArgumentException("endpoint '" + endpoint.name()
-                + "': its connection string " + secret + " was not resolved: load the routes file with"
-                + " RoutingConfigLoader.resolvingSecrets(...) and set what it refers to"));
+        return secret.value()
+                .orElseThrow(
+                        () ->
+                                new IllegalArgumentException(
+                                        "endpoint '"
+                                                + endpoint.name()
+                                                + "': its connection string "
+                                                + secret
+                                                + " was not resolved: load the routes file with"
+                                                + " RoutingConfigLoader.resolvingSecrets(...) and set what it refers to"));
     }
 
     private static IllegalArgumentException missingConnection(Endpoint endpoint, String what) {
-        String where = endpoint.kind() == EndpointKind.BUILT_IN_EVENTS
-                ? "builtInEndpoint.connectionString"
-                : "connectionString under endpoints." + endpoint.kind().listName();
-        return new IllegalArgumentException("endpoint '" + endpoint.name() + "' has no connection string: set " + where + " to " + what);
+        String where =
+                endpoint.kind() == EndpointKind.BUILT_IN_EVENTS
+                        ? "builtInEndpoint.connectionString"
+                        : "connectionString under endpoints." + endpoint.kind().listName();
+        return new IllegalArgumentException(
+                "endpoint '"
+                        + endpoint.name()
+                        + "' has no connection string: set "
+                        + where
+                        + " to "
+                        + what);
     }
 
     private static boolean isKafka(String value) {
@@ -254,10 +321,16 @@ public final class EndpointSinks {
 
     private static boolean isAmqpUri(String value) {
         String lower = value.toLowerCase(Locale.ROOT);
-        return lower.startsWith("amqp://") || lower.startsWith("amqps://") || lower.startsWith("amqpws://") || lower.startsWith("amqpwss://");
+        return lower.startsWith("amqp://")
+                || lower.startsWith("amqps://")
+                || lower.startsWith("amqpws://")
+                || lower.startsWith("amqpwss://");
     }
 
-    /** The host of a URI or of a connection string's Endpoint / BlobEndpoint, never user info or keys. */
+    /**
+     * The host of a URI or of a connection string's Endpoint / BlobEndpoint, never user info or
+     * keys.
+     */
     private static String hostOf(String value) {
         String endpointPart = connectionStringPart(value, "Endpoint");
         String target = value.contains("://") && endpointPart == null ? value : endpointPart;
@@ -266,7 +339,9 @@ public final class EndpointSinks {
         }
         try {
             URI uri = new URI(target.trim());
-            return uri.getHost() == null ? "(connection string)" : uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
+            return uri.getHost() == null
+                    ? "(connection string)"
+                    : uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
         } catch (URISyntaxException e) {
             return "(connection string)";
         }

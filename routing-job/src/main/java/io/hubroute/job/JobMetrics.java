@@ -4,22 +4,34 @@ package io.hubroute.job;
 public final class JobMetrics {
     /** Messages delivered to at least one endpoint. */
     public static final String SUCCESS = "d2c.telemetry.egress.success";
-    /** Messages dropped: an endpoint they matched is not available (none today: sinks back-pressure). */
+
+    /**
+     * Messages dropped: an endpoint they matched is not available (none today: sinks
+     * back-pressure).
+     */
     public static final String DROPPED = "d2c.telemetry.egress.dropped";
+
     /** Messages that matched no route and no fallback. */
     public static final String ORPHANED = "d2c.telemetry.egress.orphaned";
+
     /** Records that could not be decoded (counted by the decode operator). */
     public static final String INVALID = "d2c.telemetry.egress.invalid";
+
     /** Messages delivered by the fallback route. */
     public static final String FALLBACK = "d2c.telemetry.egress.fallback";
+
     /** Every record read from the source, valid or not (counted by the decode operator). */
     public static final String INGRESS = "d2c.telemetry.ingress.allProtocol";
+
     /** Routing latency, ms from enqueued time to the routing decision. */
     public static final String LATENCY = "d2c.endpoints.latency";
+
     /** Metric group of per-route counters {@code true}, {@code false}, {@code undefined}. */
     public static final String ROUTE_GROUP = "route";
+
     /** Metric group of per-endpoint counters. */
     public static final String ENDPOINT_GROUP = "endpoint";
+
     /** Per-endpoint: deliveries handed to the endpoint's sink. */
     public static final String DELIVERED = "delivered";
 

@@ -9,8 +9,8 @@ import java.util.Objects;
 /**
  * The router as the Flink job uses it: created once per task from the route configuration (so
  * conditions compile once), then asked for one decision per message. Implemented over the
- * Flink-free {@code io.hubroute.routing.Router}; this seam keeps the job's operators independent
- * of how routes are evaluated.
+ * Flink-free {@code io.hubroute.routing.Router}; this seam keeps the job's operators independent of
+ * how routes are evaluated.
  */
 public interface JobRouter {
     /** The routes in configuration order (metrics are registered per route). */
@@ -22,7 +22,10 @@ public interface JobRouter {
     /** Routes one message; {@code twin} is null when no twin is known for its device or module. */
     Decision route(Message message, Twin twin);
 
-    /** Creates the router in each parallel task. Must be serializable and hold no secrets in toString. */
+    /**
+     * Creates the router in each parallel task. Must be serializable and hold no secrets in
+     * toString.
+     */
     interface Factory extends Serializable {
         JobRouter create() throws Exception;
     }

@@ -23,7 +23,8 @@ public final class LiveCounters implements MetricReporter, MetricReporterFactory
 
     /** Turns the reporter on in a MiniCluster's configuration. */
     public static void enable(Configuration configuration) {
-        configuration.setString("metrics.reporter.hubroute_live.factory.class", LiveCounters.class.getName());
+        configuration.setString(
+                "metrics.reporter.hubroute_live.factory.class", LiveCounters.class.getName());
         configuration.setString("metrics.reporter.hubroute_live.interval", "3600 s");
     }
 

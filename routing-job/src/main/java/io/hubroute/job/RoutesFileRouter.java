@@ -18,8 +18,8 @@ import java.util.Objects;
 
 /**
  * {@link JobRouter} over {@link Router}, built in each task from the routes file's text (shipped
- * with the job as data, secret references unresolved: the router needs none), so conditions
- * compile once per task.
+ * with the job as data, secret references unresolved: the router needs none), so conditions compile
+ * once per task.
  */
 public final class RoutesFileRouter implements JobRouter {
     private final Router router;
@@ -47,7 +47,9 @@ public final class RoutesFileRouter implements JobRouter {
 
     /** Parses the routes file text without resolving secrets. */
     public static RoutingConfig parse(String routesYaml, String fileName) {
-        return RoutingConfigLoader.withoutSecrets().parse(routesYaml, fileName, Path.of(".")).orThrow();
+        return RoutingConfigLoader.withoutSecrets()
+                .parse(routesYaml, fileName, Path.of("."))
+                .orThrow();
     }
 
     @Override
@@ -67,12 +69,17 @@ public final class RoutesFileRouter implements JobRouter {
         List<RouteVerdict> verdicts = new ArrayList<>(outcomes.size());
         for (int i = 0; i < outcomes.size(); i++) {
             RouteOutcome outcome = outcomes.get(i);
-            verdicts.add(new RouteVerdict(outcome.routeName(), verdict(outcome.result()), outcome.undefinedReason()));
+            verdicts.add(
+                    new RouteVerdict(
+                            outcome.routeName(),
+                            verdict(outcome.result()),
+                            outcome.undefinedReason()));
         }
         List<io.hubroute.routing.Delivery> routed = decision.deliveries();
         List<JobRouter.Delivery> deliveries = new ArrayList<>(routed.size());
         for (int i = 0; i < routed.size(); i++) {
-            deliveries.add(new JobRouter.Delivery(routed.get(i).endpointName(), routed.get(i).message()));
+            deliveries.add(
+                    new JobRouter.Delivery(routed.get(i).endpointName(), routed.get(i).message()));
         }
         return new Decision(verdicts, deliveries, decision.fallback());
     }

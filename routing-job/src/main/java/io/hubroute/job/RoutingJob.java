@@ -57,6 +57,7 @@ public final class RoutingJob {
     public static final String DECODE_UID = "hubroute-decode";
     public static final String ROUTE_UID = "hubroute-route";
     public static final String DIAGNOSTICS_UID = "hubroute-diagnostics";
+
     /** The uid of an endpoint's sink: this prefix and the endpoint's name. */
     public static final String ENDPOINT_UID_PREFIX = "hubroute-endpoint-";
 
@@ -78,16 +79,19 @@ public final class RoutingJob {
 
     /**
      * Flink settings from the job config: checkpointing, checkpoint directory, state backend,
-     * parallelism; and generic types off, so a type that would fall back to Kryo fails when the
-     * job is built instead of being serialized slowly and without a versioned format.
+     * parallelism; and generic types off, so a type that would fall back to Kryo fails when the job
+     * is built instead of being serialized slowly and without a versioned format.
      */
     public static Configuration flinkConfiguration(JobConfig config) {
         Configuration configuration = new Configuration();
         configuration.set(PipelineOptions.GENERIC_TYPES, false);
-        configuration.set(StateBackendOptions.STATE_BACKEND, config.stateBackend().name().toLowerCase(java.util.Locale.ROOT));
+        configuration.set(
+                StateBackendOptions.STATE_BACKEND,
+                config.stateBackend().name().toLowerCase(java.util.Locale.ROOT));
         CheckpointOptions checkpointing = config.checkpointing();
         if (checkpointing.directory() != null) {
-            configuration.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointing.directory());
+            configuration.set(
+                    CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointing.directory());
         }
         configuration.setString("parallelism.default", Integer.toString(config.parallelism()));
         return configuration;
@@ -106,7 +110,9 @@ public final class RoutingJob {
         if (checkpointing.enabled()) {
             env.enableCheckpointing(
                     checkpointing.interval().toMillis(),
-                    checkpointing.exactlyOnce() ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
+                    checkpointing.exactlyOnce()
+                            ? CheckpointingMode.EXACTLY_ONCE
+                            : CheckpointingMode.AT_LEAST_ONCE);
             env.getCheckpointConfig().setCheckpointTimeout(checkpointing.timeout().toMillis());
         }
         env.setParallelism(config.parallelism());
@@ -115,23 +121,33 @@ public final class RoutingJob {
         Properties consumerProperties = new Properties();
         consumerProperties.putAll(sourceOptions.consumerProperties());
         consumerProperties.setProperty("partition.discovery.interval.ms", "60000");
-        KafkaSource<DecodeResult> source = KafkaSource.<DecodeResult>builder()
-                .setProperties(consumerProperties)
-                .setTopics(sourceOptions.topics())
-                .setGroupId(sourceOptions.groupId())
-                .setStartingOffsets(startingOffsets(sourceOptions))
-                .setDeserializer(new DecodingDeserializer(new IotHubRecordDecoder(sourceOptions.inputFormat())))
-                .build();
+        KafkaSource<DecodeResult> source =
+                KafkaSource.<DecodeResult>builder()
+                        .setProperties(consumerProperties)
+                        .setTopics(sourceOptions.topics())
+                        .setGroupId(sourceOptions.groupId())
+                        .setStartingOffsets(startingOffsets(sourceOptions))
+                        .setDeserializer(
+                                new DecodingDeserializer(
+                                        new IotHubRecordDecoder(sourceOptions.inputFormat())))
+                        .build();
 
         // Names are shown in the web UI: they hold topic names, never connection strings.
-        DataStream<DecodeResult> records = env.fromSource(source, WatermarkStrategy.noWatermarks(), "d2c source " + sourceOptions.topics())
-                .uid(SOURCE_UID);
-        SingleOutputStreamOperator<DecodedRecord> decoded = records
-                .process(new DecodeSplitter(), DecodedRecordTypeInfo.of())
-                .name("decode")
-                .uid(DECODE_UID);
+        DataStream<DecodeResult> records =
+                env.fromSource(
+                                source,
+                                WatermarkStrategy.noWatermarks(),
+                                "d2c source " + sourceOptions.topics())
+                        .uid(SOURCE_UID);
+        SingleOutputStreamOperator<DecodedRecord> decoded =
+                records.process(new DecodeSplitter(), DecodedRecordTypeInfo.of())
+                        .name("decode")
+                        .uid(DECODE_UID);
         if (diagnosticsSink != null) {
-            decoded.getSideOutput(DecodeSplitter.DIAGNOSTICS).sinkTo(diagnosticsSink).name("diagnostics").uid(DIAGNOSTICS_UID);
+            decoded.getSideOutput(DecodeSplitter.DIAGNOSTICS)
+                    .sinkTo(diagnosticsSink)
+                    .name("diagnostics")
+                    .uid(DIAGNOSTICS_UID);
         }
 
         Map<String, OutputTag<RoutedMessage>> outputs = new LinkedHashMap<>();
@@ -140,11 +156,13 @@ public final class RoutingJob {
         }
         // The export is read here, where the job is built (the client of flink run, the JobManager
         // for REST submissions), and travels with the route operator: no source can race it.
-        SingleOutputStreamOperator<RoutedMessage> routed = decoded
-                .keyBy(new TwinKeySelector())
-                .process(new RouteFunction(routerFactory, outputs, exportedTwins()), RoutedMessageTypeInfo.of())
-                .name("route")
-                .uid(ROUTE_UID);
+        SingleOutputStreamOperator<RoutedMessage> routed =
+                decoded.keyBy(new TwinKeySelector())
+                        .process(
+                                new RouteFunction(routerFactory, outputs, exportedTwins()),
+                                RoutedMessageTypeInfo.of())
+                        .name("route")
+                        .uid(ROUTE_UID);
         for (Map.Entry<String, Sink<RoutedMessage>> endpoint : endpointSinks.entrySet()) {
             routed.getSideOutput(outputs.get(endpoint.getKey()))
                     .sinkTo(endpoint.getValue())
@@ -160,7 +178,8 @@ public final class RoutingJob {
         try {
             return TwinExport.read(Path.of(config.twinExportFile()));
         } catch (IOException e) {
-            throw new UncheckedIOException("twins.exportFile " + config.twinExportFile() + ": cannot be read", e);
+            throw new UncheckedIOException(
+                    "twins.exportFile " + config.twinExportFile() + ": cannot be read", e);
         }
     }
 
@@ -175,7 +194,10 @@ public final class RoutingJob {
         }
     }
 
-    /** Builds a {@link RoutingJob}; the config (with a source), the router and a sink per endpoint are required. */
+    /**
+     * Builds a {@link RoutingJob}; the config (with a source), the router and a sink per endpoint
+     * are required.
+     */
     public static final class Builder {
         private JobConfig config;
         private JobRouter.Factory routerFactory;
@@ -187,7 +209,8 @@ public final class RoutingJob {
         public Builder setJobConfig(JobConfig jobConfig) {
             this.config = Objects.requireNonNull(jobConfig, "jobConfig");
             if (jobConfig.source() == null) {
-                throw new IllegalArgumentException("the job config has no source: add a source section to job.yaml");
+                throw new IllegalArgumentException(
+                        "the job config has no source: add a source section to job.yaml");
             }
             return this;
         }
@@ -201,12 +224,15 @@ public final class RoutingJob {
             Objects.requireNonNull(endpointName, "endpointName");
             Objects.requireNonNull(sink, "sink");
             if (endpointSinks.put(endpointName, sink) != null) {
-                throw new IllegalArgumentException("endpoint '" + endpointName + "' already has a sink");
+                throw new IllegalArgumentException(
+                        "endpoint '" + endpointName + "' already has a sink");
             }
             return this;
         }
 
-        /** Where undecodable records go as JSON lines; without one they are only counted and logged. */
+        /**
+         * Where undecodable records go as JSON lines; without one they are only counted and logged.
+         */
         public Builder setDiagnosticsSink(Sink<String> sink) {
             this.diagnosticsSink = Objects.requireNonNull(sink, "diagnosticsSink");
             return this;
@@ -214,13 +240,15 @@ public final class RoutingJob {
 
         public RoutingJob build() {
             if (config == null) {
-                throw new IllegalStateException("no job config: call setJobConfig(JobConfig.load(path))");
+                throw new IllegalStateException(
+                        "no job config: call setJobConfig(JobConfig.load(path))");
             }
             if (routerFactory == null) {
                 throw new IllegalStateException("no router: call setRouterFactory(...)");
             }
             if (endpointSinks.isEmpty()) {
-                throw new IllegalStateException("no endpoint sinks: call addEndpointSink(name, sink) for every endpoint");
+                throw new IllegalStateException(
+                        "no endpoint sinks: call addEndpointSink(name, sink) for every endpoint");
             }
             return new RoutingJob(this);
         }

@@ -20,8 +20,8 @@ import java.util.Map;
  * module per line, as the hub's export devices job ({@code az iot hub device-identity export})
  * writes them: {@code "id"}, optional {@code "moduleId"}, {@code "tags"} and {@code "properties":
  * {"desired": ..., "reported": ...}}. Only those are kept; everything else on a line (status,
- * etags, and the {@code authentication} keys the export carries) is dropped while reading and
- * never appears in errors.
+ * etags, and the {@code authentication} keys the export carries) is dropped while reading and never
+ * appears in errors.
  *
  * <pre>{@code
  * Map<String, byte[]> twins = TwinExport.read(Path.of("devices.jsonl")); // twin key -> TwinState bytes
@@ -37,13 +37,15 @@ public final class TwinExport {
      * TwinState#toBytes()}; a later line for the same device or module replaces an earlier one.
      * Blank lines are skipped.
      *
-     * @throws IllegalArgumentException naming the file and line when a line is not a JSON object
-     *     or has no {@code id}
+     * @throws IllegalArgumentException naming the file and line when a line is not a JSON object or
+     *     has no {@code id}
      */
     public static Map<String, byte[]> read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("twins.exportFile " + file.toAbsolutePath()
-                    + ": no such file (write it with az iot hub device-identity export, or remove twins.exportFile)");
+            throw new IllegalArgumentException(
+                    "twins.exportFile "
+                            + file.toAbsolutePath()
+                            + ": no such file (write it with az iot hub device-identity export, or remove twins.exportFile)");
         }
         Map<String, byte[]> twins = new HashMap<>();
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -59,17 +61,26 @@ public final class TwinExport {
                     device = JSON.readTree(line);
                 } catch (JsonProcessingException e) {
                     // the line may hold device keys: say where, not what
-                    throw problem(file, number, "not JSON (at column " + e.getLocation().getColumnNr() + ")");
+                    throw problem(
+                            file,
+                            number,
+                            "not JSON (at column " + e.getLocation().getColumnNr() + ")");
                 }
                 if (device == null || !device.isObject()) {
                     throw problem(file, number, "not a JSON object");
                 }
                 JsonNode id = device.get("id");
                 if (id == null || !id.isTextual() || id.asText().isEmpty()) {
-                    throw problem(file, number, "no \"id\" (every line of a device export names its device)");
+                    throw problem(
+                            file,
+                            number,
+                            "no \"id\" (every line of a device export names its device)");
                 }
                 JsonNode moduleId = device.get("moduleId");
-                String module = moduleId == null || moduleId.isNull() || moduleId.asText().isEmpty() ? null : moduleId.asText();
+                String module =
+                        moduleId == null || moduleId.isNull() || moduleId.asText().isEmpty()
+                                ? null
+                                : moduleId.asText();
                 ObjectNode twin = JsonNodeFactory.instance.objectNode();
                 copyObject(device, twin, "tags", file, number);
                 copyObject(device, twin, "properties", file, number);
@@ -79,7 +90,8 @@ public final class TwinExport {
         return twins;
     }
 
-    private static void copyObject(JsonNode device, ObjectNode twin, String name, Path file, int line) {
+    private static void copyObject(
+            JsonNode device, ObjectNode twin, String name, Path file, int line) {
         JsonNode value = device.get(name);
         if (value == null || value.isNull()) {
             return;

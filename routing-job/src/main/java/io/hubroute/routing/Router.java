@@ -71,8 +71,10 @@ public final class Router {
         final Route route;
         final CompiledCondition condition;
         final int[] endpoints;
+
         /** Set when the route is decided by a property index instead of evaluation. */
         PropertyEquality indexedEquality;
+
         /** The route's condition group in its source plan, when it is evaluated. */
         int group = -1;
 
@@ -108,10 +110,12 @@ public final class Router {
 
     /** How one routing source's enabled routes are decided. */
     static final class SourcePlan {
-        static final SourcePlan EMPTY = new SourcePlan(new CompiledRoute[0], new ConditionGroup[0], new PropertyIndex[0]);
+        static final SourcePlan EMPTY =
+                new SourcePlan(new CompiledRoute[0], new ConditionGroup[0], new PropertyIndex[0]);
 
         /** Every enabled route of the source, in file order: what a decision reports. */
         final CompiledRoute[] enabled;
+
         final ConditionGroup[] evaluated;
         final PropertyIndex[] indexes;
 
@@ -148,13 +152,23 @@ public final class Router {
         routes = new CompiledRoute[config.routes().size()];
         for (int i = 0; i < routes.length; i++) {
             Route route = config.routes().get(i);
-            CompiledCondition condition = route.hasCondition() && route.enabled()
-                    ? compile(compiled, route.condition(), route.source(), "route '" + route.name() + "'")
-                    : null;
+            CompiledCondition condition =
+                    route.hasCondition() && route.enabled()
+                            ? compile(
+                                    compiled,
+                                    route.condition(),
+                                    route.source(),
+                                    "route '" + route.name() + "'")
+                            : null;
             if (condition != null) {
                 conditions.add(condition);
             }
-            routes[i] = new CompiledRoute(i, route, condition, endpointIndexes(route.endpointNames(), endpointIndex));
+            routes[i] =
+                    new CompiledRoute(
+                            i,
+                            route,
+                            condition,
+                            endpointIndexes(route.endpointNames(), endpointIndex));
         }
         plans = new SourcePlan[RoutingSource.values().length];
         for (RoutingSource source : RoutingSource.values()) {
@@ -163,9 +177,14 @@ public final class Router {
 
         FallbackRoute fallback = config.fallbackRoute();
         fallbackEnabled = fallback.enabled();
-        fallbackCondition = fallback.enabled() && fallback.hasCondition()
-                ? compile(compiled, fallback.condition(), RoutingSource.DEVICE_MESSAGES, "the fallback route")
-                : null;
+        fallbackCondition =
+                fallback.enabled() && fallback.hasCondition()
+                        ? compile(
+                                compiled,
+                                fallback.condition(),
+                                RoutingSource.DEVICE_MESSAGES,
+                                "the fallback route")
+                        : null;
         if (fallbackCondition != null) {
             conditions.add(fallbackCondition);
         }
@@ -181,10 +200,15 @@ public final class Router {
      * @throws IllegalArgumentException when a route names an endpoint that is not configured
      */
     public static Router create(RoutingConfig config, Engine engine) {
-        return new Router(Objects.requireNonNull(config, "config"), Objects.requireNonNull(engine, "engine"));
+        return new Router(
+                Objects.requireNonNull(config, "config"), Objects.requireNonNull(engine, "engine"));
     }
 
-    private CompiledCondition compile(Map<String, CompiledCondition> compiled, String text, RoutingSource source, String owner) {
+    private CompiledCondition compile(
+            Map<String, CompiledCondition> compiled,
+            String text,
+            RoutingSource source,
+            String owner) {
         String key = source.ordinal() + ":" + text;
         CompiledCondition condition = compiled.get(key);
         if (condition == null) {
@@ -203,7 +227,8 @@ public final class Router {
         for (int i = 0; i < indexes.length; i++) {
             Integer index = endpointIndex.get(names.get(i));
             if (index == null) {
-                throw new IllegalArgumentException("unknown endpoint '" + names.get(i) + "': configure it first");
+                throw new IllegalArgumentException(
+                        "unknown endpoint '" + names.get(i) + "': configure it first");
             }
             indexes[i] = index;
         }
@@ -225,10 +250,13 @@ public final class Router {
                 continue;
             }
             PropertyEquality equality =
-                    engine == Engine.COMPILED ? route.condition.propertyEquality().orElse(null) : null;
+                    engine == Engine.COMPILED
+                            ? route.condition.propertyEquality().orElse(null)
+                            : null;
             if (equality != null) {
                 route.indexedEquality = equality;
-                byProperty.computeIfAbsent(equality.foldedPropertyName(), name -> new HashMap<>())
+                byProperty
+                        .computeIfAbsent(equality.foldedPropertyName(), name -> new HashMap<>())
                         .computeIfAbsent(equality.value(), value -> new ArrayList<>())
                         .add(route);
             } else {
@@ -243,7 +271,9 @@ public final class Router {
             evaluated.add(new ConditionGroup(null, alwaysTrue.toArray(new CompiledRoute[0])));
         }
         for (Map.Entry<CompiledCondition, List<CompiledRoute>> group : groups.entrySet()) {
-            evaluated.add(new ConditionGroup(group.getKey(), group.getValue().toArray(new CompiledRoute[0])));
+            evaluated.add(
+                    new ConditionGroup(
+                            group.getKey(), group.getValue().toArray(new CompiledRoute[0])));
         }
         for (int group = 0; group < evaluated.size(); group++) {
             for (CompiledRoute route : evaluated.get(group).routes) {
@@ -293,7 +323,9 @@ public final class Router {
         for (int group = 0; group < plan.evaluated.length; group++) {
             ConditionGroup routesOfGroup = plan.evaluated[group];
             RouteResult result =
-                    routesOfGroup.condition == null ? RouteResult.TRUE : routesOfGroup.condition.evaluate(context);
+                    routesOfGroup.condition == null
+                            ? RouteResult.TRUE
+                            : routesOfGroup.condition.evaluate(context);
             groupResults[group] = result;
             if (result == RouteResult.TRUE) {
                 for (CompiledRoute route : routesOfGroup.routes) {
@@ -319,7 +351,9 @@ public final class Router {
 
         boolean fallback = false;
         if (!anyMatch && message.source() == RoutingSource.DEVICE_MESSAGES && fallbackEnabled) {
-            fallback = fallbackCondition == null || fallbackCondition.evaluate(context) == RouteResult.TRUE;
+            fallback =
+                    fallbackCondition == null
+                            || fallbackCondition.evaluate(context) == RouteResult.TRUE;
             if (fallback) {
                 select(fallbackEndpoints, selected);
             }
@@ -360,8 +394,10 @@ public final class Router {
             } else {
                 MessageProperties properties = message.appProperties();
                 for (Enrichment enrichment : enrichments) {
-                    properties = properties.with(
-                            enrichment.key(), enrichment.value().resolve(config.hubName(), twin));
+                    properties =
+                            properties.with(
+                                    enrichment.key(),
+                                    enrichment.value().resolve(config.hubName(), twin));
                 }
                 delivered = message.withAppProperties(properties);
                 size = sizeOf(delivered);
@@ -375,10 +411,23 @@ public final class Router {
                 deliveries.add(new Delivery(endpointNames[endpoint], delivered));
             }
         }
-        RoutingCounters counters = new RoutingCounters(
-                deliveries.size(), fallback ? 1 : 0, anyMatch || fallback ? 0 : 1, invalidEndpoints.size(), 0);
+        RoutingCounters counters =
+                new RoutingCounters(
+                        deliveries.size(),
+                        fallback ? 1 : 0,
+                        anyMatch || fallback ? 0 : 1,
+                        invalidEndpoints.size(),
+                        0);
         return new RoutingDecision(
-                this, message, context, plan, groupResults, deliveries, invalidEndpoints, fallback, counters);
+                this,
+                message,
+                context,
+                plan,
+                groupResults,
+                deliveries,
+                invalidEndpoints,
+                fallback,
+                counters);
     }
 
     /** Body bytes plus the UTF-8 bytes of every property name and value. */
@@ -425,6 +474,12 @@ public final class Router {
 
     @Override
     public String toString() {
-        return "Router{routes=" + routes.length + ", endpoints=" + Arrays.toString(endpointNames) + ", engine=" + engine + "}";
+        return "Router{routes="
+                + routes.length
+                + ", endpoints="
+                + Arrays.toString(endpointNames)
+                + ", engine="
+                + engine
+                + "}";
     }
 }

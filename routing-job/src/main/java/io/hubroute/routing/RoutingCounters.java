@@ -6,7 +6,8 @@ package io.hubroute.routing;
  * no fallback, {@code invalid} deliveries not made because the enriched message is too large for
  * the endpoint, and {@code dropped} messages (kept for dead endpoints).
  */
-public record RoutingCounters(long success, long fallback, long orphaned, long invalid, long dropped) {
+public record RoutingCounters(
+        long success, long fallback, long orphaned, long invalid, long dropped) {
     public static final RoutingCounters ZERO = new RoutingCounters(0, 0, 0, 0, 0);
 
     public RoutingCounters plus(RoutingCounters other) {

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the router decided for one message: each route's result, the deliveries (one per
- * endpoint, enrichments applied), whether the fallback route took it, and the counters. Route
- * results are computed when first asked for, so routing many indexed routes stays cheap.
+ * What the router decided for one message: each route's result, the deliveries (one per endpoint,
+ * enrichments applied), whether the fallback route took it, and the counters. Route results are
+ * computed when first asked for, so routing many indexed routes stays cheap.
  */
 public final class RoutingDecision {
     private final Router router;
@@ -58,7 +58,10 @@ public final class RoutingDecision {
             List<RouteOutcome> list = new ArrayList<>(plan.enabled.length);
             for (Router.CompiledRoute route : plan.enabled) {
                 RouteResult result = resultOf(route);
-                String reason = result == RouteResult.UNDEFINED ? route.condition.undefinedReason(context) : null;
+                String reason =
+                        result == RouteResult.UNDEFINED
+                                ? route.condition.undefinedReason(context)
+                                : null;
                 list.add(new RouteOutcome(route.route.name(), result, reason));
             }
             outcomes = List.copyOf(list);
@@ -87,7 +90,9 @@ public final class RoutingDecision {
         return names;
     }
 
-    /** The deliveries, one per endpoint, in endpoint order ({@code events} first, then file order). */
+    /**
+     * The deliveries, one per endpoint, in endpoint order ({@code events} first, then file order).
+     */
     public List<Delivery> deliveries() {
         return deliveries;
     }

@@ -13,9 +13,11 @@ class ExamplesTest {
 
     @Test
     void theTutorialRouteFileIsValid() {
-        CommandTestSupport.Run run = CommandTestSupport.run("validate", TUTORIAL.resolve("routes.yaml").toString());
+        CommandTestSupport.Run run =
+                CommandTestSupport.run("validate", TUTORIAL.resolve("routes.yaml").toString());
 
-        assertThat(run.out()).endsWith("routes.yaml: valid (2 routes, 3 endpoints, 2 enrichments)\n");
+        assertThat(run.out())
+                .endsWith("routes.yaml: valid (2 routes, 3 endpoints, 2 enrichments)\n");
         assertThat(run.exitCode()).isZero();
     }
 
@@ -24,10 +26,18 @@ class ExamplesTest {
         Path json = reports.resolve("report.json");
         Path junit = reports.resolve("junit.xml");
 
-        CommandTestSupport.Run run = CommandTestSupport.run("test", TUTORIAL.resolve("tests.yaml").toString(),
-                "--report-json", json.toString(), "--junit-xml", junit.toString());
+        CommandTestSupport.Run run =
+                CommandTestSupport.run(
+                        "test",
+                        TUTORIAL.resolve("tests.yaml").toString(),
+                        "--report-json",
+                        json.toString(),
+                        "--junit-xml",
+                        junit.toString());
 
-        assertThat(run.out()).startsWith("PASS  critical readings go to the queue\n").endsWith("6 passed, 0 failed\n");
+        assertThat(run.out())
+                .startsWith("PASS  critical readings go to the queue\n")
+                .endsWith("6 passed, 0 failed\n");
         assertThat(run.exitCode()).isZero();
         assertThat(Files.readString(json)).contains("\"passed\" : 6", "\"failed\" : 0");
         assertThat(Files.readString(junit)).contains("tests=\"6\" failures=\"0\"");
@@ -36,7 +46,9 @@ class ExamplesTest {
     @Test
     void theBenchRouteFilesAreValid() {
         for (String file : new String[] {"routes-100.yaml", "routes-1000.yaml"}) {
-            CommandTestSupport.Run run = CommandTestSupport.run("validate", Path.of("..", "examples", "bench", file).toString());
+            CommandTestSupport.Run run =
+                    CommandTestSupport.run(
+                            "validate", Path.of("..", "examples", "bench", file).toString());
             assertThat(run.exitCode()).as(run.out()).isZero();
         }
     }

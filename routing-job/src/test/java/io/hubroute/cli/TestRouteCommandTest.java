@@ -24,15 +24,26 @@ class TestRouteCommandTest {
     private static Run run(String input, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        int code =
+                Main.run(
+                        args,
+                        new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(
+                code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
     void evaluatesTheReadmeExample() throws Exception {
-        Run run = run("", "test-route", "--condition", "$body.Weather.Temperature > 40",
-                "--message", EXAMPLES.resolve("weather-message.json").toString());
+        Run run =
+                run(
+                        "",
+                        "test-route",
+                        "--condition",
+                        "$body.Weather.Temperature > 40",
+                        "--message",
+                        EXAMPLES.resolve("weather-message.json").toString());
         assertThat(run.exitCode()).isZero();
         JsonNode response = MAPPER.readTree(run.out());
         assertThat(response.get("result").asText()).isEqualTo("true");
@@ -41,17 +52,41 @@ class TestRouteCommandTest {
 
     @Test
     void usesTheTwinFileAndTheSource() throws Exception {
-        Run twin = run("", "test-route", "--condition", "$twin.tags.deploymentLocation.building = '43'",
-                "--message", EXAMPLES.resolve("weather-message.json").toString(),
-                "--twin", EXAMPLES.resolve("weather-twin.json").toString());
+        Run twin =
+                run(
+                        "",
+                        "test-route",
+                        "--condition",
+                        "$twin.tags.deploymentLocation.building = '43'",
+                        "--message",
+                        EXAMPLES.resolve("weather-message.json").toString(),
+                        "--twin",
+                        EXAMPLES.resolve("weather-twin.json").toString());
         assertThat(MAPPER.readTree(twin.out()).get("result").asText()).isEqualTo("true");
-        Run noTwin = run("", "test-route", "--condition", "$twin.tags.deploymentLocation.building = '43'",
-                "--message", EXAMPLES.resolve("weather-message.json").toString());
+        Run noTwin =
+                run(
+                        "",
+                        "test-route",
+                        "--condition",
+                        "$twin.tags.deploymentLocation.building = '43'",
+                        "--message",
+                        EXAMPLES.resolve("weather-message.json").toString());
         assertThat(MAPPER.readTree(noTwin.out()).get("result").asText()).isEqualTo("undefined");
         assertThat(noTwin.err()).contains("no twin is known for device 'weather-station-1'");
-        Run misuse = run("", "test-route", "--condition", "twin_change_includes(tags.a)", "--source", "devicemessages");
-        assertThat(MAPPER.readTree(misuse.out()).at("/details/compilationErrors/0/message").asText())
-                .startsWith("function 'twin_change_includes' is allowed only on TwinChangeEvents routes");
+        Run misuse =
+                run(
+                        "",
+                        "test-route",
+                        "--condition",
+                        "twin_change_includes(tags.a)",
+                        "--source",
+                        "devicemessages");
+        assertThat(
+                        MAPPER.readTree(misuse.out())
+                                .at("/details/compilationErrors/0/message")
+                                .asText())
+                .startsWith(
+                        "function 'twin_change_includes' is allowed only on TwinChangeEvents routes");
     }
 
     @Test
@@ -61,7 +96,8 @@ class TestRouteCommandTest {
         JsonNode response = MAPPER.readTree(run.out());
         assertThat(response.get("result").asText()).isEqualTo("false");
         JsonNode error = response.at("/details/compilationErrors/0");
-        assertThat(error.get("message").asText()).isEqualTo("unexpected input 'extra' at line 1:16");
+        assertThat(error.get("message").asText())
+                .isEqualTo("unexpected input 'extra' at line 1:16");
         assertThat(error.get("severity").asText()).isEqualTo("error");
         assertThat(error.at("/location/start/line").asInt()).isEqualTo(1);
         assertThat(error.at("/location/start/column").asInt()).isEqualTo(16);
@@ -72,8 +108,17 @@ class TestRouteCommandTest {
     void usageErrorsExitWithTwo() {
         assertThat(run("", "test-route").exitCode()).isEqualTo(2);
         assertThat(run("", "test-route", "--condition").exitCode()).isEqualTo(2);
-        assertThat(run("", "test-route", "--condition", "a = 'b'", "--source", "Nope").err()).contains("unknown source 'Nope'");
-        assertThat(run("", "test-route", "--condition", "a = 'b'", "--message", "/no/such/file.json").err())
+        assertThat(run("", "test-route", "--condition", "a = 'b'", "--source", "Nope").err())
+                .contains("unknown source 'Nope'");
+        assertThat(
+                        run(
+                                        "",
+                                        "test-route",
+                                        "--condition",
+                                        "a = 'b'",
+                                        "--message",
+                                        "/no/such/file.json")
+                                .err())
                 .contains("file not found: /no/such/file.json");
         assertThat(run("", "no-such-command").exitCode()).isEqualTo(2);
     }
@@ -89,7 +134,16 @@ class TestRouteCommandTest {
 
     @Test
     void jsonLinesAnswerEveryConformanceCaseInOrder() throws Exception {
-        List<String> lines = Files.readAllLines(Path.of("..", "query-grammar", "src", "test", "resources", "conformance", "examples.jsonl"));
+        List<String> lines =
+                Files.readAllLines(
+                        Path.of(
+                                "..",
+                                "query-grammar",
+                                "src",
+                                "test",
+                                "resources",
+                                "conformance",
+                                "examples.jsonl"));
         StringBuilder input = new StringBuilder();
         for (String line : lines) {
             input.append(line).append('\n');
@@ -107,11 +161,16 @@ class TestRouteCommandTest {
             JsonNode answer = answers.get(i);
             assertThat(answer.get("id")).isEqualTo(request.get("id"));
             String expected = request.get("expect").asText();
-            String actual = answer.at("/details/compilationErrors").size() > 0 ? "compile_error" : answer.get("result").asText();
+            String actual =
+                    answer.at("/details/compilationErrors").size() > 0
+                            ? "compile_error"
+                            : answer.get("result").asText();
             assertThat(actual).as(request.get("id").asText()).isEqualTo(expected);
         }
-        assertThat(answers.get(lines.size()).get("error").asText()).startsWith("line " + (lines.size() + 1) + " is not JSON");
+        assertThat(answers.get(lines.size()).get("error").asText())
+                .startsWith("line " + (lines.size() + 1) + " is not JSON");
         assertThat(answers.get(lines.size() + 1).get("id").asText()).isEqualTo("x");
-        assertThat(answers.get(lines.size() + 1).get("error").asText()).contains("has no \"condition\"");
+        assertThat(answers.get(lines.size() + 1).get("error").asText())
+                .contains("has no \"condition\"");
     }
 }

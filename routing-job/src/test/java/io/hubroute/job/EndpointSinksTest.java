@@ -28,46 +28,62 @@ class EndpointSinksTest {
     private static final String SB_KEY = "c2VydmljZWJ1cy1rZXktc2VjcmV0";
     private static final String EH_KEY = "ZXZlbnRodWJzLWtleS1zZWNyZXQ";
     private static final String AMQP_PASSWORD = "amqp-p4ss";
-    private static final Map<String, String> ENVIRONMENT = Map.of(
-            "STORAGE", "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=" + STORAGE_KEY + ";EndpointSuffix=core.windows.net",
-            "SAS", "https://acct.blob.core.windows.net/cold?sv=2024-01-01&sig=" + STORAGE_KEY,
-            "SB", "Endpoint=sb://ns1.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=" + SB_KEY,
-            "AMQP", "amqp://sender:" + AMQP_PASSWORD + "@127.0.0.1:5672",
-            "EH", "Endpoint=sb://ns2.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=" + EH_KEY + ";EntityPath=hub-a",
-            "EVENTS", "kafka://127.0.0.1:9092,127.0.0.1:9093");
+    private static final Map<String, String> ENVIRONMENT =
+            Map.of(
+                    "STORAGE",
+                            "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey="
+                                    + STORAGE_KEY
+                                    + ";EndpointSuffix=core.windows.net",
+                    "SAS",
+                            "https://acct.blob.core.windows.net/cold?sv=2024-01-01&sig="
+                                    + STORAGE_KEY,
+                    "SB",
+                            "Endpoint=sb://ns1.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey="
+                                    + SB_KEY,
+                    "AMQP", "amqp://sender:" + AMQP_PASSWORD + "@127.0.0.1:5672",
+                    "EH",
+                            "Endpoint=sb://ns2.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey="
+                                    + EH_KEY
+                                    + ";EntityPath=hub-a",
+                    "EVENTS", "kafka://127.0.0.1:9092,127.0.0.1:9093");
 
-    private static final String ROUTES = String.join("\n",
-            "hubName: my-hub",
-            "builtInEndpoint: {connectionString: '${env:EVENTS}', entityPath: events-topic}",
-            "endpoints:",
-            "  storageContainers:",
-            "    - {name: archive, connectionString: '${env:STORAGE}', containerName: archive, encoding: avrodeflate,",
-            "       fileNameFormat: '{iothub}/{YYYY}/{MM}/{DD}/{HH}/{mm}/{partition}', batchFrequencyInSeconds: 60, maxChunkSizeInBytes: 10485760}",
-            "    - {name: cold, connectionString: '${env:SAS}', containerName: cold, encoding: json}",
-            "    - {name: managed, endpointUri: 'https://acct2.blob.core.windows.net', containerName: managed}",
-            "  serviceBusQueues:",
-            "    - {name: alerts, connectionString: '${env:SB}', entityPath: alerts}",
-            "  serviceBusTopics:",
-            "    - {name: local-topic, connectionString: '${env:AMQP}', entityPath: orders}",
-            "  eventHubs:",
-            "    - {name: hub, connectionString: '${env:EH}'}",
-            "routes:",
-            "  - {name: all, source: DeviceMessages, condition: 'true', endpointNames: [archive, cold, managed, alerts, local-topic, hub]}",
-            "");
+    private static final String ROUTES =
+            String.join(
+                    "\n",
+                    "hubName: my-hub",
+                    "builtInEndpoint: {connectionString: '${env:EVENTS}', entityPath: events-topic}",
+                    "endpoints:",
+                    "  storageContainers:",
+                    "    - {name: archive, connectionString: '${env:STORAGE}', containerName: archive, encoding: avrodeflate,",
+                    "       fileNameFormat: '{iothub}/{YYYY}/{MM}/{DD}/{HH}/{mm}/{partition}', batchFrequencyInSeconds: 60, maxChunkSizeInBytes: 10485760}",
+                    "    - {name: cold, connectionString: '${env:SAS}', containerName: cold, encoding: json}",
+                    "    - {name: managed, endpointUri: 'https://acct2.blob.core.windows.net', containerName: managed}",
+                    "  serviceBusQueues:",
+                    "    - {name: alerts, connectionString: '${env:SB}', entityPath: alerts}",
+                    "  serviceBusTopics:",
+                    "    - {name: local-topic, connectionString: '${env:AMQP}', entityPath: orders}",
+                    "  eventHubs:",
+                    "    - {name: hub, connectionString: '${env:EH}'}",
+                    "routes:",
+                    "  - {name: all, source: DeviceMessages, condition: 'true', endpointNames: [archive, cold, managed, alerts, local-topic, hub]}",
+                    "");
 
     private static RoutingConfig routing() {
-        SecretLookup lookup = new SecretLookup() {
-            @Override
-            public String environment(String name) {
-                return ENVIRONMENT.get(name);
-            }
+        SecretLookup lookup =
+                new SecretLookup() {
+                    @Override
+                    public String environment(String name) {
+                        return ENVIRONMENT.get(name);
+                    }
 
-            @Override
-            public String file(Path path) {
-                return null;
-            }
-        };
-        return RoutingConfigLoader.resolvingSecrets(lookup).parse(ROUTES, "routes.yaml", Path.of(".")).orThrow();
+                    @Override
+                    public String file(Path path) {
+                        return null;
+                    }
+                };
+        return RoutingConfigLoader.resolvingSecrets(lookup)
+                .parse(ROUTES, "routes.yaml", Path.of("."))
+                .orThrow();
     }
 
     private static Endpoint endpoint(String name) {
@@ -78,7 +94,9 @@ class EndpointSinksTest {
     void buildsOneSinkPerEndpointOfTheRightKind() {
         Map<String, Sink<RoutedMessage>> sinks = EndpointSinks.forAllEndpoints(routing());
 
-        assertThat(sinks).containsOnlyKeys("events", "archive", "cold", "managed", "alerts", "local-topic", "hub");
+        assertThat(sinks)
+                .containsOnlyKeys(
+                        "events", "archive", "cold", "managed", "alerts", "local-topic", "hub");
         assertThat(sinks.keySet()).first().isEqualTo("events");
         assertThat(sinks.get("events")).isInstanceOf(EventHubsSink.class);
         assertThat(sinks.get("hub")).isInstanceOf(EventHubsSink.class);
@@ -88,39 +106,52 @@ class EndpointSinksTest {
 
     @Test
     void storageSettingsComeFromTheRoutesFile() {
-        BlobStorageSinkOptions archive = ((BlobStorageSink) EndpointSinks.forEndpoint(endpoint("archive"), "my-hub")).options();
+        BlobStorageSinkOptions archive =
+                ((BlobStorageSink) EndpointSinks.forEndpoint(endpoint("archive"), "my-hub"))
+                        .options();
         assertThat(archive.endpointName()).isEqualTo("archive");
         assertThat(archive.hubName()).isEqualTo("my-hub");
         assertThat(archive.containerName()).contains("archive");
         assertThat(archive.encoding()).isEqualTo(BlobEncoding.AVRO_DEFLATE);
-        assertThat(archive.fileNameFormat()).isEqualTo("{iothub}/{YYYY}/{MM}/{DD}/{HH}/{mm}/{partition}");
+        assertThat(archive.fileNameFormat())
+                .isEqualTo("{iothub}/{YYYY}/{MM}/{DD}/{HH}/{mm}/{partition}");
         assertThat(archive.batchFrequency()).isEqualTo(Duration.ofSeconds(60));
         assertThat(archive.maxChunkSizeBytes()).isEqualTo(10_485_760L);
-        assertThat(archive.authentication().kind()).isEqualTo(BlobAuthentication.Kind.CONNECTION_STRING);
+        assertThat(archive.authentication().kind())
+                .isEqualTo(BlobAuthentication.Kind.CONNECTION_STRING);
         assertThat(archive.createContainerIfMissing()).isFalse();
 
-        BlobStorageSinkOptions cold = ((BlobStorageSink) EndpointSinks.forEndpoint(endpoint("cold"), "my-hub")).options();
+        BlobStorageSinkOptions cold =
+                ((BlobStorageSink) EndpointSinks.forEndpoint(endpoint("cold"), "my-hub")).options();
         assertThat(cold.encoding()).isEqualTo(BlobEncoding.JSON);
         assertThat(cold.authentication().kind()).isEqualTo(BlobAuthentication.Kind.SAS_URL);
         assertThat(cold.batchFrequency()).isEqualTo(Duration.ofSeconds(300));
         assertThat(cold.maxChunkSizeBytes()).isEqualTo(314_572_800L);
-        assertThat(cold.fileNameFormat()).isEqualTo("{iothub}/{partition}/{YYYY}/{MM}/{DD}/{HH}/{mm}");
+        assertThat(cold.fileNameFormat())
+                .isEqualTo("{iothub}/{partition}/{YYYY}/{MM}/{DD}/{HH}/{mm}");
 
-        BlobStorageSinkOptions managed = ((BlobStorageSink) EndpointSinks.forEndpoint(endpoint("managed"), "my-hub")).options();
-        assertThat(managed.authentication().kind()).isEqualTo(BlobAuthentication.Kind.DEFAULT_CREDENTIAL);
+        BlobStorageSinkOptions managed =
+                ((BlobStorageSink) EndpointSinks.forEndpoint(endpoint("managed"), "my-hub"))
+                        .options();
+        assertThat(managed.authentication().kind())
+                .isEqualTo(BlobAuthentication.Kind.DEFAULT_CREDENTIAL);
         assertThat(managed.encoding()).isEqualTo(BlobEncoding.AVRO);
     }
 
     @Test
     void serviceBusTakesAConnectionStringOrAnAmqpUriWithCredentials() {
-        ServiceBusSinkOptions alerts = ((ServiceBusSink) EndpointSinks.forEndpoint(endpoint("alerts"), "my-hub")).options();
+        ServiceBusSinkOptions alerts =
+                ((ServiceBusSink) EndpointSinks.forEndpoint(endpoint("alerts"), "my-hub"))
+                        .options();
         assertThat(alerts.amqpUri()).startsWith("amqps://ns1.servicebus.windows.net");
         assertThat(alerts.username()).contains("send");
         assertThat(alerts.password()).contains(SB_KEY);
         assertThat(alerts.entityPath()).isEqualTo("alerts");
         assertThat(alerts.kind()).isEqualTo(ServiceBusEntityKind.QUEUE);
 
-        ServiceBusSinkOptions topic = ((ServiceBusSink) EndpointSinks.forEndpoint(endpoint("local-topic"), "my-hub")).options();
+        ServiceBusSinkOptions topic =
+                ((ServiceBusSink) EndpointSinks.forEndpoint(endpoint("local-topic"), "my-hub"))
+                        .options();
         assertThat(topic.amqpUri()).isEqualTo("amqp://127.0.0.1:5672");
         assertThat(topic.username()).contains("sender");
         assertThat(topic.password()).contains(AMQP_PASSWORD);
@@ -131,11 +162,19 @@ class EndpointSinksTest {
     @Test
     void eventHubsTakesAConnectionStringOrPlainKafka() {
         String events = EndpointSinks.eventHubsBuilder(endpoint("events")).toString();
-        assertThat(events).contains("kind=builtInEvents", "bootstrapServers=127.0.0.1:9092,127.0.0.1:9093",
-                "connectionString=null", "topic=events-topic");
+        assertThat(events)
+                .contains(
+                        "kind=builtInEvents",
+                        "bootstrapServers=127.0.0.1:9092,127.0.0.1:9093",
+                        "connectionString=null",
+                        "topic=events-topic");
 
         String hub = EndpointSinks.eventHubsBuilder(endpoint("hub")).toString();
-        assertThat(hub).contains("kind=eventHubs", "bootstrapServers=ns2.servicebus.windows.net:9093", "connectionString=***");
+        assertThat(hub)
+                .contains(
+                        "kind=eventHubs",
+                        "bootstrapServers=ns2.servicebus.windows.net:9093",
+                        "connectionString=***");
     }
 
     @Test
@@ -154,41 +193,72 @@ class EndpointSinksTest {
         shown.append(EndpointSinks.serviceBusBuilder(endpoint("local-topic"))).append('\n');
         shown.append(EndpointSinks.eventHubsBuilder(endpoint("hub"))).append('\n');
 
-        assertThat(shown.toString()).doesNotContain(STORAGE_KEY, SB_KEY, EH_KEY, AMQP_PASSWORD, "sig=");
-        assertThat(EndpointSinks.describe(endpoint("archive"))).isEqualTo("blob container archive (avrodeflate) at account acct");
-        assertThat(EndpointSinks.describe(endpoint("cold"))).isEqualTo("blob container cold (json) at https://acct.blob.core.windows.net/cold");
-        assertThat(EndpointSinks.describe(endpoint("alerts"))).isEqualTo("AMQP queue alerts at ns1.servicebus.windows.net");
-        assertThat(EndpointSinks.describe(endpoint("local-topic"))).isEqualTo("AMQP topic orders at 127.0.0.1:5672");
-        assertThat(EndpointSinks.describe(endpoint("hub"))).isEqualTo("event hub hub-a at ns2.servicebus.windows.net");
-        assertThat(EndpointSinks.describe(endpoint("events"))).isEqualTo("kafka 127.0.0.1:9092,127.0.0.1:9093 topic events-topic");
+        assertThat(shown.toString())
+                .doesNotContain(STORAGE_KEY, SB_KEY, EH_KEY, AMQP_PASSWORD, "sig=");
+        assertThat(EndpointSinks.describe(endpoint("archive")))
+                .isEqualTo("blob container archive (avrodeflate) at account acct");
+        assertThat(EndpointSinks.describe(endpoint("cold")))
+                .isEqualTo("blob container cold (json) at https://acct.blob.core.windows.net/cold");
+        assertThat(EndpointSinks.describe(endpoint("alerts")))
+                .isEqualTo("AMQP queue alerts at ns1.servicebus.windows.net");
+        assertThat(EndpointSinks.describe(endpoint("local-topic")))
+                .isEqualTo("AMQP topic orders at 127.0.0.1:5672");
+        assertThat(EndpointSinks.describe(endpoint("hub")))
+                .isEqualTo("event hub hub-a at ns2.servicebus.windows.net");
+        assertThat(EndpointSinks.describe(endpoint("events")))
+                .isEqualTo("kafka 127.0.0.1:9092,127.0.0.1:9093 topic events-topic");
     }
 
     @Test
     void errorsNameTheEndpointAndTheFixButNoSecret() {
-        String noTopic = String.join("\n",
-                "hubName: h",
-                "builtInEndpoint: {connectionString: 'kafka://127.0.0.1:9092'}",
-                "");
-        RoutingConfig kafkaWithoutTopic = RoutingConfigLoader.withoutSecrets().parse(noTopic, "r.yaml", Path.of(".")).orThrow();
+        String noTopic =
+                String.join(
+                        "\n",
+                        "hubName: h",
+                        "builtInEndpoint: {connectionString: 'kafka://127.0.0.1:9092'}",
+                        "");
+        RoutingConfig kafkaWithoutTopic =
+                RoutingConfigLoader.withoutSecrets()
+                        .parse(noTopic, "r.yaml", Path.of("."))
+                        .orThrow();
         assertThatThrownBy(() -> EndpointSinks.forAllEndpoints(kafkaWithoutTopic))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("endpoint 'events' writes to plain Kafka but has no topic: add entityPath: <topic>");
+                .hasMessage(
+                        "endpoint 'events' writes to plain Kafka but has no topic: add entityPath: <topic>");
 
-        RoutingConfig noEvents = RoutingConfigLoader.withoutSecrets().parse("hubName: h\n", "r.yaml", Path.of(".")).orThrow();
+        RoutingConfig noEvents =
+                RoutingConfigLoader.withoutSecrets()
+                        .parse("hubName: h\n", "r.yaml", Path.of("."))
+                        .orThrow();
         assertThatThrownBy(() -> EndpointSinks.forAllEndpoints(noEvents))
-                .hasMessageStartingWith("endpoint 'events' has no connection string: set builtInEndpoint.connectionString to");
+                .hasMessageStartingWith(
+                        "endpoint 'events' has no connection string: set builtInEndpoint.connectionString to");
 
-        RoutingConfig unresolved = RoutingConfigLoader.withoutSecrets().parse(ROUTES, "routes.yaml", Path.of(".")).orThrow();
-        assertThatThrownBy(() -> EndpointSinks.forEndpoint(unresolved.endpoint("alerts").orElseThrow(), "h"))
-                .hasMessageStartingWith("endpoint 'alerts': its connection string ${env:SB} was not resolved");
+        RoutingConfig unresolved =
+                RoutingConfigLoader.withoutSecrets()
+                        .parse(ROUTES, "routes.yaml", Path.of("."))
+                        .orThrow();
+        assertThatThrownBy(
+                        () ->
+                                EndpointSinks.forEndpoint(
+                                        unresolved.endpoint("alerts").orElseThrow(), "h"))
+                .hasMessageStartingWith(
+                        "endpoint 'alerts': its connection string ${env:SB} was not resolved");
 
-        String badUri = String.join("\n",
-                "hubName: h",
-                "endpoints:",
-                "  serviceBusQueues:",
-                "    - {name: q, connectionString: 'amqp://user:" + AMQP_PASSWORD + "@bad host:5672', entityPath: q}",
-                "");
-        RoutingConfig bad = RoutingConfigLoader.withoutSecrets().parse(badUri, "r.yaml", Path.of(".")).orThrow();
+        String badUri =
+                String.join(
+                        "\n",
+                        "hubName: h",
+                        "endpoints:",
+                        "  serviceBusQueues:",
+                        "    - {name: q, connectionString: 'amqp://user:"
+                                + AMQP_PASSWORD
+                                + "@bad host:5672', entityPath: q}",
+                        "");
+        RoutingConfig bad =
+                RoutingConfigLoader.withoutSecrets()
+                        .parse(badUri, "r.yaml", Path.of("."))
+                        .orThrow();
         assertThatThrownBy(() -> EndpointSinks.forEndpoint(bad.endpoint("q").orElseThrow(), "h"))
                 .hasMessageContaining("endpoint 'q'")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(AMQP_PASSWORD));

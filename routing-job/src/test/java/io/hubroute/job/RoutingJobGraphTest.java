@@ -22,11 +22,11 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.java.typeutils.GenericTypeInfo;
 import org.apache.flink.api.java.typeutils.runtime.kryo.KryoSerializer;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
-import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,46 +36,54 @@ import org.junit.jupiter.api.io.TempDir;
  * serializer fails here.
  */
 class RoutingJobGraphTest {
-    private static final Map<String, String> ENVIRONMENT = Map.of(
-            "STORAGE", "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=c3RvcmFnZS1rZXk;EndpointSuffix=core.windows.net",
-            "SB", "Endpoint=sb://ns1.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=c2Ita2V5",
-            "AMQP", "amqp://sender:secret@127.0.0.1:5672",
-            "EH", "Endpoint=sb://ns2.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=ZWgta2V5;EntityPath=hub-a",
-            "EVENTS", "kafka://127.0.0.1:9092");
+    private static final Map<String, String> ENVIRONMENT =
+            Map.of(
+                    "STORAGE",
+                            "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=c3RvcmFnZS1rZXk;EndpointSuffix=core.windows.net",
+                    "SB",
+                            "Endpoint=sb://ns1.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=c2Ita2V5",
+                    "AMQP", "amqp://sender:secret@127.0.0.1:5672",
+                    "EH",
+                            "Endpoint=sb://ns2.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=ZWgta2V5;EntityPath=hub-a",
+                    "EVENTS", "kafka://127.0.0.1:9092");
 
-    private static final String ROUTES = String.join("\n",
-            "hubName: my-hub",
-            "builtInEndpoint: {connectionString: '${env:EVENTS}', entityPath: events-topic}",
-            "endpoints:",
-            "  storageContainers:",
-            "    - {name: archive, connectionString: '${env:STORAGE}', containerName: archive, encoding: avro}",
-            "    - {name: cold, connectionString: '${env:STORAGE}', containerName: cold, encoding: json}",
-            "  serviceBusQueues:",
-            "    - {name: alerts, connectionString: '${env:SB}', entityPath: alerts}",
-            "  serviceBusTopics:",
-            "    - {name: local-topic, connectionString: '${env:AMQP}', entityPath: orders}",
-            "  eventHubs:",
-            "    - {name: hub, connectionString: '${env:EH}'}",
-            "routes:",
-            "  - {name: all, source: DeviceMessages, condition: 'true', endpointNames: [archive, cold, alerts, local-topic, hub]}",
-            "");
+    private static final String ROUTES =
+            String.join(
+                    "\n",
+                    "hubName: my-hub",
+                    "builtInEndpoint: {connectionString: '${env:EVENTS}', entityPath: events-topic}",
+                    "endpoints:",
+                    "  storageContainers:",
+                    "    - {name: archive, connectionString: '${env:STORAGE}', containerName: archive, encoding: avro}",
+                    "    - {name: cold, connectionString: '${env:STORAGE}', containerName: cold, encoding: json}",
+                    "  serviceBusQueues:",
+                    "    - {name: alerts, connectionString: '${env:SB}', entityPath: alerts}",
+                    "  serviceBusTopics:",
+                    "    - {name: local-topic, connectionString: '${env:AMQP}', entityPath: orders}",
+                    "  eventHubs:",
+                    "    - {name: hub, connectionString: '${env:EH}'}",
+                    "routes:",
+                    "  - {name: all, source: DeviceMessages, condition: 'true', endpointNames: [archive, cold, alerts, local-topic, hub]}",
+                    "");
 
-    @TempDir
-    Path work;
+    @TempDir Path work;
 
     private static RoutingConfig routing() {
-        SecretLookup lookup = new SecretLookup() {
-            @Override
-            public String environment(String name) {
-                return ENVIRONMENT.get(name);
-            }
+        SecretLookup lookup =
+                new SecretLookup() {
+                    @Override
+                    public String environment(String name) {
+                        return ENVIRONMENT.get(name);
+                    }
 
-            @Override
-            public String file(Path path) {
-                return null;
-            }
-        };
-        return RoutingConfigLoader.resolvingSecrets(lookup).parse(ROUTES, "routes.yaml", Path.of(".")).orThrow();
+                    @Override
+                    public String file(Path path) {
+                        return null;
+                    }
+                };
+        return RoutingConfigLoader.resolvingSecrets(lookup)
+                .parse(ROUTES, "routes.yaml", Path.of("."))
+                .orThrow();
     }
 
     private JobConfig config() {
@@ -85,10 +93,11 @@ class RoutingJobGraphTest {
     }
 
     private RoutingJob job() {
-        RoutingJob.Builder job = RoutingJob.builder()
-                .setJobConfig(config())
-                .setRouterFactory(RoutesFileRouter.factory(ROUTES, "routes.yaml"))
-                .setDiagnosticsSink(new LocalLinesSink(work.resolve("diagnostics")));
+        RoutingJob.Builder job =
+                RoutingJob.builder()
+                        .setJobConfig(config())
+                        .setRouterFactory(RoutesFileRouter.factory(ROUTES, "routes.yaml"))
+                        .setDiagnosticsSink(new LocalLinesSink(work.resolve("diagnostics")));
         EndpointSinks.forAllEndpoints(routing()).forEach(job::addEndpointSink);
         // The demo's sinks too: `hubroute run` without a source section uses them.
         job.addEndpointSink("demo-folder", new LocalFolderSink(work.resolve("folder")));
@@ -106,7 +115,9 @@ class RoutingJobGraphTest {
 
     @Test
     void wholeGraphBuildsWithoutGenericTypesAndKeepsItsUids() {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(RoutingJob.flinkConfiguration(config()));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(
+                        RoutingJob.flinkConfiguration(config()));
         job().addTo(env);
 
         StreamGraph graph = env.getStreamGraph();
@@ -123,12 +134,24 @@ class RoutingJobGraphTest {
             }
             assertNoKryo(node.getStateKeySerializer(), node);
         }
-        assertThat(uids).contains(
-                RoutingJob.SOURCE_UID, RoutingJob.DECODE_UID, RoutingJob.ROUTE_UID, RoutingJob.DIAGNOSTICS_UID,
-                "hubroute-source", "hubroute-decode", "hubroute-route", "hubroute-diagnostics",
-                "hubroute-endpoint-events", "hubroute-endpoint-archive", "hubroute-endpoint-cold", "hubroute-endpoint-alerts",
-                "hubroute-endpoint-local-topic", "hubroute-endpoint-hub", "hubroute-endpoint-demo-folder",
-                "hubroute-endpoint-demo-events");
+        assertThat(uids)
+                .contains(
+                        RoutingJob.SOURCE_UID,
+                        RoutingJob.DECODE_UID,
+                        RoutingJob.ROUTE_UID,
+                        RoutingJob.DIAGNOSTICS_UID,
+                        "hubroute-source",
+                        "hubroute-decode",
+                        "hubroute-route",
+                        "hubroute-diagnostics",
+                        "hubroute-endpoint-events",
+                        "hubroute-endpoint-archive",
+                        "hubroute-endpoint-cold",
+                        "hubroute-endpoint-alerts",
+                        "hubroute-endpoint-local-topic",
+                        "hubroute-endpoint-hub",
+                        "hubroute-endpoint-demo-folder",
+                        "hubroute-endpoint-demo-events");
 
         StreamNode source = node(graph, RoutingJob.SOURCE_UID);
         StreamNode decode = node(graph, RoutingJob.DECODE_UID);
@@ -137,12 +160,16 @@ class RoutingJobGraphTest {
         assertThat(decode.getTypeSerializersIn()).containsExactly(DecodeResultSerializer.INSTANCE);
         assertThat(decode.getTypeSerializerOut()).isSameAs(DecodedRecordSerializer.INSTANCE);
         assertThat(route.getTypeSerializersIn()).containsExactly(DecodedRecordSerializer.INSTANCE);
-        assertThat(route.getStateKeySerializer()).isEqualTo(TypeInformation.of(String.class).createSerializer(env.getConfig().getSerializerConfig()));
+        assertThat(route.getStateKeySerializer())
+                .isEqualTo(
+                        TypeInformation.of(String.class)
+                                .createSerializer(env.getConfig().getSerializerConfig()));
     }
 
     @Test
     void addToTurnsGenericTypesOffInAnyEnvironment() {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
         assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isFalse();
 
         job().addTo(env);

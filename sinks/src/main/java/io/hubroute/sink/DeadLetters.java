@@ -12,10 +12,13 @@ import java.time.Instant;
 public final class DeadLetters {
     /** The endpoint the message was routed to. */
     public static final String ENDPOINT_PROPERTY = "hubroute-deadletter-endpoint";
+
     /** The last failure: exception class and redacted message. */
     public static final String REASON_PROPERTY = "hubroute-deadletter-reason";
+
     /** How many attempts were made. */
     public static final String ATTEMPTS_PROPERTY = "hubroute-deadletter-attempts";
+
     /** When the sink gave up, ISO-8601 UTC. */
     public static final String TIME_PROPERTY = "hubroute-deadletter-time";
 
@@ -26,7 +29,11 @@ public final class DeadLetters {
      * application properties.
      */
     public static RoutedMessage divert(
-            RoutedMessage delivery, String deadLetterEndpoint, Throwable failure, int attempts, long nowMillis) {
+            RoutedMessage delivery,
+            String deadLetterEndpoint,
+            Throwable failure,
+            int attempts,
+            long nowMillis) {
         Message message = delivery.message();
         MessageProperties properties =
                 message.appProperties()

@@ -37,10 +37,14 @@ public final class EndpointHealthTracker {
      * @param healthyAfterSuccesses consecutive successes after failures before it is healthy again
      */
     public EndpointHealthTracker(
-            String endpointName, MetricGroup endpointGroup, int deadAfterFailures, int healthyAfterSuccesses) {
+            String endpointName,
+            MetricGroup endpointGroup,
+            int deadAfterFailures,
+            int healthyAfterSuccesses) {
         this.endpointName = Objects.requireNonNull(endpointName, "endpointName");
         if (deadAfterFailures < 1) {
-            throw new IllegalArgumentException("deadAfterFailures must be >= 1, got " + deadAfterFailures);
+            throw new IllegalArgumentException(
+                    "deadAfterFailures must be >= 1, got " + deadAfterFailures);
         }
         if (healthyAfterSuccesses < 1) {
             throw new IllegalArgumentException(
@@ -75,7 +79,8 @@ public final class EndpointHealthTracker {
             consecutiveFailures = 0;
             consecutiveSuccesses = 1;
             next = healthyAfterSuccesses == 1 ? EndpointHealth.HEALTHY : EndpointHealth.DEGRADED;
-        } else if (health == EndpointHealth.DEGRADED && consecutiveSuccesses < healthyAfterSuccesses) {
+        } else if (health == EndpointHealth.DEGRADED
+                && consecutiveSuccesses < healthyAfterSuccesses) {
             next = EndpointHealth.DEGRADED;
         } else {
             next = EndpointHealth.HEALTHY;
@@ -88,7 +93,9 @@ public final class EndpointHealthTracker {
         consecutiveSuccesses = 0;
         consecutiveFailures++;
         transition(
-                consecutiveFailures >= deadAfterFailures ? EndpointHealth.DEAD : EndpointHealth.UNHEALTHY,
+                consecutiveFailures >= deadAfterFailures
+                        ? EndpointHealth.DEAD
+                        : EndpointHealth.UNHEALTHY,
                 failure);
     }
 

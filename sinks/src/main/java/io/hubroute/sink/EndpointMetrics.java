@@ -28,11 +28,15 @@ public final class EndpointMetrics {
     private EndpointMetrics(MetricGroup group, SinkMetrics.EndpointKind kind) {
         this.group = group;
         this.egress = group.counter(SinkMetrics.egress(kind));
-        this.latency = group.histogram(SinkMetrics.latency(kind), new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
+        this.latency =
+                group.histogram(
+                        SinkMetrics.latency(kind),
+                        new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
         this.deadLettered = group.counter(SinkMetrics.DEAD_LETTERED);
     }
 
-    public static EndpointMetrics register(MetricGroup parent, String endpointName, SinkMetrics.EndpointKind kind) {
+    public static EndpointMetrics register(
+            MetricGroup parent, String endpointName, SinkMetrics.EndpointKind kind) {
         Objects.requireNonNull(parent, "parent");
         Objects.requireNonNull(endpointName, "endpointName");
         Objects.requireNonNull(kind, "kind");

@@ -34,7 +34,8 @@ public final class MessageSerialization {
         String sourceName = StringValue.readString(source);
         RoutingSource routingSource = RoutingSource.fromName(sourceName).orElse(null);
         if (routingSource == null) {
-            throw new IOException("unknown routing source '" + sourceName + "' in a serialized message");
+            throw new IOException(
+                    "unknown routing source '" + sourceName + "' in a serialized message");
         }
         MessageProperties appProperties = readProperties(source);
         MessageProperties systemProperties = readProperties(source);
@@ -59,7 +60,8 @@ public final class MessageSerialization {
         return source.readBoolean() ? StringValue.readString(source) : null;
     }
 
-    private static void writeProperties(MessageProperties properties, DataOutputView target) throws IOException {
+    private static void writeProperties(MessageProperties properties, DataOutputView target)
+            throws IOException {
         List<MessageProperties.Property> entries = properties.entries();
         target.writeInt(entries.size());
         for (int i = 0; i < entries.size(); i++) {

@@ -28,7 +28,8 @@ public final class RetryPolicy implements Serializable {
     private final double multiplier;
     private final int maxAttempts;
 
-    private RetryPolicy(long initialDelayMillis, long maxDelayMillis, double multiplier, int maxAttempts) {
+    private RetryPolicy(
+            long initialDelayMillis, long maxDelayMillis, double multiplier, int maxAttempts) {
         this.initialDelayMillis = initialDelayMillis;
         this.maxDelayMillis = maxDelayMillis;
         this.multiplier = multiplier;
@@ -67,7 +68,8 @@ public final class RetryPolicy implements Serializable {
      */
     public long delayMillisAfter(int failedAttempts) {
         if (failedAttempts < 1) {
-            throw new IllegalArgumentException("failedAttempts must be >= 1, got " + failedAttempts);
+            throw new IllegalArgumentException(
+                    "failedAttempts must be >= 1, got " + failedAttempts);
         }
         double delay = initialDelayMillis;
         for (int i = 1; i < failedAttempts && delay < maxDelayMillis; i++) {
@@ -125,7 +127,9 @@ public final class RetryPolicy implements Serializable {
             Objects.requireNonNull(initialDelay, "initialDelay");
             if (initialDelay.toMillis() < 1) {
                 throw new IllegalArgumentException(
-                        "initialDelay must be at least 1 ms, got " + initialDelay.toMillis() + " ms");
+                        "initialDelay must be at least 1 ms, got "
+                                + initialDelay.toMillis()
+                                + " ms");
             }
             this.initialDelay = initialDelay;
             return this;
@@ -170,7 +174,8 @@ public final class RetryPolicy implements Serializable {
                                 + initialDelay.toMillis()
                                 + " ms): raise maxDelay or lower initialDelay");
             }
-            return new RetryPolicy(initialDelay.toMillis(), maxDelay.toMillis(), multiplier, maxAttempts);
+            return new RetryPolicy(
+                    initialDelay.toMillis(), maxDelay.toMillis(), multiplier, maxAttempts);
         }
     }
 }

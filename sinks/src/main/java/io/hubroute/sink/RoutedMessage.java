@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param enqueuedTimeMillis when IoT Hub enqueued the message (epoch ms); blob names and latency
  *     metrics use it
  */
-public record RoutedMessage(String endpointName, Message message, int partition, long enqueuedTimeMillis) {
+public record RoutedMessage(
+        String endpointName, Message message, int partition, long enqueuedTimeMillis) {
     public RoutedMessage {
         Objects.requireNonNull(endpointName, "endpointName");
         Objects.requireNonNull(message, "message");

@@ -3,9 +3,9 @@ package io.hubroute.sink;
 import java.util.Objects;
 
 /**
- * IoT Hub's endpoint metric names, so dashboards built for IoT Hub read hubroute the same way.
- * Each sink registers its metrics in a group named after its endpoint ({@link #ENDPOINT_GROUP},
- * endpoint name) with these names.
+ * IoT Hub's endpoint metric names, so dashboards built for IoT Hub read hubroute the same way. Each
+ * sink registers its metrics in a group named after its endpoint ({@link #ENDPOINT_GROUP}, endpoint
+ * name) with these names.
  */
 public final class SinkMetrics {
     /** The metric group key under which a sink's per-endpoint metrics live. */

@@ -20,7 +20,8 @@ class DeadLettersTest {
                 DeadLetters.divert(
                         new RoutedMessage("storage1", message, 2, 1000L),
                         "deadletters",
-                        new IOException("403 for https://a.blob.core.windows.net/c?sv=1&sig=SECRET"),
+                        new IOException(
+                                "403 for https://a.blob.core.windows.net/c?sv=1&sig=SECRET"),
                         7,
                         0L);
         assertThat(diverted.endpointName()).isEqualTo("deadletters");
@@ -40,7 +41,8 @@ class DeadLettersTest {
         assertThat(
                         Redaction.redact(
                                 "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=abc/def==;EndpointSuffix=x"))
-                .isEqualTo("DefaultEndpointsProtocol=https;AccountName=a;AccountKey=***;EndpointSuffix=x");
+                .isEqualTo(
+                        "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=***;EndpointSuffix=x");
         assertThat(Redaction.redact("Endpoint=sb://n/;SharedAccessKeyName=p;SharedAccessKey=k="))
                 .isEqualTo("Endpoint=sb://n/;SharedAccessKeyName=p;SharedAccessKey=***");
     }

@@ -20,7 +20,12 @@ class RetrierTest {
 
     private Retrier retrier(FailurePolicy failurePolicy, EndpointHealthTracker health) {
         return new Retrier(
-                "ep", policy, failurePolicy, health, failure -> failure instanceof IOException, sleeps::add);
+                "ep",
+                policy,
+                failurePolicy,
+                health,
+                failure -> failure instanceof IOException,
+                sleeps::add);
     }
 
     @Test
@@ -96,7 +101,8 @@ class RetrierTest {
     void retryAfterWaitsBeforeTheSecondAttemptAndReportsRecovery() throws Exception {
         EndpointHealthTracker health = EndpointHealthTracker.forRetryPolicy("ep", null, policy);
         String result =
-                retrier(FailurePolicy.BACKPRESSURE, health).retryAfter(new IOException("blip"), () -> "ok");
+                retrier(FailurePolicy.BACKPRESSURE, health)
+                        .retryAfter(new IOException("blip"), () -> "ok");
         assertThat(result).isEqualTo("ok");
         assertThat(sleeps).containsExactly(10L);
         assertThat(health.health()).isEqualTo(EndpointHealth.DEGRADED);

@@ -29,15 +29,22 @@ class RoutedMessageSerializerTest {
                                                 new MessageProperties.Property("Level", "critical"),
                                                 new MessageProperties.Property("level", null),
                                                 new MessageProperties.Property("big", longValue),
-                                                new MessageProperties.Property("unicode", "température ✓"))))
-                        .systemProperties(MessageProperties.of("connectionDeviceId", "dev-1", "contentType", "application/json"))
+                                                new MessageProperties.Property(
+                                                        "unicode", "température ✓"))))
+                        .systemProperties(
+                                MessageProperties.of(
+                                        "connectionDeviceId",
+                                        "dev-1",
+                                        "contentType",
+                                        "application/json"))
                         .body(new byte[] {0, 1, 2, (byte) 0xff})
                         .build();
         RoutedMessage original = new RoutedMessage("storage1", message, 3, 1_700_000_000_123L);
 
         DataOutputSerializer out = new DataOutputSerializer(64);
         serializer.serialize(original, out);
-        RoutedMessage copy = serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        RoutedMessage copy =
+                serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
 
         assertThat(copy.endpointName()).isEqualTo("storage1");
         assertThat(copy.partition()).isEqualTo(3);
@@ -58,7 +65,8 @@ class RoutedMessageSerializerTest {
         TypeSerializerSnapshot.writeVersionedSnapshot(out, serializer.snapshotConfiguration());
         TypeSerializerSnapshot<RoutedMessage> restored =
                 TypeSerializerSnapshot.readVersionedSnapshot(
-                        new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
+                        new DataInputDeserializer(out.getCopyOfBuffer()),
+                        getClass().getClassLoader());
         assertThat(restored.restoreSerializer()).isEqualTo(serializer);
         TypeSerializerSchemaCompatibility<RoutedMessage> compatibility =
                 serializer.snapshotConfiguration().resolveSchemaCompatibility(restored);

@@ -31,9 +31,8 @@ import java.util.jar.Manifest;
  * TaskManagerRunner}) on free ports of 127.0.0.1, with JVM flags computed by {@code BashJavaUtils}.
  *
  * <p>There is no Flink tarball on Maven Central: the processes run on this JVM's test classpath
- * minus every jar the job jar brings itself (except the few libraries the Flink distribution
- * ships too), so a class missing from the job jar fails the job here as it would on a real
- * cluster.
+ * minus every jar the job jar brings itself (except the few libraries the Flink distribution ships
+ * too), so a class missing from the job jar fails the job here as it would on a real cluster.
  *
  * <pre>{@code
  * try (FlinkSessionCluster flink = FlinkSessionCluster.start(dir, jobJar, Map.of("NAME", "value"))) {
@@ -42,38 +41,54 @@ import java.util.jar.Manifest;
  * }</pre>
  */
 final class FlinkSessionCluster implements AutoCloseable {
-    /** Libraries the job jar holds that flink-dist ships as well: kept on the cluster's classpath. */
-    private static final Set<String> ALSO_IN_FLINK_DIST = Set.of(
-            "lz4-java", "commons-io", "commons-compress", "commons-lang3", "commons-collections",
-            "snakeyaml-engine", "snappy-java", "slf4j-api");
+    /**
+     * Libraries the job jar holds that flink-dist ships as well: kept on the cluster's classpath.
+     */
+    private static final Set<String> ALSO_IN_FLINK_DIST =
+            Set.of(
+                    "lz4-java",
+                    "commons-io",
+                    "commons-compress",
+                    "commons-lang3",
+                    "commons-collections",
+                    "snakeyaml-engine",
+                    "snappy-java",
+                    "slf4j-api");
 
     /** Flink's {@code env.java.default-opts.all} for JDK 17. */
-    private static final List<String> JDK17_OPTIONS = List.of(
-            "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
-            "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
-            "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "--add-opens=java.base/java.net=ALL-UNNAMED",
-            "--add-opens=java.base/java.io=ALL-UNNAMED",
-            "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/java.text=ALL-UNNAMED",
-            "--add-opens=java.base/java.time=ALL-UNNAMED",
-            "--add-opens=java.base/java.util=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
+    private static final List<String> JDK17_OPTIONS =
+            List.of(
+                    "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
+                    "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+                    "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
+                    "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                    "--add-opens=java.base/java.net=ALL-UNNAMED",
+                    "--add-opens=java.base/java.io=ALL-UNNAMED",
+                    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+                    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+                    "--add-opens=java.base/java.text=ALL-UNNAMED",
+                    "--add-opens=java.base/java.time=ALL-UNNAMED",
+                    "--add-opens=java.base/java.util=ALL-UNNAMED",
+                    "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+                    "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+                    "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
 
     private final Path directory;
     private final int restPort;
     private final String classpath;
     private final Process jobManager;
     private final Process taskManager;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
 
-    private FlinkSessionCluster(Path directory, int restPort, String classpath, Process jobManager, Process taskManager) {
+    private FlinkSessionCluster(
+            Path directory,
+            int restPort,
+            String classpath,
+            Process jobManager,
+            Process taskManager) {
         this.directory = directory;
         this.restPort = restPort;
         this.classpath = classpath;
@@ -87,44 +102,75 @@ final class FlinkSessionCluster implements AutoCloseable {
      * @param environment extra environment variables of both processes (what {@code ${env:}}
      *     references of a submitted job resolve against)
      */
-    static FlinkSessionCluster start(Path directory, Path jobJar, Map<String, String> environment) throws Exception {
+    static FlinkSessionCluster start(Path directory, Path jobJar, Map<String, String> environment)
+            throws Exception {
         Path conf = Files.createDirectories(directory.resolve("conf"));
         Path log = Files.createDirectories(directory.resolve("log"));
         int restPort = freePort();
-        Files.writeString(conf.resolve("config.yaml"), String.join("\n",
-                "jobmanager:",
-                "  bind-host: 127.0.0.1",
-                "  rpc: {address: 127.0.0.1, port: " + freePort() + "}",
-                "  memory: {process: {size: 1024m}}",
-                "taskmanager:",
-                "  bind-host: 127.0.0.1",
-                "  host: 127.0.0.1",
-                "  numberOfTaskSlots: 2",
-                "  memory: {process: {size: 1536m}}",
-                "rest: {address: 127.0.0.1, bind-address: 127.0.0.1, port: " + restPort + "}",
-                "blob: {server: {port: " + freePort() + "}}",
-                "web: {upload: {dir: " + directory.resolve("web-upload") + "}}",
-                "execution: {checkpointing: {dir: " + directory.resolve("checkpoints").toUri() + "}}",
-                "io: {tmp: {dirs: " + Files.createDirectories(directory.resolve("tmp")) + "}}",
-                ""), StandardCharsets.UTF_8);
-        Files.writeString(conf.resolve("log4j.properties"), String.join("\n",
-                "rootLogger.level = INFO",
-                "rootLogger.appenderRef.file.ref = File",
-                "appender.file.name = File",
-                "appender.file.type = File",
-                "appender.file.fileName = ${sys:log.file}",
-                "appender.file.layout.type = PatternLayout",
-                "appender.file.layout.pattern = %d{HH:mm:ss,SSS} %-5p %-40c{1} - %m%n",
-                ""), StandardCharsets.UTF_8);
+        Files.writeString(
+                conf.resolve("config.yaml"),
+                String.join(
+                        "\n",
+                        "jobmanager:",
+                        "  bind-host: 127.0.0.1",
+                        "  rpc: {address: 127.0.0.1, port: " + freePort() + "}",
+                        "  memory: {process: {size: 1024m}}",
+                        "taskmanager:",
+                        "  bind-host: 127.0.0.1",
+                        "  host: 127.0.0.1",
+                        "  numberOfTaskSlots: 2",
+                        "  memory: {process: {size: 1536m}}",
+                        "rest: {address: 127.0.0.1, bind-address: 127.0.0.1, port: "
+                                + restPort
+                                + "}",
+                        "blob: {server: {port: " + freePort() + "}}",
+                        "web: {upload: {dir: " + directory.resolve("web-upload") + "}}",
+                        "execution: {checkpointing: {dir: "
+                                + directory.resolve("checkpoints").toUri()
+                                + "}}",
+                        "io: {tmp: {dirs: "
+                                + Files.createDirectories(directory.resolve("tmp"))
+                                + "}}",
+                        ""),
+                StandardCharsets.UTF_8);
+        Files.writeString(
+                conf.resolve("log4j.properties"),
+                String.join(
+                        "\n",
+                        "rootLogger.level = INFO",
+                        "rootLogger.appenderRef.file.ref = File",
+                        "appender.file.name = File",
+                        "appender.file.type = File",
+                        "appender.file.fileName = ${sys:log.file}",
+                        "appender.file.layout.type = PatternLayout",
+                        "appender.file.layout.pattern = %d{HH:mm:ss,SSS} %-5p %-40c{1} - %m%n",
+                        ""),
+                StandardCharsets.UTF_8);
 
         String classpath = clusterClasspath(jobJar);
-        Process jobManager = startProcess("jobmanager", "GET_JM_RESOURCE_PARAMS",
-                "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", classpath, conf, log, environment);
+        Process jobManager =
+                startProcess(
+                        "jobmanager",
+                        "GET_JM_RESOURCE_PARAMS",
+                        "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+                        classpath,
+                        conf,
+                        log,
+                        environment);
         Process taskManager = null;
         try {
-            taskManager = startProcess("taskmanager", "GET_TM_RESOURCE_PARAMS",
-                    "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", classpath, conf, log, environment);
-            FlinkSessionCluster cluster = new FlinkSessionCluster(directory, restPort, classpath, jobManager, taskManager);
+            taskManager =
+                    startProcess(
+                            "taskmanager",
+                            "GET_TM_RESOURCE_PARAMS",
+                            "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+                            classpath,
+                            conf,
+                            log,
+                            environment);
+            FlinkSessionCluster cluster =
+                    new FlinkSessionCluster(
+                            directory, restPort, classpath, jobManager, taskManager);
             cluster.awaitTaskManager(Duration.ofSeconds(90));
             return cluster;
         } catch (Exception | Error e) {
@@ -146,11 +192,12 @@ final class FlinkSessionCluster implements AutoCloseable {
      * the cluster's classpath, with {@code FLINK_CONF_DIR} the cluster's conf directory (so it
      * finds the REST address). Its output goes to {@code log/flink-cli.out}.
      *
-     * @param environment extra environment variables (what {@code ${env:}} references of a job
-     *     run this way resolve against: the job's main method runs in this client)
+     * @param environment extra environment variables (what {@code ${env:}} references of a job run
+     *     this way resolve against: the job's main method runs in this client)
      * @return the exit code and output of {@code flink <arguments>}
      */
-    CliResult flinkCli(List<String> arguments, Map<String, String> environment, Duration timeout) throws Exception {
+    CliResult flinkCli(List<String> arguments, Map<String, String> environment, Duration timeout)
+            throws Exception {
         Path conf = directory.resolve("conf");
         Path log = directory.resolve("log");
         Path output = log.resolve("flink-cli.out");
@@ -163,14 +210,22 @@ final class FlinkSessionCluster implements AutoCloseable {
         command.add(classpath);
         command.add("org.apache.flink.client.cli.CliFrontend");
         command.addAll(arguments);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(output.toFile());
         builder.environment().put("FLINK_CONF_DIR", conf.toString());
         builder.environment().putAll(environment);
         Process process = builder.start();
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             stop(process);
-            throw new IllegalStateException("flink " + arguments.get(0) + " did not finish within " + timeout.toSeconds() + " s:\n"
-                    + Files.readString(output, StandardCharsets.UTF_8));
+            throw new IllegalStateException(
+                    "flink "
+                            + arguments.get(0)
+                            + " did not finish within "
+                            + timeout.toSeconds()
+                            + " s:\n"
+                            + Files.readString(output, StandardCharsets.UTF_8));
         }
         return new CliResult(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
     }
@@ -185,13 +240,18 @@ final class FlinkSessionCluster implements AutoCloseable {
 
     /** PATCH on the REST API (job cancellation answers 202). */
     JsonNode patch(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(rest(path)).method("PATCH", HttpRequest.BodyPublishers.noBody()).build(), 202);
+        return send(
+                HttpRequest.newBuilder(rest(path))
+                        .method("PATCH", HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                202);
     }
 
     /** The last lines of both processes' logs, for failure messages. */
     String logTail() {
         StringBuilder tail = new StringBuilder();
-        for (String name : List.of("jobmanager.log", "taskmanager.log", "jobmanager.out", "taskmanager.out")) {
+        for (String name :
+                List.of("jobmanager.log", "taskmanager.log", "jobmanager.out", "taskmanager.out")) {
             Path file = directory.resolve("log").resolve(name);
             try {
                 List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -216,10 +276,19 @@ final class FlinkSessionCluster implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + restPort + path);
     }
 
-    private JsonNode send(HttpRequest request, int expectedStatus) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    private JsonNode send(HttpRequest request, int expectedStatus)
+            throws IOException, InterruptedException {
+        HttpResponse<String> response =
+                http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         if (response.statusCode() != expectedStatus) {
-            throw new IOException(request.method() + " " + request.uri() + ": HTTP " + response.statusCode() + ": " + response.body());
+            throw new IOException(
+                    request.method()
+                            + " "
+                            + request.uri()
+                            + ": HTTP "
+                            + response.statusCode()
+                            + ": "
+                            + response.body());
         }
         return response.body().isBlank() ? json.createObjectNode() : json.readTree(response.body());
     }
@@ -228,7 +297,8 @@ final class FlinkSessionCluster implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             if (!jobManager.isAlive() || !taskManager.isAlive()) {
-                throw new IllegalStateException("a Flink process exited during start-up:\n" + logTail());
+                throw new IllegalStateException(
+                        "a Flink process exited during start-up:\n" + logTail());
             }
             try {
                 if (get("/taskmanagers").path("taskmanagers").size() > 0) {
@@ -238,14 +308,25 @@ final class FlinkSessionCluster implements AutoCloseable {
                 // REST endpoint not up yet
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no TaskManager registered within " + timeout.toSeconds() + " s:\n" + logTail());
+                throw new IllegalStateException(
+                        "no TaskManager registered within "
+                                + timeout.toSeconds()
+                                + " s:\n"
+                                + logTail());
             }
             Thread.sleep(250);
         }
     }
 
-    private static Process startProcess(String name, String resourceCommand, String mainClass, String classpath,
-            Path conf, Path log, Map<String, String> environment) throws Exception {
+    private static Process startProcess(
+            String name,
+            String resourceCommand,
+            String mainClass,
+            String classpath,
+            Path conf,
+            Path log,
+            Map<String, String> environment)
+            throws Exception {
         List<String> resources = resourceParameters(resourceCommand, classpath, conf, log);
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
@@ -261,19 +342,29 @@ final class FlinkSessionCluster implements AutoCloseable {
         if (resources.size() > 1) {
             command.addAll(split(resources.get(1)));
         }
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.resolve(name + ".out").toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.resolve(name + ".out").toFile());
         builder.environment().putAll(environment);
         return builder.start();
     }
 
     /** BashJavaUtils' two result lines: JVM memory flags, then -D settings for the main class. */
-    private static List<String> resourceParameters(String command, String classpath, Path conf, Path log) throws Exception {
-        Process process = new ProcessBuilder(javaExecutable(), "-Dlog.file=" + log.resolve("bash-java-utils.log"),
-                "-cp", classpath, "org.apache.flink.runtime.util.bash.BashJavaUtils", command, "--configDir", conf.toString())
-                .redirectErrorStream(true)
-                .start();
+    private static List<String> resourceParameters(
+            String command, String classpath, Path conf, Path log) throws Exception {
+        Process process =
+                new ProcessBuilder(
+                                javaExecutable(),
+                                "-Dlog.file=" + log.resolve("bash-java-utils.log"),
+                                "-cp",
+                                classpath,
+                                "org.apache.flink.runtime.util.bash.BashJavaUtils",
+                                command,
+                                "--configDir",
+                                conf.toString())
+                        .redirectErrorStream(true)
+                        .start();
         String output;
         try (InputStream in = process.getInputStream()) {
             output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -288,7 +379,8 @@ final class FlinkSessionCluster implements AutoCloseable {
             }
         }
         if (results.isEmpty()) {
-            throw new IllegalStateException("BashJavaUtils " + command + " printed no result:\n" + output);
+            throw new IllegalStateException(
+                    "BashJavaUtils " + command + " printed no result:\n" + output);
         }
         return results;
     }
@@ -330,7 +422,9 @@ final class FlinkSessionCluster implements AutoCloseable {
             Enumeration<JarEntry> entries = file.entries();
             while (entries.hasMoreElements() && checked < 3) {
                 String name = entries.nextElement().getName();
-                if (name.endsWith(".class") && !name.startsWith("META-INF/") && !name.endsWith("module-info.class")) {
+                if (name.endsWith(".class")
+                        && !name.startsWith("META-INF/")
+                        && !name.endsWith("module-info.class")) {
                     if (!jobJarEntries.contains(name)) {
                         return false;
                     }
@@ -341,7 +435,9 @@ final class FlinkSessionCluster implements AutoCloseable {
         return checked > 0;
     }
 
-    /** java.class.path, expanded when it is a manifest-only jar (how surefire/failsafe start tests). */
+    /**
+     * java.class.path, expanded when it is a manifest-only jar (how surefire/failsafe start tests).
+     */
     private static List<Path> testClasspath() throws IOException {
         List<Path> entries = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
@@ -349,10 +445,17 @@ final class FlinkSessionCluster implements AutoCloseable {
             if (entry.endsWith(".jar") && path.getFileName().toString().startsWith("surefire")) {
                 try (JarFile jar = new JarFile(path.toFile())) {
                     Manifest manifest = jar.getManifest();
-                    String classPath = manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
+                    String classPath =
+                            manifest == null
+                                    ? null
+                                    : manifest.getMainAttributes().getValue("Class-Path");
                     if (classPath != null) {
                         for (String url : classPath.trim().split("\\s+")) {
-                            entries.add(Path.of(URI.create(url).isAbsolute() ? URI.create(url) : path.getParent().toUri().resolve(url)));
+                            entries.add(
+                                    Path.of(
+                                            URI.create(url).isAbsolute()
+                                                    ? URI.create(url)
+                                                    : path.getParent().toUri().resolve(url)));
                         }
                         continue;
                     }

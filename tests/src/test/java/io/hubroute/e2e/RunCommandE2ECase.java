@@ -66,24 +66,26 @@ class RunCommandE2ECase {
     private static final String D2C = "d2c";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final String ROUTES = String.join("\n",
-            "hubName: run-hub",
-            "builtInEndpoint: {connectionString: '${file:secrets/kafka}', entityPath: events}",
-            "endpoints:",
-            "  serviceBusQueues:",
-            "    - {name: alerts, connectionString: '${file:secrets/amqp}', entityPath: alerts}",
-            "  eventHubs:",
-            "    - {name: telemetry-hub, connectionString: '${file:secrets/kafka}', entityPath: telemetry}",
-            "routes:",
-            "  - {name: Hot, source: DeviceMessages, condition: '$body.temperature > 30', endpointNames: [alerts, telemetry-hub]}",
-            "  - {name: Storage, source: DeviceMessages, condition: 'level = \"storage\"', endpointNames: [telemetry-hub]}",
-            // undefined: no twin is known (no lifecycle events, no export file)
-            "  - {name: North, source: DeviceMessages, condition: '$twin.tags.site = \"north\"', endpointNames: [alerts]}",
-            "  - {name: Off, source: DeviceMessages, condition: 'true', endpointNames: [alerts], isEnabled: false}",
-            "fallbackRoute: {isEnabled: true, endpointNames: [events]}",
-            "enrichments:",
-            "  - {key: hub, value: $iothubname, endpointNames: [alerts, telemetry-hub]}",
-            "");
+    private static final String ROUTES =
+            String.join(
+                    "\n",
+                    "hubName: run-hub",
+                    "builtInEndpoint: {connectionString: '${file:secrets/kafka}', entityPath: events}",
+                    "endpoints:",
+                    "  serviceBusQueues:",
+                    "    - {name: alerts, connectionString: '${file:secrets/amqp}', entityPath: alerts}",
+                    "  eventHubs:",
+                    "    - {name: telemetry-hub, connectionString: '${file:secrets/kafka}', entityPath: telemetry}",
+                    "routes:",
+                    "  - {name: Hot, source: DeviceMessages, condition: '$body.temperature > 30', endpointNames: [alerts, telemetry-hub]}",
+                    "  - {name: Storage, source: DeviceMessages, condition: 'level = \"storage\"', endpointNames: [telemetry-hub]}",
+                    // undefined: no twin is known (no lifecycle events, no export file)
+                    "  - {name: North, source: DeviceMessages, condition: '$twin.tags.site = \"north\"', endpointNames: [alerts]}",
+                    "  - {name: Off, source: DeviceMessages, condition: 'true', endpointNames: [alerts], isEnabled: false}",
+                    "fallbackRoute: {isEnabled: true, endpointNames: [events]}",
+                    "enrichments:",
+                    "  - {key: hub, value: $iothubname, endpointNames: [alerts, telemetry-hub]}",
+                    "");
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path work;
@@ -95,52 +97,94 @@ class RunCommandE2ECase {
                 EmbeddedAmqpBroker amqp = EmbeddedAmqpBroker.start(work.resolve("amqp"))) {
             kafka.createTopics(2, D2C, "events", "telemetry");
             Path secrets = Files.createDirectories(work.resolve("secrets"));
-            Files.writeString(secrets.resolve("kafka"), "kafka://" + kafka.bootstrapServers() + "\n");
+            Files.writeString(
+                    secrets.resolve("kafka"), "kafka://" + kafka.bootstrapServers() + "\n");
             Files.writeString(secrets.resolve("amqp"), amqp.amqpUri() + "\n");
             Path routesFile = Files.writeString(work.resolve("routes.yaml"), ROUTES);
-            Path configFile = Files.writeString(work.resolve("job.yaml"), String.join("\n",
-                    "source:",
-                    "  bootstrapServers: " + kafka.bootstrapServers(),
-                    "  topics: [" + D2C + "]",
-                    "  startingOffsets: earliest",
-                    "checkpointing: {interval: 1s}",
-                    "parallelism: 2",
-                    ""));
+            Path configFile =
+                    Files.writeString(
+                            work.resolve("job.yaml"),
+                            String.join(
+                                    "\n",
+                                    "source:",
+                                    "  bootstrapServers: " + kafka.bootstrapServers(),
+                                    "  topics: [" + D2C + "]",
+                                    "  startingOffsets: earliest",
+                                    "checkpointing: {interval: 1s}",
+                                    "parallelism: 2",
+                                    ""));
 
             List<ProducerRecord<byte[], byte[]>> stream = stream();
             List<RecordMetadata> written = send(kafka.bootstrapServers(), stream);
             Expected expected = expected(routesFile, stream, written);
             assertThat(expected.invalid).as("the stream has a malformed record").isEqualTo(1);
-            assertThat(expected.fallback).as("the stream has records only the fallback takes").isPositive();
-            assertThat(expected.routes.get("North").get("undefined")).as("the stream has undefined results").isPositive();
+            assertThat(expected.fallback)
+                    .as("the stream has records only the fallback takes")
+                    .isPositive();
+            assertThat(expected.routes.get("North").get("undefined"))
+                    .as("the stream has undefined results")
+                    .isPositive();
 
             Path summaryFile = work.resolve("summary.json");
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int exit = Main.run(new String[] {"run", "--routes", routesFile.toString(), "--config", configFile.toString(),
-                            "--messages", Integer.toString(stream.size()), "--summary-json", summaryFile.toString(),
-                            "--work-dir", work.resolve("run").toString()},
-                    new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            int exit =
+                    Main.run(
+                            new String[] {
+                                "run",
+                                "--routes",
+                                routesFile.toString(),
+                                "--config",
+                                configFile.toString(),
+                                "--messages",
+                                Integer.toString(stream.size()),
+                                "--summary-json",
+                                summaryFile.toString(),
+                                "--work-dir",
+                                work.resolve("run").toString()
+                            },
+                            new ByteArrayInputStream(new byte[0]),
+                            new PrintStream(out, true, StandardCharsets.UTF_8),
+                            new PrintStream(err, true, StandardCharsets.UTF_8));
             String printed = out.toString(StandardCharsets.UTF_8);
-            assertThat(exit).as("stdout:\n%s\nstderr:\n%s", printed, err.toString(StandardCharsets.UTF_8)).isZero();
+            assertThat(exit)
+                    .as("stdout:\n%s\nstderr:\n%s", printed, err.toString(StandardCharsets.UTF_8))
+                    .isZero();
             assertThat(printed)
                     .contains("alerts -> AMQP queue alerts at 127.0.0.1")
-                    .contains("telemetry-hub -> kafka " + kafka.bootstrapServers() + " topic telemetry");
+                    .contains(
+                            "telemetry-hub -> kafka "
+                                    + kafka.bootstrapServers()
+                                    + " topic telemetry");
 
             JsonNode summary = JSON.readTree(summaryFile.toFile());
             assertThat(summary.path("messagesIn").asLong()).isEqualTo(stream.size());
             Map<String, Map<String, Long>> routes = new TreeMap<>();
-            summary.path("routes").fields().forEachRemaining(route -> {
-                Map<String, Long> verdicts = new TreeMap<>();
-                route.getValue().fields().forEachRemaining(verdict -> verdicts.put(verdict.getKey(), verdict.getValue().asLong()));
-                routes.put(route.getKey(), verdicts);
-            });
+            summary.path("routes")
+                    .fields()
+                    .forEachRemaining(
+                            route -> {
+                                Map<String, Long> verdicts = new TreeMap<>();
+                                route.getValue()
+                                        .fields()
+                                        .forEachRemaining(
+                                                verdict ->
+                                                        verdicts.put(
+                                                                verdict.getKey(),
+                                                                verdict.getValue().asLong()));
+                                routes.put(route.getKey(), verdicts);
+                            });
             // the disabled route is listed with zeros: the router never evaluates it
             expected.routes.put("Off", Map.of("true", 0L, "false", 0L, "undefined", 0L));
             assertThat(routes).isEqualTo(expected.routes);
             Map<String, Long> delivered = new TreeMap<>();
-            summary.path("endpoints").fields().forEachRemaining(endpoint -> delivered.put(endpoint.getKey(), endpoint.getValue().path("delivered").asLong()));
+            summary.path("endpoints")
+                    .fields()
+                    .forEachRemaining(
+                            endpoint ->
+                                    delivered.put(
+                                            endpoint.getKey(),
+                                            endpoint.getValue().path("delivered").asLong()));
             assertThat(delivered).isEqualTo(expected.deliveredCounts());
             assertThat(summary.path("fallback").asLong()).isEqualTo(expected.fallback);
             assertThat(summary.path("orphaned").asLong()).isEqualTo(expected.orphaned);
@@ -150,16 +194,23 @@ class RunCommandE2ECase {
             List<String> events = messageIds(kafka.bootstrapServers(), "events");
             List<String> telemetry = messageIds(kafka.bootstrapServers(), "telemetry");
             List<String> alerts = amqpMessageIds(amqp.amqpUri(), "alerts");
-            assertThat(new HashSet<>(events)).isEqualTo(new HashSet<>(expected.delivered.get("events")));
+            assertThat(new HashSet<>(events))
+                    .isEqualTo(new HashSet<>(expected.delivered.get("events")));
             assertThat(events).hasSizeGreaterThanOrEqualTo(expected.delivered.get("events").size());
-            assertThat(new HashSet<>(telemetry)).isEqualTo(new HashSet<>(expected.delivered.get("telemetry-hub")));
-            assertThat(telemetry).hasSizeGreaterThanOrEqualTo(expected.delivered.get("telemetry-hub").size());
-            assertThat(new HashSet<>(alerts)).isEqualTo(new HashSet<>(expected.delivered.get("alerts")));
+            assertThat(new HashSet<>(telemetry))
+                    .isEqualTo(new HashSet<>(expected.delivered.get("telemetry-hub")));
+            assertThat(telemetry)
+                    .hasSizeGreaterThanOrEqualTo(expected.delivered.get("telemetry-hub").size());
+            assertThat(new HashSet<>(alerts))
+                    .isEqualTo(new HashSet<>(expected.delivered.get("alerts")));
             assertThat(alerts).hasSizeGreaterThanOrEqualTo(expected.delivered.get("alerts").size());
         }
     }
 
-    /** Three devices' telemetry: hot, cold, without a temperature, with level storage or not; one malformed record. */
+    /**
+     * Three devices' telemetry: hot, cold, without a temperature, with level storage or not; one
+     * malformed record.
+     */
     private static List<ProducerRecord<byte[], byte[]>> stream() {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         long time = System.currentTimeMillis() - 60_000;
@@ -167,13 +218,21 @@ class RunCommandE2ECase {
             for (int device = 0; device < 3; device++) {
                 String id = "device-" + device;
                 String level = (n + device) % 3 == 0 ? "storage" : "info";
-                String body = n % 4 == 3 ? "{\"humidity\": 40}" : "{\"temperature\": " + (20 + (n * 5 + device * 3) % 20) + "}";
-                records.add(IotHubRecords.telemetry(D2C, id, id + "-m" + n, time++, Map.of("level", level), body));
+                String body =
+                        n % 4 == 3
+                                ? "{\"humidity\": 40}"
+                                : "{\"temperature\": " + (20 + (n * 5 + device * 3) % 20) + "}";
+                records.add(
+                        IotHubRecords.telemetry(
+                                D2C, id, id + "-m" + n, time++, Map.of("level", level), body));
             }
             if (n == 4) {
-                ProducerRecord<byte[], byte[]> bad = IotHubRecords.telemetry(D2C, "device-0", "bad", time++, Map.of(), "{}");
+                ProducerRecord<byte[], byte[]> bad =
+                        IotHubRecords.telemetry(D2C, "device-0", "bad", time++, Map.of(), "{}");
                 bad.headers().remove("iothub-connection-device-id");
-                records.add(new ProducerRecord<>(D2C, null, bad.timestamp(), null, bad.value(), bad.headers()));
+                records.add(
+                        new ProducerRecord<>(
+                                D2C, null, bad.timestamp(), null, bad.value(), bad.headers()));
             }
         }
         return records;
@@ -194,9 +253,15 @@ class RunCommandE2ECase {
     }
 
     /** Decodes every record as the job does and routes it with the plain router. */
-    private static Expected expected(Path routesFile, List<ProducerRecord<byte[], byte[]>> stream, List<RecordMetadata> written)
+    private static Expected expected(
+            Path routesFile,
+            List<ProducerRecord<byte[], byte[]>> stream,
+            List<RecordMetadata> written)
             throws Exception {
-        RoutingConfig routing = RoutingConfigLoader.resolvingSecrets(SecretLookup.system()).load(routesFile).orThrow();
+        RoutingConfig routing =
+                RoutingConfigLoader.resolvingSecrets(SecretLookup.system())
+                        .load(routesFile)
+                        .orThrow();
         Router router = Router.create(routing, Engine.REFERENCE);
         IotHubRecordDecoder decoder = new IotHubRecordDecoder(InputFormat.IOTHUB);
         Expected expected = new Expected();
@@ -206,16 +271,31 @@ class RunCommandE2ECase {
         for (int i = 0; i < stream.size(); i++) {
             ProducerRecord<byte[], byte[]> record = stream.get(i);
             RecordMetadata where = written.get(i);
-            DecodeResult result = decoder.decode(
-                    D2C, where.partition(), where.offset(), record.timestamp(), record.key(), record.value(), record.headers());
+            DecodeResult result =
+                    decoder.decode(
+                            D2C,
+                            where.partition(),
+                            where.offset(),
+                            record.timestamp(),
+                            record.key(),
+                            record.value(),
+                            record.headers());
             if (!(result instanceof DecodedRecord)) {
                 expected.invalid++;
                 continue;
             }
             RoutingDecision decision = router.route(((DecodedRecord) result).message(), null);
             for (RouteOutcome outcome : decision.routeResults()) {
-                expected.routes.computeIfAbsent(outcome.routeName(), name -> new TreeMap<>(Map.of("true", 0L, "false", 0L, "undefined", 0L)))
-                        .merge(outcome.result().name().toLowerCase(java.util.Locale.ROOT), 1L, Long::sum);
+                expected.routes
+                        .computeIfAbsent(
+                                outcome.routeName(),
+                                name ->
+                                        new TreeMap<>(
+                                                Map.of("true", 0L, "false", 0L, "undefined", 0L)))
+                        .merge(
+                                outcome.result().name().toLowerCase(java.util.Locale.ROOT),
+                                1L,
+                                Long::sum);
             }
             if (decision.deliveries().isEmpty()) {
                 expected.orphaned++;
@@ -223,18 +303,24 @@ class RunCommandE2ECase {
                 expected.fallback++;
             }
             for (Delivery delivery : decision.deliveries()) {
-                expected.delivered.get(delivery.endpointName()).add(delivery.message().messageId().orElseThrow());
+                expected.delivered
+                        .get(delivery.endpointName())
+                        .add(delivery.message().messageId().orElseThrow());
             }
         }
         return expected;
     }
 
-    private static List<RecordMetadata> send(String bootstrapServers, List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+    private static List<RecordMetadata> send(
+            String bootstrapServers, List<ProducerRecord<byte[], byte[]>> records)
+            throws Exception {
         Properties properties = new Properties();
         properties.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         properties.setProperty(ProducerConfig.ACKS_CONFIG, "all");
         List<RecordMetadata> written = new ArrayList<>();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(
+                        properties, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (ProducerRecord<byte[], byte[]> record : records) {
                 written.add(producer.send(record).get(30, TimeUnit.SECONDS));
             }
@@ -247,8 +333,11 @@ class RunCommandE2ECase {
         Properties properties = new Properties();
         properties.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         List<String> ids = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions =
+                    List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -256,7 +345,8 @@ class RunCommandE2ECase {
             while ((consumer.position(partitions.get(0)) < end.get(partitions.get(0))
                             || consumer.position(partitions.get(1)) < end.get(partitions.get(1)))
                     && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                for (ConsumerRecord<byte[], byte[]> record :
+                        consumer.poll(Duration.ofMillis(500))) {
                     Header id = record.headers().lastHeader("message-id");
                     ids.add(id == null ? null : new String(id.value(), StandardCharsets.UTF_8));
                 }

@@ -27,7 +27,6 @@ import io.hubroute.job.source.DecodeResult;
 import io.hubroute.job.source.DecodedRecord;
 import io.hubroute.job.source.InputFormat;
 import io.hubroute.job.source.IotHubRecordDecoder;
-import io.hubroute.message.MessageProperties;
 import io.hubroute.query.Engine;
 import io.hubroute.routing.Delivery;
 import io.hubroute.routing.Router;
@@ -81,17 +80,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole job against real components: an in-process KRaft Kafka (the device-to-cloud stream,
- * an Event Hubs endpoint and the built-in events endpoint), Azurite (an Avro and a JSON storage
+ * The whole job against real components: an in-process KRaft Kafka (the device-to-cloud stream, an
+ * Event Hubs endpoint and the built-in events endpoint), Azurite (an Avro and a JSON storage
  * endpoint) and an embedded Artemis (a Service Bus queue), sinks built by {@link EndpointSinks}
  * from a routes file whose connection strings are {@code ${file:...}} secrets.
  *
- * <p>The stream holds lifecycle events that create twins, twin changes, telemetry that routes
- * match on body, properties and twin, telemetry no route matches (fallback), and malformed records.
- * What each endpoint should receive is computed with the plain {@link Router} (twins fed in order
- * with {@link TwinEvents}); the job is cancelled once mid-stream and restored from its last
- * retained checkpoint. Blob endpoints must hold exactly the expected deliveries; Service Bus and
- * Kafka every expected delivery (at least once) and nothing else.
+ * <p>The stream holds lifecycle events that create twins, twin changes, telemetry that routes match
+ * on body, properties and twin, telemetry no route matches (fallback), and malformed records. What
+ * each endpoint should receive is computed with the plain {@link Router} (twins fed in order with
+ * {@link TwinEvents}); the job is cancelled once mid-stream and restored from its last retained
+ * checkpoint. Blob endpoints must hold exactly the expected deliveries; Service Bus and Kafka every
+ * expected delivery (at least once) and nothing else.
  */
 class HubrouteE2ECase {
     private static final String HUB = "e2e-hub";
@@ -102,31 +101,32 @@ class HubrouteE2ECase {
     private static final int TELEMETRY_PER_DEVICE = 30;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final String ROUTES = String.join("\n",
-            "hubName: " + HUB,
-            "builtInEndpoint: {connectionString: '${file:kafka.secret}', entityPath: events}",
-            "endpoints:",
-            "  storageContainers:",
-            "    - {name: archive, connectionString: '${file:storage.secret}', containerName: archive, encoding: avro, batchFrequencyInSeconds: 60}",
-            "    - {name: journal, connectionString: '${file:storage.secret}', containerName: journal, encoding: json, batchFrequencyInSeconds: 60}",
-            "  serviceBusQueues:",
-            "    - {name: alerts, connectionString: '${file:amqp.secret}', entityPath: alerts}",
-            "  eventHubs:",
-            "    - {name: twin-feed, connectionString: '${file:kafka.secret}', entityPath: twin-feed}",
-            "routes:",
-            "  - {name: Hot, source: DeviceMessages, condition: '$body.temperature > 30 AND $twin.tags.site = \"north\"', endpointNames: [alerts, archive]}",
-            "  - {name: Normal, source: DeviceMessages, condition: 'level = \"normal\"', endpointNames: [archive]}",
-            "  - {name: Verbose, source: DeviceMessages, condition: '$twin.properties.desired.mode = \"verbose\"', endpointNames: [journal]}",
-            "  - {name: Lifecycle, source: DeviceLifecycleEvents, condition: 'true', endpointNames: [twin-feed]}",
-            "  - {name: TwinChanges, source: TwinChangeEvents, condition: 'true', endpointNames: [twin-feed, journal]}",
-            "fallbackRoute: {isEnabled: true, endpointNames: [events]}",
-            "enrichments:",
-            "  - {key: hub, value: $iothubname, endpointNames: [archive, alerts, journal, twin-feed]}",
-            "  - {key: site, value: $twin.tags.site, endpointNames: [alerts, archive, journal]}",
-            "");
+    private static final String ROUTES =
+            String.join(
+                    "\n",
+                    "hubName: " + HUB,
+                    "builtInEndpoint: {connectionString: '${file:kafka.secret}', entityPath: events}",
+                    "endpoints:",
+                    "  storageContainers:",
+                    "    - {name: archive, connectionString: '${file:storage.secret}', containerName: archive, encoding: avro, batchFrequencyInSeconds: 60}",
+                    "    - {name: journal, connectionString: '${file:storage.secret}', containerName: journal, encoding: json, batchFrequencyInSeconds: 60}",
+                    "  serviceBusQueues:",
+                    "    - {name: alerts, connectionString: '${file:amqp.secret}', entityPath: alerts}",
+                    "  eventHubs:",
+                    "    - {name: twin-feed, connectionString: '${file:kafka.secret}', entityPath: twin-feed}",
+                    "routes:",
+                    "  - {name: Hot, source: DeviceMessages, condition: '$body.temperature > 30 AND $twin.tags.site = \"north\"', endpointNames: [alerts, archive]}",
+                    "  - {name: Normal, source: DeviceMessages, condition: 'level = \"normal\"', endpointNames: [archive]}",
+                    "  - {name: Verbose, source: DeviceMessages, condition: '$twin.properties.desired.mode = \"verbose\"', endpointNames: [journal]}",
+                    "  - {name: Lifecycle, source: DeviceLifecycleEvents, condition: 'true', endpointNames: [twin-feed]}",
+                    "  - {name: TwinChanges, source: TwinChangeEvents, condition: 'true', endpointNames: [twin-feed, journal]}",
+                    "fallbackRoute: {isEnabled: true, endpointNames: [events]}",
+                    "enrichments:",
+                    "  - {key: hub, value: $iothubname, endpointNames: [archive, alerts, journal, twin-feed]}",
+                    "  - {key: site, value: $twin.tags.site, endpointNames: [alerts, archive, journal]}",
+                    "");
 
-    @TempDir
-    static Path work;
+    @TempDir static Path work;
 
     private static EmbeddedKafka kafka;
     private static EmbeddedAmqpBroker amqp;
@@ -138,17 +138,40 @@ class HubrouteE2ECase {
         kafka = EmbeddedKafka.start(work.resolve("kafka"));
         amqp = EmbeddedAmqpBroker.start(work.resolve("amqp"));
         int blobPort = freePort();
-        Path azuriteBin = Path.of(System.getProperty("hubroute.azurite.dir",
-                System.getProperty("user.home") + "/.cache/hubroute/azurite-3.37.0"), "node_modules", ".bin", "azurite-blob");
-        assertThat(azuriteBin).as("azurite-blob (installed by mvn -pl tests verify)").isExecutable();
+        Path azuriteBin =
+                Path.of(
+                        System.getProperty(
+                                "hubroute.azurite.dir",
+                                System.getProperty("user.home")
+                                        + "/.cache/hubroute/azurite-3.37.0"),
+                        "node_modules",
+                        ".bin",
+                        "azurite-blob");
+        assertThat(azuriteBin)
+                .as("azurite-blob (installed by mvn -pl tests verify)")
+                .isExecutable();
         Files.createDirectories(work.resolve("azurite"));
-        azurite = new ProcessBuilder(azuriteBin.toString(), "--blobHost", "127.0.0.1", "--blobPort", Integer.toString(blobPort),
-                "--location", work.resolve("azurite").toString(), "--disableTelemetry", "--silent", "--skipApiVersionCheck")
-                .redirectErrorStream(true)
-                .redirectOutput(work.resolve("azurite.log").toFile())
-                .start();
-        storageConnection = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + ACCOUNT_KEY
-                + ";BlobEndpoint=http://127.0.0.1:" + blobPort + "/devstoreaccount1;";
+        azurite =
+                new ProcessBuilder(
+                                azuriteBin.toString(),
+                                "--blobHost",
+                                "127.0.0.1",
+                                "--blobPort",
+                                Integer.toString(blobPort),
+                                "--location",
+                                work.resolve("azurite").toString(),
+                                "--disableTelemetry",
+                                "--silent",
+                                "--skipApiVersionCheck")
+                        .redirectErrorStream(true)
+                        .redirectOutput(work.resolve("azurite.log").toFile())
+                        .start();
+        storageConnection =
+                "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey="
+                        + ACCOUNT_KEY
+                        + ";BlobEndpoint=http://127.0.0.1:"
+                        + blobPort
+                        + "/devstoreaccount1;";
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
@@ -187,7 +210,10 @@ class HubrouteE2ECase {
         Files.writeString(work.resolve("kafka.secret"), "kafka://" + kafka.bootstrapServers());
         Path routesFile = work.resolve("routes.yaml");
         Files.writeString(routesFile, ROUTES);
-        RoutingConfig routing = RoutingConfigLoader.resolvingSecrets(SecretLookup.system()).load(routesFile).orThrow();
+        RoutingConfig routing =
+                RoutingConfigLoader.resolvingSecrets(SecretLookup.system())
+                        .load(routesFile)
+                        .orThrow();
 
         List<ProducerRecord<byte[], byte[]>> stream = stream();
         int half = stream.size() / 2;
@@ -200,7 +226,8 @@ class HubrouteE2ECase {
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             JobClient first = startJob(routing, routesFile, checkpoints, null);
             written.addAll(send(producer, stream.subList(0, half)));
-            // the source commits its offsets when a checkpoint completes: then a checkpoint covers them
+            // the source commits its offsets when a checkpoint completes: then a checkpoint covers
+            // them
             awaitCommitted(written);
             written.addAll(send(producer, stream.subList(half, afterCheckpoint)));
             awaitIngress(afterCheckpoint);
@@ -212,26 +239,37 @@ class HubrouteE2ECase {
             JobClient second = startJob(routing, routesFile, checkpoints, restoreFrom);
             written.addAll(send(producer, stream.subList(afterCheckpoint, stream.size())));
             awaitCommitted(written);
-            second.stopWithSavepoint(true, work.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+            second.stopWithSavepoint(
+                            true,
+                            work.resolve("savepoints").toUri().toString(),
+                            SavepointFormatType.CANONICAL)
                     .get(2, TimeUnit.MINUTES);
             second.getJobExecutionResult().get(2, TimeUnit.MINUTES);
         }
 
         Expected expected = expectedDeliveries(routing, stream, written);
-        assertThat(expected.byEndpoint.keySet()).containsExactlyInAnyOrder("archive", "journal", "alerts", "twin-feed", "events");
+        assertThat(expected.byEndpoint.keySet())
+                .containsExactlyInAnyOrder("archive", "journal", "alerts", "twin-feed", "events");
 
         // exactly once to blobs: the same multiset
-        assertThat(sorted(avroDeliveries("archive"))).isEqualTo(sorted(expected.byEndpoint.get("archive")));
-        assertThat(sorted(jsonDeliveries("journal"))).isEqualTo(sorted(expected.byEndpoint.get("journal")));
+        assertThat(sorted(avroDeliveries("archive")))
+                .isEqualTo(sorted(expected.byEndpoint.get("archive")));
+        assertThat(sorted(jsonDeliveries("journal")))
+                .isEqualTo(sorted(expected.byEndpoint.get("journal")));
 
         // at least once to Service Bus and Kafka: every expected delivery, nothing unexpected
         List<String> alerts = amqpDeliveries("alerts");
         assertThat(alerts).hasSizeGreaterThanOrEqualTo(expected.byEndpoint.get("alerts").size());
-        assertThat(new HashSet<>(alerts)).isEqualTo(new HashSet<>(expected.byEndpoint.get("alerts")));
+        assertThat(new HashSet<>(alerts))
+                .isEqualTo(new HashSet<>(expected.byEndpoint.get("alerts")));
         for (String topic : List.of("events", "twin-feed")) {
             List<String> received = kafkaDeliveries(topic);
-            assertThat(received).as(topic + " " + LiveCounters.snapshot()).hasSizeGreaterThanOrEqualTo(expected.byEndpoint.get(topic).size());
-            assertThat(new HashSet<>(received)).as(topic).isEqualTo(new HashSet<>(expected.byEndpoint.get(topic)));
+            assertThat(received)
+                    .as(topic + " " + LiveCounters.snapshot())
+                    .hasSizeGreaterThanOrEqualTo(expected.byEndpoint.get(topic).size());
+            assertThat(new HashSet<>(received))
+                    .as(topic)
+                    .isEqualTo(new HashSet<>(expected.byEndpoint.get(topic)));
         }
 
         // malformed records: counted invalid and written to diagnostics, the job went on
@@ -240,12 +278,14 @@ class HubrouteE2ECase {
             for (Path file : (Iterable<Path>) files::iterator) {
                 for (String line : Files.readAllLines(file)) {
                     JsonNode node = JSON.readTree(line);
-                    diagnosed.add(node.get("partition").asInt() + "@" + node.get("offset").asLong());
+                    diagnosed.add(
+                            node.get("partition").asInt() + "@" + node.get("offset").asLong());
                 }
             }
         }
         assertThat(diagnosed).isEqualTo(expected.malformed);
-        assertThat(LiveCounters.get(JobMetrics.INVALID)).isGreaterThanOrEqualTo(expected.malformed.size());
+        assertThat(LiveCounters.get(JobMetrics.INVALID))
+                .isGreaterThanOrEqualTo(expected.malformed.size());
         assertThat(expected.malformed).hasSize(4);
         // every record was read; those after the restored checkpoint more than once
         assertThat(LiveCounters.get(JobMetrics.INGRESS)).isGreaterThanOrEqualTo(stream.size());
@@ -253,18 +293,33 @@ class HubrouteE2ECase {
 
     // ---------------------------------------------------------------- the stream
 
-    /** Per device: a create lifecycle event with its twin, telemetry, a twin change half way; plus malformed records. */
+    /**
+     * Per device: a create lifecycle event with its twin, telemetry, a twin change half way; plus
+     * malformed records.
+     */
     private static List<ProducerRecord<byte[], byte[]>> stream() {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-        // recent times: Kafka's retention would drop records older than a week, timestamped by enqueued time
+        // recent times: Kafka's retention would drop records older than a week, timestamped by
+        // enqueued time
         long time = System.currentTimeMillis() - 60_000;
         for (int device = 0; device < DEVICES; device++) {
             String id = "device-" + device;
             String site = device % 2 == 0 ? "north" : "south";
             String mode = device % 3 == 0 ? "verbose" : "quiet";
-            String twin = "{\"deviceId\":\"" + id + "\",\"tags\":{\"site\":\"" + site + "\"},"
-                    + "\"properties\":{\"desired\":{\"mode\":\"" + mode + "\"},\"reported\":{}}}";
-            records.add(withMessageId(IotHubRecords.lifecycleEvent(D2C, HUB, id, TwinEvents.CREATE_DEVICE_IDENTITY, time++, twin), id + "-create"));
+            String twin =
+                    "{\"deviceId\":\""
+                            + id
+                            + "\",\"tags\":{\"site\":\""
+                            + site
+                            + "\"},"
+                            + "\"properties\":{\"desired\":{\"mode\":\""
+                            + mode
+                            + "\"},\"reported\":{}}}";
+            records.add(
+                    withMessageId(
+                            IotHubRecords.lifecycleEvent(
+                                    D2C, HUB, id, TwinEvents.CREATE_DEVICE_IDENTITY, time++, twin),
+                            id + "-create"));
         }
         for (int n = 0; n < TELEMETRY_PER_DEVICE; n++) {
             for (int device = 0; device < DEVICES; device++) {
@@ -273,13 +328,28 @@ class HubrouteE2ECase {
                     // half way, every device moves site and flips its mode
                     String site = device % 2 == 0 ? "south" : "north";
                     String mode = device % 3 == 0 ? "quiet" : "verbose";
-                    String patch = "{\"tags\":{\"site\":\"" + site + "\"},\"properties\":{\"desired\":{\"mode\":\"" + mode + "\"}}}";
-                    records.add(withMessageId(IotHubRecords.twinChangeEvent(D2C, HUB, id, TwinEvents.UPDATE_TWIN, time++, patch), id + "-patch"));
+                    String patch =
+                            "{\"tags\":{\"site\":\""
+                                    + site
+                                    + "\"},\"properties\":{\"desired\":{\"mode\":\""
+                                    + mode
+                                    + "\"}}}";
+                    records.add(
+                            withMessageId(
+                                    IotHubRecords.twinChangeEvent(
+                                            D2C, HUB, id, TwinEvents.UPDATE_TWIN, time++, patch),
+                                    id + "-patch"));
                 }
                 String level = n % 3 == 0 ? "normal" : n % 3 == 1 ? "storage" : "debug";
                 double temperature = 20 + (n * 7 + device * 3) % 20;
-                records.add(IotHubRecords.telemetry(D2C, id, id + "-m" + n, time++, Map.of("level", level),
-                        "{\"temperature\":" + temperature + ",\"n\":" + n + "}"));
+                records.add(
+                        IotHubRecords.telemetry(
+                                D2C,
+                                id,
+                                id + "-m" + n,
+                                time++,
+                                Map.of("level", level),
+                                "{\"temperature\":" + temperature + ",\"n\":" + n + "}"));
             }
             if (n % 8 == 4) {
                 records.add(malformed(n / 8, time++));
@@ -288,16 +358,19 @@ class HubrouteE2ECase {
         return records;
     }
 
-    private static ProducerRecord<byte[], byte[]> withMessageId(ProducerRecord<byte[], byte[]> record, String messageId) {
+    private static ProducerRecord<byte[], byte[]> withMessageId(
+            ProducerRecord<byte[], byte[]> record, String messageId) {
         record.headers().add("message-id", messageId.getBytes(StandardCharsets.UTF_8));
         return record;
     }
 
     private static ProducerRecord<byte[], byte[]> malformed(int kind, long time) {
-        ProducerRecord<byte[], byte[]> record = IotHubRecords.telemetry(D2C, "device-0", "bad-" + kind, time, Map.of(), "{}");
+        ProducerRecord<byte[], byte[]> record =
+                IotHubRecords.telemetry(D2C, "device-0", "bad-" + kind, time, Map.of(), "{}");
         switch (kind) {
             case 0:
-                record.headers().add("level", new byte[] {(byte) 0xA1, 0x09, 'x'}); // AMQP string cut short
+                record.headers()
+                        .add("level", new byte[] {(byte) 0xA1, 0x09, 'x'}); // AMQP string cut short
                 return record;
             case 1:
                 record.headers().remove("iothub-message-source");
@@ -309,7 +382,8 @@ class HubrouteE2ECase {
                 return record;
             default:
                 record.headers().remove("iothub-connection-device-id");
-                return new ProducerRecord<>(D2C, null, time, null, record.value(), record.headers());
+                return new ProducerRecord<>(
+                        D2C, null, time, null, record.value(), record.headers());
         }
     }
 
@@ -322,7 +396,9 @@ class HubrouteE2ECase {
 
     /** Decodes every record as the job does and routes it with the plain router, twins in order. */
     private static Expected expectedDeliveries(
-            RoutingConfig routing, List<ProducerRecord<byte[], byte[]>> stream, List<RecordMetadata> written) {
+            RoutingConfig routing,
+            List<ProducerRecord<byte[], byte[]>> stream,
+            List<RecordMetadata> written) {
         Router router = Router.create(routing, Engine.REFERENCE);
         IotHubRecordDecoder decoder = new IotHubRecordDecoder(InputFormat.IOTHUB);
         Map<String, TwinState> twins = new HashMap<>();
@@ -330,8 +406,15 @@ class HubrouteE2ECase {
         for (int i = 0; i < stream.size(); i++) {
             ProducerRecord<byte[], byte[]> record = stream.get(i);
             RecordMetadata where = written.get(i);
-            DecodeResult result = decoder.decode(
-                    D2C, where.partition(), where.offset(), record.timestamp(), record.key(), record.value(), record.headers());
+            DecodeResult result =
+                    decoder.decode(
+                            D2C,
+                            where.partition(),
+                            where.offset(),
+                            record.timestamp(),
+                            record.key(),
+                            record.value(),
+                            record.headers());
             if (!(result instanceof DecodedRecord)) {
                 expected.malformed.add(where.partition() + "@" + where.offset());
                 continue;
@@ -342,21 +425,39 @@ class HubrouteE2ECase {
                 twin = TwinEvents.apply(twin, decoded.message()).orElse(null);
                 twins.put(decoded.twinKey(), twin);
             }
-            for (Delivery delivery : router.route(decoded.message(), twin == null ? null : twin.asTwin()).deliveries()) {
-                expected.byEndpoint.computeIfAbsent(delivery.endpointName(), name -> new ArrayList<>())
-                        .add(key(delivery.message().messageId().orElse("?"), delivery.appProperties().toMap()));
+            for (Delivery delivery :
+                    router.route(decoded.message(), twin == null ? null : twin.asTwin())
+                            .deliveries()) {
+                expected.byEndpoint
+                        .computeIfAbsent(delivery.endpointName(), name -> new ArrayList<>())
+                        .add(
+                                key(
+                                        delivery.message().messageId().orElse("?"),
+                                        delivery.appProperties().toMap()));
             }
         }
         return expected;
     }
 
-    /** (message id, application properties without transport additions), comparable across endpoints. */
+    /**
+     * (message id, application properties without transport additions), comparable across
+     * endpoints.
+     */
     private static String key(String messageId, Map<String, String> properties) {
         Map<String, String> kept = new TreeMap<>();
         for (Map.Entry<String, String> property : properties.entrySet()) {
             String name = property.getKey();
-            if (name.startsWith("iothub-") || name.startsWith("JMS") || name.startsWith("dt-") || name.startsWith("x-opt-")
-                    || Set.of("content-type", "content-encoding", "message-id", "correlation-id", "user-id").contains(name)) {
+            if (name.startsWith("iothub-")
+                    || name.startsWith("JMS")
+                    || name.startsWith("dt-")
+                    || name.startsWith("x-opt-")
+                    || Set.of(
+                                    "content-type",
+                                    "content-encoding",
+                                    "message-id",
+                                    "correlation-id",
+                                    "user-id")
+                            .contains(name)) {
                 continue;
             }
             kept.put(name, property.getValue() == null ? "" : property.getValue());
@@ -376,10 +477,12 @@ class HubrouteE2ECase {
         List<String> deliveries = new ArrayList<>();
         for (byte[] blob : blobs(container)) {
             try (DataFileStream<GenericRecord> records =
-                    new DataFileStream<>(new ByteArrayInputStream(blob), new GenericDatumReader<>())) {
+                    new DataFileStream<>(
+                            new ByteArrayInputStream(blob), new GenericDatumReader<>())) {
                 for (GenericRecord record : records) {
                     Map<String, String> properties = strings((Map<?, ?>) record.get("Properties"));
-                    String messageId = strings((Map<?, ?>) record.get("SystemProperties")).get("messageId");
+                    String messageId =
+                            strings((Map<?, ?>) record.get("SystemProperties")).get("messageId");
                     deliveries.add(key(messageId, properties));
                 }
             }
@@ -396,8 +499,12 @@ class HubrouteE2ECase {
                 }
                 JsonNode node = JSON.readTree(line);
                 Map<String, String> properties = new HashMap<>();
-                node.get("Properties").fields().forEachRemaining(field -> properties.put(field.getKey(), field.getValue().asText()));
-                deliveries.add(key(node.get("SystemProperties").get("messageId").asText(), properties));
+                node.get("Properties")
+                        .fields()
+                        .forEachRemaining(
+                                field -> properties.put(field.getKey(), field.getValue().asText()));
+                deliveries.add(
+                        key(node.get("SystemProperties").get("messageId").asText(), properties));
             }
         }
         return deliveries;
@@ -415,7 +522,9 @@ class HubrouteE2ECase {
 
     private static Map<String, String> strings(Map<?, ?> map) {
         Map<String, String> strings = new HashMap<>();
-        map.forEach((name, value) -> strings.put(name.toString(), value == null ? null : value.toString()));
+        map.forEach(
+                (name, value) ->
+                        strings.put(name.toString(), value == null ? null : value.toString()));
         return strings;
     }
 
@@ -434,7 +543,11 @@ class HubrouteE2ECase {
                     String name = (String) names.nextElement();
                     properties.put(name, message.getStringProperty(name));
                 }
-                deliveries.add(key(message.getJMSMessageID().replaceFirst("^ID:(AMQP_NO_PREFIX:)?", ""), properties));
+                deliveries.add(
+                        key(
+                                message.getJMSMessageID()
+                                        .replaceFirst("^ID:(AMQP_NO_PREFIX:)?", ""),
+                                properties));
             }
         } finally {
             connection.close();
@@ -445,21 +558,31 @@ class HubrouteE2ECase {
     private static List<String> kafkaDeliveries(String topic) {
         Properties properties = new Properties();
         properties.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        properties.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        properties.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        properties.setProperty(
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
+        properties.setProperty(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
         List<String> deliveries = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties)) {
-            List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+            List<TopicPartition> partitions =
+                    List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+                    && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record :
+                        consumer.poll(Duration.ofMillis(500))) {
                     Map<String, String> headers = new HashMap<>();
                     String messageId = null;
                     for (Header header : record.headers()) {
-                        String value = header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+                        String value =
+                                header.value() == null
+                                        ? null
+                                        : new String(header.value(), StandardCharsets.UTF_8);
                         if (header.key().equals("message-id")) {
                             messageId = value;
                         }
@@ -474,24 +597,34 @@ class HubrouteE2ECase {
 
     // ---------------------------------------------------------------- running the job
 
-    private static JobClient startJob(RoutingConfig routing, Path routesFile, Path checkpoints, Path restoreFrom) throws Exception {
-        JobConfig config = JobConfig.defaults()
-                .withSource(SourceOptions.kafka(kafka.bootstrapServers(), List.of(D2C)))
-                .withParallelism(2);
-        config = config.withCheckpointing(config.checkpointing().withInterval(Duration.ofMillis(500))
-                .withDirectory(checkpoints.toUri().toString()));
+    private static JobClient startJob(
+            RoutingConfig routing, Path routesFile, Path checkpoints, Path restoreFrom)
+            throws Exception {
+        JobConfig config =
+                JobConfig.defaults()
+                        .withSource(SourceOptions.kafka(kafka.bootstrapServers(), List.of(D2C)))
+                        .withParallelism(2);
+        config =
+                config.withCheckpointing(
+                        config.checkpointing()
+                                .withInterval(Duration.ofMillis(500))
+                                .withDirectory(checkpoints.toUri().toString()));
         Configuration flink = RoutingJob.flinkConfiguration(config);
-        flink.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
+        flink.setString(
+                "execution.checkpointing.externalized-checkpoint-retention",
+                "RETAIN_ON_CANCELLATION");
         flink.setString("restart-strategy.type", "none");
         if (restoreFrom != null) {
             flink.setString("execution.state-recovery.path", restoreFrom.toUri().toString());
         }
         LiveCounters.enable(flink);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, flink);
-        RoutingJob.Builder job = RoutingJob.builder()
-                .setJobConfig(config)
-                .setRouterFactory(RoutesFileRouter.factory(ROUTES, routesFile.toString()))
-                .setDiagnosticsSink(new LocalLinesSink(work.resolve("diagnostics")));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(2, flink);
+        RoutingJob.Builder job =
+                RoutingJob.builder()
+                        .setJobConfig(config)
+                        .setRouterFactory(RoutesFileRouter.factory(ROUTES, routesFile.toString()))
+                        .setDiagnosticsSink(new LocalLinesSink(work.resolve("diagnostics")));
         EndpointSinks.forAllEndpoints(routing).forEach(job::addEndpointSink);
         job.build().addTo(env);
         return env.executeAsync("hubroute e2e");
@@ -500,15 +633,20 @@ class HubrouteE2ECase {
     private static KafkaProducer<byte[], byte[]> producer() {
         Properties properties = new Properties();
         properties.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        properties.setProperty(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        properties.setProperty(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        properties.setProperty(
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        properties.setProperty(
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         properties.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         properties.setProperty(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         return new KafkaProducer<>(properties);
     }
 
-    /** Sends in order, waiting for each acknowledgment, so offsets and per-device order are known. */
-    private static List<RecordMetadata> send(KafkaProducer<byte[], byte[]> producer, List<ProducerRecord<byte[], byte[]>> records)
+    /**
+     * Sends in order, waiting for each acknowledgment, so offsets and per-device order are known.
+     */
+    private static List<RecordMetadata> send(
+            KafkaProducer<byte[], byte[]> producer, List<ProducerRecord<byte[], byte[]>> records)
             throws Exception {
         List<RecordMetadata> written = new ArrayList<>();
         for (ProducerRecord<byte[], byte[]> record : records) {
@@ -520,23 +658,37 @@ class HubrouteE2ECase {
     private static void awaitIngress(long records) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (LiveCounters.get(JobMetrics.INGRESS) < records) {
-            assertThat(System.nanoTime()).as("ingress reached " + records + " (now " + LiveCounters.get(JobMetrics.INGRESS) + ")")
+            assertThat(System.nanoTime())
+                    .as(
+                            "ingress reached "
+                                    + records
+                                    + " (now "
+                                    + LiveCounters.get(JobMetrics.INGRESS)
+                                    + ")")
                     .isLessThan(deadline);
             Thread.sleep(100);
         }
     }
 
-    /** Waits until the job's consumer group has committed (on a completed checkpoint) every written offset. */
+    /**
+     * Waits until the job's consumer group has committed (on a completed checkpoint) every written
+     * offset.
+     */
     private static void awaitCommitted(List<RecordMetadata> written) throws Exception {
         Map<TopicPartition, Long> ends = new HashMap<>();
         for (RecordMetadata metadata : written) {
-            ends.merge(new TopicPartition(metadata.topic(), metadata.partition()), metadata.offset() + 1, Math::max);
+            ends.merge(
+                    new TopicPartition(metadata.topic(), metadata.partition()),
+                    metadata.offset() + 1,
+                    Math::max);
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         try (org.apache.kafka.clients.admin.Admin admin = kafka.admin()) {
             while (true) {
                 Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
-                        admin.listConsumerGroupOffsets(SourceOptions.DEFAULT_GROUP_ID).partitionsToOffsetAndMetadata().get();
+                        admin.listConsumerGroupOffsets(SourceOptions.DEFAULT_GROUP_ID)
+                                .partitionsToOffsetAndMetadata()
+                                .get();
                 boolean done = true;
                 for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
                     var offset = committed.get(end.getKey());
@@ -545,7 +697,9 @@ class HubrouteE2ECase {
                 if (done) {
                     return;
                 }
-                assertThat(System.nanoTime()).as("offsets " + ends + " committed (now " + committed + ")").isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("offsets " + ends + " committed (now " + committed + ")")
+                        .isLessThan(deadline);
                 Thread.sleep(200);
             }
         }
@@ -572,7 +726,8 @@ class HubrouteE2ECase {
 
     private static long lastModified(Path path) {
         try {
-            return Files.getLastModifiedTime(path.resolve("_metadata")).toMillis() * 10_000 + checkpointNumber(path);
+            return Files.getLastModifiedTime(path.resolve("_metadata")).toMillis() * 10_000
+                    + checkpointNumber(path);
         } catch (IOException e) {
             return 0;
         }

@@ -60,8 +60,9 @@ public final class Analyzer {
         TypedExpression typed = analyzer.analyze(expression);
         if (!analyzer.errors.isEmpty()) {
             List<CompileError> sorted = new ArrayList<>(analyzer.errors);
-            sorted.sort(Comparator.comparingInt((CompileError e) -> e.range().start().line())
-                    .thenComparingInt(e -> e.range().start().column()));
+            sorted.sort(
+                    Comparator.comparingInt((CompileError e) -> e.range().start().line())
+                            .thenComparingInt(e -> e.range().start().column()));
             return new Analysis(null, List.copyOf(sorted));
         }
         return new Analysis(typed, List.of());
@@ -108,7 +109,10 @@ public final class Analyzer {
         if (reference.form() == PropertyReference.Form.APPLICATION) {
             return new AppProperty(text, CaseInsensitiveNames.fold(text));
         }
-        String shadow = reference.form() == PropertyReference.Form.DOLLAR ? CaseInsensitiveNames.fold(text) : null;
+        String shadow =
+                reference.form() == PropertyReference.Form.DOLLAR
+                        ? CaseInsensitiveNames.fold(text)
+                        : null;
         String lower = text.toLowerCase(Locale.ROOT);
         if (lower.startsWith("$body.")) {
             String pathText = text.substring(6);
@@ -125,8 +129,10 @@ public final class Analyzer {
             if (section == null
                     || path.steps().size() <= section.prefixLength()
                     || path.steps().get(section.prefixLength()).isIndex()) {
-                return error("invalid $twin path '" + pathText
-                        + "': write $twin.tags.<name>, $twin.properties.desired.<name> or $twin.properties.reported.<name>",
+                return error(
+                        "invalid $twin path '"
+                                + pathText
+                                + "': write $twin.tags.<name>, $twin.properties.desired.<name> or $twin.properties.reported.<name>",
                         reference.nameRange());
             }
             return new TwinQuery(section, path.drop(section.prefixLength()), shadow);
@@ -136,7 +142,10 @@ public final class Analyzer {
         }
         String name = text.substring(1);
         return new SystemProperty(
-                name, shadow, SystemPropertyNames.foldedSpellings(name), SystemPropertyNames.isEnqueuedTime(name));
+                name,
+                shadow,
+                SystemPropertyNames.foldedSpellings(name),
+                SystemPropertyNames.isEnqueuedTime(name));
     }
 
     private TypedExpression unary(UnaryOperation operation) {
@@ -150,12 +159,16 @@ public final class Analyzer {
                 return new Constant(Type.BOOL, Boolean.TRUE);
             }
             if (type != Type.BOOL && type != Type.JSON) {
-                return error("operator 'NOT' cannot take (" + type.displayName() + ")", operation.operatorRange());
+                return error(
+                        "operator 'NOT' cannot take (" + type.displayName() + ")",
+                        operation.operatorRange());
             }
             return new Not(operand);
         }
         if (type != Type.NUMBER && type != Type.JSON) {
-            return error("operator '-' cannot take (" + type.displayName() + ")", operation.operatorRange());
+            return error(
+                    "operator '-' cannot take (" + type.displayName() + ")",
+                    operation.operatorRange());
         }
         return new Negate(operand);
     }
@@ -171,12 +184,26 @@ public final class Analyzer {
         Operator operator = operation.operator();
         String symbol = operator == Operator.NOT_EQUAL_ALTERNATIVE ? "<>" : operator.symbol();
         if (operator.isComparison()) {
-            boolean compatible = l == r || (l == Type.JSON && r.mixesWithJson()) || (r == Type.JSON && l.mixesWithJson());
-            if (!compatible || (l == Type.JSON && r == Type.UNDEFINED) || (r == Type.JSON && l == Type.UNDEFINED)) {
-                return error("operator '" + symbol + "' cannot compare " + l.displayName() + " with " + r.displayName(),
+            boolean compatible =
+                    l == r
+                            || (l == Type.JSON && r.mixesWithJson())
+                            || (r == Type.JSON && l.mixesWithJson());
+            if (!compatible
+                    || (l == Type.JSON && r == Type.UNDEFINED)
+                    || (r == Type.JSON && l == Type.UNDEFINED)) {
+                return error(
+                        "operator '"
+                                + symbol
+                                + "' cannot compare "
+                                + l.displayName()
+                                + " with "
+                                + r.displayName(),
                         operation.operatorRange());
             }
-            return new Comparison(operator == Operator.NOT_EQUAL_ALTERNATIVE ? Operator.NOT_EQUAL : operator, left, right);
+            return new Comparison(
+                    operator == Operator.NOT_EQUAL_ALTERNATIVE ? Operator.NOT_EQUAL : operator,
+                    left,
+                    right);
         }
         if (operator.isArithmetic()) {
             if (!isNumeric(l) || !isNumeric(r)) {
@@ -200,7 +227,14 @@ public final class Analyzer {
     }
 
     private TypedExpression operandError(String symbol, Type l, Type r, BinaryOperation operation) {
-        return error("operator '" + symbol + "' cannot take (" + l.displayName() + ", " + r.displayName() + ")",
+        return error(
+                "operator '"
+                        + symbol
+                        + "' cannot take ("
+                        + l.displayName()
+                        + ", "
+                        + r.displayName()
+                        + ")",
                 operation.operatorRange());
     }
 
@@ -213,10 +247,17 @@ public final class Analyzer {
     }
 
     private static boolean isLogicalOperand(Type type) {
-        return type == Type.BOOL || type == Type.NULL || type == Type.UNDEFINED || type == Type.JSON;
+        return type == Type.BOOL
+                || type == Type.NULL
+                || type == Type.UNDEFINED
+                || type == Type.JSON;
     }
 
-    private TypedExpression logical(Operator operator, TypedExpression left, TypedExpression right, BinaryOperation operation) {
+    private TypedExpression logical(
+            Operator operator,
+            TypedExpression left,
+            TypedExpression right,
+            BinaryOperation operation) {
         Type l = left.type();
         Type r = right.type();
         if (!isLogicalOperand(l) || !isLogicalOperand(r)) {
@@ -234,10 +275,14 @@ public final class Analyzer {
         return new Logical(operator, left, right);
     }
 
-    private TypedExpression coalesce(TypedExpression left, TypedExpression right, BinaryOperation operation) {
+    private TypedExpression coalesce(
+            TypedExpression left, TypedExpression right, BinaryOperation operation) {
         Type l = left.type();
         Type r = right.type();
-        boolean compatible = l == r || (l == Type.JSON && r.mixesWithJson()) || (r == Type.JSON && l.mixesWithJson());
+        boolean compatible =
+                l == r
+                        || (l == Type.JSON && r.mixesWithJson())
+                        || (r == Type.JSON && l.mixesWithJson());
         if (!compatible) {
             return operandError("??", l, r, operation);
         }
@@ -262,7 +307,9 @@ public final class Analyzer {
         }
         int count = arguments.size();
         if (count < function.minArguments() || count > function.maxArguments()) {
-            return error("function '" + call.name() + "' " + function.arityText() + ", not " + count, call.nameRange());
+            return error(
+                    "function '" + call.name() + "' " + function.arityText() + ", not " + count,
+                    call.nameRange());
         }
         if (argumentError) {
             return ERROR;
@@ -271,9 +318,12 @@ public final class Analyzer {
             if (!function.parameter(i).accepts(arguments.get(i).type())) {
                 StringBuilder types = new StringBuilder();
                 for (TypedExpression argument : arguments) {
-                    types.append(types.length() == 0 ? "" : ", ").append(argument.type().displayName());
+                    types.append(types.length() == 0 ? "" : ", ")
+                            .append(argument.type().displayName());
                 }
-                return error("function '" + call.name() + "' cannot take (" + types + ")", call.nameRange());
+                return error(
+                        "function '" + call.name() + "' cannot take (" + types + ")",
+                        call.nameRange());
             }
         }
         return new Call(function, arguments);
@@ -282,7 +332,11 @@ public final class Analyzer {
     private TypedExpression twinChangeIncludes(FunctionCall call) {
         boolean misuse = false;
         if (source != RoutingSource.TWIN_CHANGE_EVENTS) {
-            error("function '" + call.name() + "' is allowed only on TwinChangeEvents routes, not " + source.iotHubName(),
+            error(
+                    "function '"
+                            + call.name()
+                            + "' is allowed only on TwinChangeEvents routes, not "
+                            + source.iotHubName(),
                     call.nameRange());
             misuse = true;
         }
@@ -295,9 +349,14 @@ public final class Analyzer {
         }
         Twin.Section section = path == null || path.hasIndexes() ? null : Twin.Section.ofPath(path);
         if (section == null || path.steps().size() <= section.prefixLength()) {
-            SourceRange where = call.arguments().isEmpty() ? call.nameRange() : call.argumentsRange();
-            error("function '" + call.name() + "' takes one path starting with properties.reported., "
-                    + "properties.desired. or tags., such as properties.desired.telemetryConfig", where);
+            SourceRange where =
+                    call.arguments().isEmpty() ? call.nameRange() : call.argumentsRange();
+            error(
+                    "function '"
+                            + call.name()
+                            + "' takes one path starting with properties.reported., "
+                            + "properties.desired. or tags., such as properties.desired.telemetryConfig",
+                    where);
             return ERROR;
         }
         return misuse ? ERROR : new TwinChangeIncludes(path);

@@ -49,7 +49,11 @@ public sealed interface TypedExpression {
      * A system property under its alias row; {@code shadowFoldedName}, when not null, is the
      * application property ({@code $name} written literally) that takes precedence.
      */
-    record SystemProperty(String name, String shadowFoldedName, List<String> foldedSpellings, boolean enqueuedTime)
+    record SystemProperty(
+            String name,
+            String shadowFoldedName,
+            List<String> foldedSpellings,
+            boolean enqueuedTime)
             implements TypedExpression {
         public SystemProperty {
             foldedSpellings = List.copyOf(foldedSpellings);
@@ -80,7 +84,8 @@ public sealed interface TypedExpression {
     }
 
     /** A {@code $twin} query; {@code path} is below the section. */
-    record TwinQuery(Twin.Section section, JsonPath path, String shadowFoldedName) implements TypedExpression {
+    record TwinQuery(Twin.Section section, JsonPath path, String shadowFoldedName)
+            implements TypedExpression {
         @Override
         public Type type() {
             return Type.JSON;
@@ -131,8 +136,11 @@ public sealed interface TypedExpression {
         }
     }
 
-    /** Kleene {@code AND}/{@code OR}; operands are bool, undefined or json (null ones are resolved). */
-    record Logical(Operator operator, TypedExpression left, TypedExpression right) implements TypedExpression {
+    /**
+     * Kleene {@code AND}/{@code OR}; operands are bool, undefined or json (null ones are resolved).
+     */
+    record Logical(Operator operator, TypedExpression left, TypedExpression right)
+            implements TypedExpression {
         @Override
         public Type type() {
             return Type.BOOL;
@@ -145,7 +153,8 @@ public sealed interface TypedExpression {
     }
 
     /** A comparison; operands have the same type or one is json. */
-    record Comparison(Operator operator, TypedExpression left, TypedExpression right) implements TypedExpression {
+    record Comparison(Operator operator, TypedExpression left, TypedExpression right)
+            implements TypedExpression {
         @Override
         public Type type() {
             return Type.BOOL;
@@ -167,7 +176,8 @@ public sealed interface TypedExpression {
     }
 
     /** {@code ??}: the left value when it is defined, else the right. */
-    record Coalesce(TypedExpression left, TypedExpression right, Type type) implements TypedExpression {
+    record Coalesce(TypedExpression left, TypedExpression right, Type type)
+            implements TypedExpression {
         @Override
         public boolean readsMessage() {
             return left.readsMessage() || right.readsMessage();

@@ -5,7 +5,11 @@ import java.util.Objects;
 
 /** {@code left operator right}; {@code operatorRange} is where type errors are reported. */
 public record BinaryOperation(
-        Operator operator, Expression left, Expression right, SourceRange operatorRange, SourceRange range)
+        Operator operator,
+        Expression left,
+        Expression right,
+        SourceRange operatorRange,
+        SourceRange range)
         implements Expression {
     public BinaryOperation {
         Objects.requireNonNull(operator, "operator");

@@ -36,6 +36,10 @@ public enum Operator {
     }
 
     public boolean isArithmetic() {
-        return this == MULTIPLY || this == DIVIDE || this == MODULO || this == ADD || this == SUBTRACT;
+        return this == MULTIPLY
+                || this == DIVIDE
+                || this == MODULO
+                || this == ADD
+                || this == SUBTRACT;
     }
 }

@@ -4,7 +4,8 @@ import io.hubroute.query.SourceRange;
 import java.util.Objects;
 
 /** {@code -operand} or {@code NOT operand}. */
-public record UnaryOperation(Operator operator, Expression operand, SourceRange operatorRange, SourceRange range)
+public record UnaryOperation(
+        Operator operator, Expression operand, SourceRange operatorRange, SourceRange range)
         implements Expression {
     public UnaryOperation {
         Objects.requireNonNull(operator, "operator");

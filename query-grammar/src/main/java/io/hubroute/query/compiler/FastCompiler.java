@@ -116,7 +116,9 @@ public final class FastCompiler {
     }
 
     private static RouteResult result(int bool) {
-        return bool == TRUE ? RouteResult.TRUE : bool == FALSE ? RouteResult.FALSE : RouteResult.UNDEFINED;
+        return bool == TRUE
+                ? RouteResult.TRUE
+                : bool == FALSE ? RouteResult.FALSE : RouteResult.UNDEFINED;
     }
 
     // ---- numbers --------------------------------------------------------------------------
@@ -523,7 +525,10 @@ public final class FastCompiler {
         }
         if (e instanceof Logical) {
             Logical logical = (Logical) e;
-            return new Kleene(logical.operator() == Operator.AND ? FALSE : TRUE, truth(logical.left()), truth(logical.right()));
+            return new Kleene(
+                    logical.operator() == Operator.AND ? FALSE : TRUE,
+                    truth(logical.left()),
+                    truth(logical.right()));
         }
         if (e instanceof Not) {
             BoolNode operand = truth(((Not) e).operand());
@@ -649,7 +654,8 @@ public final class FastCompiler {
         if (lt == Type.JSON || rt == Type.JSON) {
             JsonNode left = json(l);
             JsonNode right = json(r);
-            if (right instanceof JsonConstant && ((JsonConstant) right).value != JsonValues.UNDEFINED) {
+            if (right instanceof JsonConstant
+                    && ((JsonConstant) right).value != JsonValues.UNDEFINED) {
                 return new JsonComparedToConstant(operator, left, ((JsonConstant) right).value);
             }
             return new JsonComparison(operator, left, right);
@@ -662,10 +668,16 @@ public final class FastCompiler {
                 StringNode right = string(r);
                 if (operator == Operator.EQUAL || operator == Operator.NOT_EQUAL) {
                     if (right instanceof StringConstant && ((StringConstant) right).value != null) {
-                        return new StringEqualsConstant(left, ((StringConstant) right).value, operator == Operator.NOT_EQUAL);
+                        return new StringEqualsConstant(
+                                left,
+                                ((StringConstant) right).value,
+                                operator == Operator.NOT_EQUAL);
                     }
                     if (left instanceof StringConstant && ((StringConstant) left).value != null) {
-                        return new StringEqualsConstant(right, ((StringConstant) left).value, operator == Operator.NOT_EQUAL);
+                        return new StringEqualsConstant(
+                                right,
+                                ((StringConstant) left).value,
+                                operator == Operator.NOT_EQUAL);
                     }
                 }
                 return new StringComparison(operator, left, right);
@@ -859,9 +871,12 @@ public final class FastCompiler {
                         if (s == null || t == null) {
                             return UNKNOWN;
                         }
-                        boolean found = function == Builtin.STARTS_WITH
-                                ? s.startsWith(t)
-                                : function == Builtin.ENDS_WITH ? s.endsWith(t) : s.contains(t);
+                        boolean found =
+                                function == Builtin.STARTS_WITH
+                                        ? s.startsWith(t)
+                                        : function == Builtin.ENDS_WITH
+                                                ? s.endsWith(t)
+                                                : s.contains(t);
                         return Nodes.bool(found);
                     }
                 };
@@ -898,7 +913,9 @@ public final class FastCompiler {
                     @Override
                     Object json(MessageContext c) {
                         String value = string.string(c);
-                        return value == null ? JsonValues.UNDEFINED : value == NULL_STRING ? JsonValues.NULL : value;
+                        return value == null
+                                ? JsonValues.UNDEFINED
+                                : value == NULL_STRING ? JsonValues.NULL : value;
                     }
                 };
             case BOOL:
@@ -907,7 +924,9 @@ public final class FastCompiler {
                     @Override
                     Object json(MessageContext c) {
                         int value = bool.bool(c);
-                        return value == UNKNOWN ? JsonValues.UNDEFINED : Boolean.valueOf(value == TRUE);
+                        return value == UNKNOWN
+                                ? JsonValues.UNDEFINED
+                                : Boolean.valueOf(value == TRUE);
                     }
                 };
             case NULL:
@@ -936,9 +955,9 @@ public final class FastCompiler {
     private record SlotCache(io.hubroute.query.BodyPaths paths, int slot) {}
 
     /**
-     * A {@code $body} query. The slot of its path is looked up once per set of body paths (a
-     * router has one), not once per message; the cache is one immutable pair, so sharing the node
-     * between threads is safe.
+     * A {@code $body} query. The slot of its path is looked up once per set of body paths (a router
+     * has one), not once per message; the cache is one immutable pair, so sharing the node between
+     * threads is safe.
      */
     static final class BodyNode extends JsonNode {
         private final JsonPath path;

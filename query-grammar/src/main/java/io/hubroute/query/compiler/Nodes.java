@@ -6,7 +6,8 @@ import io.hubroute.query.MessageContext;
  * The evaluation nodes of the fast path, one base class per static type so values stay unboxed:
  * numbers are doubles (NaN is undefined), strings are Strings (null is missing, {@link
  * #NULL_STRING} is a property present with a null value), bools are ints ({@link #FALSE}, {@link
- * #TRUE}, {@link #UNKNOWN}), json values are Boolean, Double, String or a {@code JsonValues} marker.
+ * #TRUE}, {@link #UNKNOWN}), json values are Boolean, Double, String or a {@code JsonValues}
+ * marker.
  */
 final class Nodes {
     static final int FALSE = 0;

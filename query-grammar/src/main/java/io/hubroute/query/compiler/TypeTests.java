@@ -14,7 +14,10 @@ import io.hubroute.query.compiler.Nodes.NumberNode;
 import io.hubroute.query.compiler.Nodes.StringNode;
 import io.hubroute.query.json.JsonValues;
 
-/** {@code is_bool}, {@code is_defined}, {@code is_null}, {@code is_number}, {@code is_string}, specialised by argument type. */
+/**
+ * {@code is_bool}, {@code is_defined}, {@code is_null}, {@code is_number}, {@code is_string},
+ * specialised by argument type.
+ */
 final class TypeTests {
     private TypeTests() {}
 
@@ -71,7 +74,8 @@ final class TypeTests {
                     }
                 };
             case NULL:
-                return new FastCompiler.BoolConstant(test == Builtin.IS_DEFINED || test == Builtin.IS_NULL ? TRUE : FALSE);
+                return new FastCompiler.BoolConstant(
+                        test == Builtin.IS_DEFINED || test == Builtin.IS_NULL ? TRUE : FALSE);
             case JSON:
                 JsonNode json = FastCompiler.json(argument);
                 return new BoolNode() {
@@ -80,13 +84,19 @@ final class TypeTests {
                         Object v = json.json(c);
                         switch (test) {
                             case IS_DEFINED:
-                                return Nodes.bool(v != JsonValues.UNDEFINED && v != JsonValues.NULL);
+                                return Nodes.bool(
+                                        v != JsonValues.UNDEFINED && v != JsonValues.NULL);
                             case IS_NULL:
-                                return v == JsonValues.UNDEFINED ? UNKNOWN : Nodes.bool(v == JsonValues.NULL);
+                                return v == JsonValues.UNDEFINED
+                                        ? UNKNOWN
+                                        : Nodes.bool(v == JsonValues.NULL);
                             case IS_BOOL:
-                                return v == JsonValues.UNDEFINED ? UNKNOWN : Nodes.bool(v instanceof Boolean);
+                                return v == JsonValues.UNDEFINED
+                                        ? UNKNOWN
+                                        : Nodes.bool(v instanceof Boolean);
                             case IS_NUMBER:
-                                return Nodes.bool(v instanceof Double && Double.isFinite((Double) v));
+                                return Nodes.bool(
+                                        v instanceof Double && Double.isFinite((Double) v));
                             default:
                                 return Nodes.bool(v instanceof String);
                         }

@@ -31,9 +31,9 @@ import io.hubroute.query.runtime.Functions;
 import java.util.List;
 
 /**
- * The plain reference: walks the typed tree for every message with boxed values, looks
- * properties up by scanning them in wire order, and reads the body as a full JSON tree. Slow on
- * purpose and written apart from the fast path, which is tested against it.
+ * The plain reference: walks the typed tree for every message with boxed values, looks properties
+ * up by scanning them in wire order, and reads the body as a full JSON tree. Slow on purpose and
+ * written apart from the fast path, which is tested against it.
  */
 public final class ReferenceInterpreter {
     private ReferenceInterpreter() {}
@@ -75,7 +75,8 @@ public final class ReferenceInterpreter {
             return new Value(constant.type(), payload);
         }
         if (e instanceof AppProperty) {
-            return new Value(Type.STRING, scan(context.message().appProperties(), ((AppProperty) e).name()));
+            return new Value(
+                    Type.STRING, scan(context.message().appProperties(), ((AppProperty) e).name()));
         }
         if (e instanceof SystemProperty) {
             return new Value(Type.STRING, systemProperty((SystemProperty) e, context.message()));
@@ -102,7 +103,11 @@ public final class ReferenceInterpreter {
             if (operand.type() == Type.NUMBER) {
                 return new Value(Type.NUMBER, -(Double) operand.payload());
             }
-            return new Value(Type.JSON, operand.payload() instanceof Double ? (Object) (-(Double) operand.payload()) : JsonValues.UNDEFINED);
+            return new Value(
+                    Type.JSON,
+                    operand.payload() instanceof Double
+                            ? (Object) (-(Double) operand.payload())
+                            : JsonValues.UNDEFINED);
         }
         if (e instanceof Logical) {
             Logical logical = (Logical) e;
@@ -110,11 +115,15 @@ public final class ReferenceInterpreter {
             Boolean b = truth(evaluate(logical.right(), context));
             Boolean result;
             if (logical.operator() == Operator.AND) {
-                result = Boolean.FALSE.equals(a) || Boolean.FALSE.equals(b) ? Boolean.FALSE
-                        : a == null || b == null ? null : Boolean.TRUE;
+                result =
+                        Boolean.FALSE.equals(a) || Boolean.FALSE.equals(b)
+                                ? Boolean.FALSE
+                                : a == null || b == null ? null : Boolean.TRUE;
             } else {
-                result = Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b) ? Boolean.TRUE
-                        : a == null || b == null ? null : Boolean.FALSE;
+                result =
+                        Boolean.TRUE.equals(a) || Boolean.TRUE.equals(b)
+                                ? Boolean.TRUE
+                                : a == null || b == null ? null : Boolean.FALSE;
             }
             return new Value(Type.BOOL, result);
         }
@@ -126,7 +135,9 @@ public final class ReferenceInterpreter {
             Value a = evaluate(arithmetic.left(), context);
             Value b = evaluate(arithmetic.right(), context);
             if (arithmetic.type() == Type.NUMBER) {
-                return new Value(Type.NUMBER, apply(arithmetic.operator(), (Double) a.payload(), (Double) b.payload()));
+                return new Value(
+                        Type.NUMBER,
+                        apply(arithmetic.operator(), (Double) a.payload(), (Double) b.payload()));
             }
             Object x = toJson(a);
             Object y = toJson(b);
@@ -134,7 +145,8 @@ public final class ReferenceInterpreter {
                 return new Value(Type.JSON, JsonValues.UNDEFINED);
             }
             double result = apply(arithmetic.operator(), (Double) x, (Double) y);
-            return new Value(Type.JSON, Double.isNaN(result) ? JsonValues.UNDEFINED : (Object) result);
+            return new Value(
+                    Type.JSON, Double.isNaN(result) ? JsonValues.UNDEFINED : (Object) result);
         }
         if (e instanceof Coalesce) {
             Coalesce coalesce = (Coalesce) e;
@@ -151,7 +163,8 @@ public final class ReferenceInterpreter {
     private static Object scan(MessageProperties properties, String name) {
         Object found = MISSING;
         for (MessageProperties.Property property : properties.entries()) {
-            if (CaseInsensitiveNames.fold(property.name()).equals(CaseInsensitiveNames.fold(name))) {
+            if (CaseInsensitiveNames.fold(property.name())
+                    .equals(CaseInsensitiveNames.fold(name))) {
                 found = property.value() == null ? NULL_STRING : property.value();
             }
         }
@@ -237,7 +250,10 @@ public final class ReferenceInterpreter {
                 return null;
             }
             if (step.isIndex()) {
-                current = current.isArray() && step.index() < current.size() ? current.get((int) step.index()) : null;
+                current =
+                        current.isArray() && step.index() < current.size()
+                                ? current.get((int) step.index())
+                                : null;
             } else if (step.name().equals("$metadata") || step.name().equals("$version")) {
                 return null;
             } else {
@@ -256,7 +272,9 @@ public final class ReferenceInterpreter {
             case NUMBER:
                 return Double.isNaN((Double) payload) ? JsonValues.UNDEFINED : payload;
             case STRING:
-                return payload == MISSING ? JsonValues.UNDEFINED : payload == NULL_STRING ? JsonValues.NULL : payload;
+                return payload == MISSING
+                        ? JsonValues.UNDEFINED
+                        : payload == NULL_STRING ? JsonValues.NULL : payload;
             case BOOL:
                 return payload == null ? JsonValues.UNDEFINED : payload;
             case NULL:
@@ -392,14 +410,19 @@ public final class ReferenceInterpreter {
     }
 
     private static int rank(Object json) {
-        return json instanceof Boolean ? 0 : json instanceof Double ? 1 : json instanceof String ? 2 : 3;
+        return json instanceof Boolean
+                ? 0
+                : json instanceof Double ? 1 : json instanceof String ? 2 : 3;
     }
 
     // ---- builtins -------------------------------------------------------------------------
 
     /** A num argument: a defined number or a JSON number, else null. */
     private static Double num(Value value) {
-        Object payload = value.type() == Type.JSON ? value.payload() : value.type() == Type.NUMBER ? value.payload() : null;
+        Object payload =
+                value.type() == Type.JSON
+                        ? value.payload()
+                        : value.type() == Type.NUMBER ? value.payload() : null;
         if (payload instanceof Double && !Double.isNaN((Double) payload)) {
             return (Double) payload;
         }
@@ -408,7 +431,8 @@ public final class ReferenceInterpreter {
 
     /** A str argument: a present, non-null string or a JSON string, else null. */
     private static String str(Value value) {
-        return value.payload() instanceof String && (value.type() == Type.STRING || value.type() == Type.JSON)
+        return value.payload() instanceof String
+                        && (value.type() == Type.STRING || value.type() == Type.JSON)
                 ? (String) value.payload()
                 : null;
     }
@@ -436,18 +460,26 @@ public final class ReferenceInterpreter {
                 if (x == null) {
                     return number(null);
                 }
-                double result = function == Builtin.ABS ? Math.abs(x)
-                        : function == Builtin.CEILING ? Math.ceil(x)
-                        : function == Builtin.FLOOR ? Math.floor(x)
-                        : function == Builtin.SIGN ? Functions.sign(x)
-                        : function == Builtin.SQRT ? Math.sqrt(x)
-                        : function == Builtin.SQUARE ? x * x
-                        : Math.exp(x);
+                double result =
+                        function == Builtin.ABS
+                                ? Math.abs(x)
+                                : function == Builtin.CEILING
+                                        ? Math.ceil(x)
+                                        : function == Builtin.FLOOR
+                                                ? Math.floor(x)
+                                                : function == Builtin.SIGN
+                                                        ? Functions.sign(x)
+                                                        : function == Builtin.SQRT
+                                                                ? Math.sqrt(x)
+                                                                : function == Builtin.SQUARE
+                                                                        ? x * x
+                                                                        : Math.exp(x);
                 return number(result);
             case POWER:
                 Double base = num(values[0]);
                 Double exponent = num(values[1]);
-                return number(base == null || exponent == null ? null : Functions.power(base, exponent));
+                return number(
+                        base == null || exponent == null ? null : Functions.power(base, exponent));
             case AS_NUMBER:
                 Double direct = num(values[0]);
                 if (direct != null) {
@@ -461,7 +493,10 @@ public final class ReferenceInterpreter {
             case INDEX_OF:
                 String haystack = str(values[0]);
                 String needle = str(values[1]);
-                return number(haystack == null || needle == null ? null : (double) haystack.indexOf(needle));
+                return number(
+                        haystack == null || needle == null
+                                ? null
+                                : (double) haystack.indexOf(needle));
             case CONCAT:
                 StringBuilder joined = new StringBuilder();
                 for (Value value : values) {
@@ -481,7 +516,11 @@ public final class ReferenceInterpreter {
                 if (original == null) {
                     return new Value(Type.STRING, MISSING);
                 }
-                return new Value(Type.STRING, function == Builtin.LOWER ? Functions.lower(original) : Functions.upper(original));
+                return new Value(
+                        Type.STRING,
+                        function == Builtin.LOWER
+                                ? Functions.lower(original)
+                                : Functions.upper(original));
             case SUBSTRING:
                 String whole = str(values[0]);
                 Double start = num(values[1]);
@@ -489,7 +528,10 @@ public final class ReferenceInterpreter {
                 if (whole == null || start == null || (values.length == 3 && length == null)) {
                     return new Value(Type.STRING, MISSING);
                 }
-                String part = values.length == 3 ? Functions.substring(whole, start, length) : Functions.substring(whole, start);
+                String part =
+                        values.length == 3
+                                ? Functions.substring(whole, start, length)
+                                : Functions.substring(whole, start);
                 return new Value(Type.STRING, part == null ? MISSING : part);
             case STARTS_WITH:
             case ENDS_WITH:
@@ -499,8 +541,11 @@ public final class ReferenceInterpreter {
                 if (a == null || b == null) {
                     return new Value(Type.BOOL, null);
                 }
-                return new Value(Type.BOOL, function == Builtin.STARTS_WITH ? a.startsWith(b)
-                        : function == Builtin.ENDS_WITH ? a.endsWith(b) : a.contains(b));
+                return new Value(
+                        Type.BOOL,
+                        function == Builtin.STARTS_WITH
+                                ? a.startsWith(b)
+                                : function == Builtin.ENDS_WITH ? a.endsWith(b) : a.contains(b));
             default:
                 return new Value(Type.BOOL, typeTest(function, values[0]));
         }
@@ -532,9 +577,11 @@ public final class ReferenceInterpreter {
                 return false;
             case IS_NUMBER:
                 return (value.type() == Type.NUMBER || value.type() == Type.JSON)
-                        && payload instanceof Double && Double.isFinite((Double) payload);
+                        && payload instanceof Double
+                        && Double.isFinite((Double) payload);
             default: // IS_STRING
-                return (value.type() == Type.STRING || value.type() == Type.JSON) && payload instanceof String;
+                return (value.type() == Type.STRING || value.type() == Type.JSON)
+                        && payload instanceof String;
         }
     }
 }

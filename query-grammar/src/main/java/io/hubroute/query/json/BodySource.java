@@ -37,28 +37,41 @@ public final class BodySource {
     public static BodySource of(Message message) {
         String contentType = message.systemProperty(SystemPropertyNames.CONTENT_TYPE).orElse(null);
         if (contentType == null) {
-            return failed("$body is not queryable: the message has no contentType (set it to application/json)");
+            return failed(
+                    "$body is not queryable: the message has no contentType (set it to application/json)");
         }
         int semicolon = contentType.indexOf(';');
-        String mediaType = (semicolon >= 0 ? contentType.substring(0, semicolon) : contentType).trim();
+        String mediaType =
+                (semicolon >= 0 ? contentType.substring(0, semicolon) : contentType).trim();
         if (!mediaType.equalsIgnoreCase("application/json")) {
-            return failed("$body is not queryable: contentType '" + contentType + "' is not application/json");
+            return failed(
+                    "$body is not queryable: contentType '"
+                            + contentType
+                            + "' is not application/json");
         }
         String encoding = message.systemProperty(SystemPropertyNames.CONTENT_ENCODING).orElse(null);
         if (encoding == null) {
-            return failed("$body is not queryable: the message has no contentEncoding (set it to utf-8, utf-16 or utf-32)");
+            return failed(
+                    "$body is not queryable: the message has no contentEncoding (set it to utf-8, utf-16 or utf-32)");
         }
         byte[] body = message.body();
         switch (encoding.toLowerCase(Locale.ROOT)) {
             case "utf-8":
-                boolean bom = body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF;
+                boolean bom =
+                        body.length >= 3
+                                && (body[0] & 0xFF) == 0xEF
+                                && (body[1] & 0xFF) == 0xBB
+                                && (body[2] & 0xFF) == 0xBF;
                 return new BodySource(body, bom ? 3 : 0, null, null);
             case "utf-16":
                 return decoded(body, utf16(body));
             case "utf-32":
                 return decoded(body, utf32(body));
             default:
-                return failed("$body is not queryable: contentEncoding '" + encoding + "' is not utf-8, utf-16 or utf-32");
+                return failed(
+                        "$body is not queryable: contentEncoding '"
+                                + encoding
+                                + "' is not utf-8, utf-16 or utf-32");
         }
     }
 
@@ -83,10 +96,18 @@ public final class BodySource {
     }
 
     private static Decoding utf32(byte[] b) {
-        if (b.length >= 4 && b[0] == 0 && b[1] == 0 && (b[2] & 0xFF) == 0xFE && (b[3] & 0xFF) == 0xFF) {
+        if (b.length >= 4
+                && b[0] == 0
+                && b[1] == 0
+                && (b[2] & 0xFF) == 0xFE
+                && (b[3] & 0xFF) == 0xFF) {
             return new Decoding(UTF_32BE, 4);
         }
-        if (b.length >= 4 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xFE && b[2] == 0 && b[3] == 0) {
+        if (b.length >= 4
+                && (b[0] & 0xFF) == 0xFF
+                && (b[1] & 0xFF) == 0xFE
+                && b[2] == 0
+                && b[3] == 0) {
             return new Decoding(UTF_32LE, 4);
         }
         return new Decoding(UTF_32LE, 0);
@@ -110,7 +131,10 @@ public final class BodySource {
         return failure;
     }
 
-    /** The body as UTF-8 bytes (decoded bodies re-encoded once); only when {@link #failure()} is null. */
+    /**
+     * The body as UTF-8 bytes (decoded bodies re-encoded once); only when {@link #failure()} is
+     * null.
+     */
     byte[] utf8() {
         return utf8 != null ? utf8 : text.getBytes(StandardCharsets.UTF_8);
     }

@@ -20,9 +20,17 @@ public final class DateLikeStrings {
     }
 
     private static boolean isIsoDateTime(String s, int length) {
-        if (!digits(s, 0, 4) || s.charAt(4) != '-' || !digits(s, 5, 2) || s.charAt(7) != '-'
-                || !digits(s, 8, 2) || s.charAt(10) != 'T' || !digits(s, 11, 2) || s.charAt(13) != ':'
-                || !digits(s, 14, 2) || s.charAt(16) != ':' || !digits(s, 17, 2)) {
+        if (!digits(s, 0, 4)
+                || s.charAt(4) != '-'
+                || !digits(s, 5, 2)
+                || s.charAt(7) != '-'
+                || !digits(s, 8, 2)
+                || s.charAt(10) != 'T'
+                || !digits(s, 11, 2)
+                || s.charAt(13) != ':'
+                || !digits(s, 14, 2)
+                || s.charAt(16) != ':'
+                || !digits(s, 17, 2)) {
             return false;
         }
         int year = number(s, 0, 4);
@@ -97,7 +105,9 @@ public final class DateLikeStrings {
             return true;
         }
         char sign = s.charAt(position);
-        return (sign == '+' || sign == '-') && end - position - 1 == 4 && digits(s, position + 1, 4);
+        return (sign == '+' || sign == '-')
+                && end - position - 1 == 4
+                && digits(s, position + 1, 4);
     }
 
     private static int daysInMonth(int year, int month) {

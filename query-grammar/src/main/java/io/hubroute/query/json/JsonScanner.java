@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
  * trie asks for: member names at levels the trie descends into, and the values at its paths.
  * Everything else is validated byte by byte and skipped, without building strings, numbers or
  * trees. Malformed UTF-8 inside strings is not an error (decoded text gets U+FFFD), as in spec §10.
- * Limits follow Jackson's defaults, which the reference engine uses: nesting depth 1000, numbers
- * of at most 1000 characters.
+ * Limits follow Jackson's defaults, which the reference engine uses: nesting depth 1000, numbers of
+ * at most 1000 characters.
  */
 final class JsonScanner {
     /** The body is not strict JSON; the message says what and where. */
@@ -32,7 +32,9 @@ final class JsonScanner {
         this.position = offset;
     }
 
-    /** Scans a whole document whose top level must be an object. Returns false when it is not one. */
+    /**
+     * Scans a whole document whose top level must be an object. Returns false when it is not one.
+     */
     boolean scanDocument(PathExtractor.Node root, Object[] values) throws InvalidJsonException {
         skipWhitespace();
         if (position >= end) {
@@ -65,7 +67,10 @@ final class JsonScanner {
     private void expect(char c) throws InvalidJsonException {
         skipWhitespace();
         if (position >= end || bytes[position] != c) {
-            throw error(position >= end ? "unexpected end of input, expected '" + c + "'" : "expected '" + c + "'");
+            throw error(
+                    position >= end
+                            ? "unexpected end of input, expected '" + c + "'"
+                            : "expected '" + c + "'");
         }
         position++;
     }
@@ -115,7 +120,13 @@ final class JsonScanner {
                     int start = position;
                     number();
                     if (slot >= 0) {
-                        values[slot] = Double.parseDouble(new String(bytes, start, position - start, StandardCharsets.ISO_8859_1));
+                        values[slot] =
+                                Double.parseDouble(
+                                        new String(
+                                                bytes,
+                                                start,
+                                                position - start,
+                                                StandardCharsets.ISO_8859_1));
                     }
                     return;
                 }
@@ -338,7 +349,12 @@ final class JsonScanner {
                 case 'r' -> text.append('\r');
                 case 't' -> text.append('\t');
                 case 'u' -> {
-                    text.append((char) Integer.parseInt(new String(bytes, i + 2, 4, StandardCharsets.ISO_8859_1), 16));
+                    text.append(
+                            (char)
+                                    Integer.parseInt(
+                                            new String(
+                                                    bytes, i + 2, 4, StandardCharsets.ISO_8859_1),
+                                            16));
                     i += 4;
                 }
                 default -> text.append((char) next);

@@ -3,14 +3,18 @@ package io.hubroute.query.json;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * How JSON values from the body or the twin are represented while evaluating: a {@link Boolean},
- * a {@link Double}, a {@link String}, or one of the markers below (compared by identity).
+ * How JSON values from the body or the twin are represented while evaluating: a {@link Boolean}, a
+ * {@link Double}, a {@link String}, or one of the markers below (compared by identity).
  */
 public final class JsonValues {
-    /** A path that matched nothing. It reads as JSON null, but twin_change_includes tells it apart. */
+    /**
+     * A path that matched nothing. It reads as JSON null, but twin_change_includes tells it apart.
+     */
     public static final Object ABSENT = marker("absent");
+
     /** JSON null. */
     public static final Object NULL = marker("null");
+
     /** Undefined json: an object, an array, a date-like string, or no value could be had. */
     public static final Object UNDEFINED = marker("undefined");
 
@@ -25,7 +29,10 @@ public final class JsonValues {
         };
     }
 
-    /** The value of a node found by a path lookup; {@code null} (nothing matched) gives {@link #ABSENT}. */
+    /**
+     * The value of a node found by a path lookup; {@code null} (nothing matched) gives {@link
+     * #ABSENT}.
+     */
     public static Object fromNode(JsonNode node) {
         if (node == null || node.isMissingNode()) {
             return ABSENT;

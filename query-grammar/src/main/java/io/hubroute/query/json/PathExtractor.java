@@ -35,7 +35,9 @@ public final class PathExtractor {
         root.collectSlots();
     }
 
-    /** The slot of a path in {@link Extraction#values}, or -1 when the extractor does not read it. */
+    /**
+     * The slot of a path in {@link Extraction#values}, or -1 when the extractor does not read it.
+     */
     public int slotOf(JsonPath path) {
         Integer slot = slots.get(path);
         return slot == null ? -1 : slot;
@@ -52,21 +54,25 @@ public final class PathExtractor {
                 return new Extraction(null, NOT_AN_OBJECT);
             }
         } catch (JsonScanner.InvalidJsonException e) {
-            return new Extraction(null, "$body is not queryable: the body is not valid JSON (" + e.getMessage() + ")");
+            return new Extraction(
+                    null,
+                    "$body is not queryable: the body is not valid JSON (" + e.getMessage() + ")");
         }
         return new Extraction(values, null);
     }
 
     /** The failure reason for a body the JSON parser rejected. */
     public static String invalidJson(Exception e) {
-        String detail = e instanceof StreamReadException
-                ? ((StreamReadException) e).getOriginalMessage()
-                : e.getMessage();
+        String detail =
+                e instanceof StreamReadException
+                        ? ((StreamReadException) e).getOriginalMessage()
+                        : e.getMessage();
         return "$body is not queryable: the body is not valid JSON (" + detail + ")";
     }
 
     /** The failure reason for a body whose top level is not an object. */
-    public static final String NOT_AN_OBJECT = "$body is not queryable: the body is not a JSON object";
+    public static final String NOT_AN_OBJECT =
+            "$body is not queryable: the body is not a JSON object";
 
     static final class Node {
         Map<String, Node> members;
@@ -79,7 +85,8 @@ public final class PathExtractor {
                 if (indexes == null) {
                     indexes = new HashMap<>();
                 }
-                int index = step.index() > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) step.index();
+                int index =
+                        step.index() > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) step.index();
                 return indexes.computeIfAbsent(index, i -> new Node());
             }
             if (members == null) {

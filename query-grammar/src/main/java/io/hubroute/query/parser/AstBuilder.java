@@ -45,9 +45,12 @@ final class AstBuilder extends RoutingQueryBaseVisitor<Expression> {
     @Override
     public Expression visit(org.antlr.v4.runtime.tree.ParseTree tree) {
         if (++depth > MAX_DEPTH) {
-            throw new LiteralException(SourceText.error(
-                    "condition is nested too deeply (more than " + MAX_DEPTH + " levels): split it into simpler conditions",
-                    range((ParserRuleContext) tree)));
+            throw new LiteralException(
+                    SourceText.error(
+                            "condition is nested too deeply (more than "
+                                    + MAX_DEPTH
+                                    + " levels): split it into simpler conditions",
+                            range((ParserRuleContext) tree)));
         }
         try {
             return super.visit(tree);
@@ -61,7 +64,8 @@ final class AstBuilder extends RoutingQueryBaseVisitor<Expression> {
     }
 
     private SourceRange range(ParserRuleContext context) {
-        return source.range(context.getStart().getStartIndex(), context.getStop().getStopIndex() + 1);
+        return source.range(
+                context.getStart().getStartIndex(), context.getStop().getStopIndex() + 1);
     }
 
     private SourceRange range(Token token) {
@@ -73,9 +77,17 @@ final class AstBuilder extends RoutingQueryBaseVisitor<Expression> {
         return visit(context.unary());
     }
 
-    private Expression binary(ParserRuleContext context, Token operator, RoutingQueryParser.ExpressionContext left,
+    private Expression binary(
+            ParserRuleContext context,
+            Token operator,
+            RoutingQueryParser.ExpressionContext left,
             RoutingQueryParser.ExpressionContext right) {
-        return new BinaryOperation(binaryOperator(operator), visit(left), visit(right), range(operator), range(context));
+        return new BinaryOperation(
+                binaryOperator(operator),
+                visit(left),
+                visit(right),
+                range(operator),
+                range(context));
     }
 
     @Override
@@ -115,7 +127,8 @@ final class AstBuilder extends RoutingQueryBaseVisitor<Expression> {
 
     @Override
     public Expression visitPrefixOperator(RoutingQueryParser.PrefixOperatorContext c) {
-        Operator operator = c.operator.getType() == RoutingQueryParser.NOT ? Operator.NOT : Operator.NEGATE;
+        Operator operator =
+                c.operator.getType() == RoutingQueryParser.NOT ? Operator.NOT : Operator.NEGATE;
         return new UnaryOperation(operator, visit(c.operand), range(c.operator), range(c));
     }
 
@@ -131,17 +144,20 @@ final class AstBuilder extends RoutingQueryBaseVisitor<Expression> {
 
     @Override
     public Expression visitApplicationProperty(RoutingQueryParser.ApplicationPropertyContext c) {
-        return new PropertyReference(PropertyReference.Form.APPLICATION, c.name.getText(), range(c.name), range(c));
+        return new PropertyReference(
+                PropertyReference.Form.APPLICATION, c.name.getText(), range(c.name), range(c));
     }
 
     @Override
     public Expression visitDollarName(RoutingQueryParser.DollarNameContext c) {
-        return new PropertyReference(PropertyReference.Form.DOLLAR, c.name.getText(), range(c.name), range(c));
+        return new PropertyReference(
+                PropertyReference.Form.DOLLAR, c.name.getText(), range(c.name), range(c));
     }
 
     @Override
     public Expression visitSystemPropertyOnly(RoutingQueryParser.SystemPropertyOnlyContext c) {
-        return new PropertyReference(PropertyReference.Form.SYSTEM_ONLY, c.name.getText(), range(c.name), range(c));
+        return new PropertyReference(
+                PropertyReference.Form.SYSTEM_ONLY, c.name.getText(), range(c.name), range(c));
     }
 
     @Override
@@ -152,10 +168,12 @@ final class AstBuilder extends RoutingQueryBaseVisitor<Expression> {
         }
         Token open = c.LPAREN().getSymbol();
         Token close = c.RPAREN().getSymbol();
-        SourceRange argumentsRange = c.arguments.isEmpty()
-                ? range(close)
-                : source.range(open.getStopIndex() + 1, close.getStartIndex());
-        return new FunctionCall(c.name.getText(), range(c.name), arguments, argumentsRange, range(c));
+        SourceRange argumentsRange =
+                c.arguments.isEmpty()
+                        ? range(close)
+                        : source.range(open.getStopIndex() + 1, close.getStartIndex());
+        return new FunctionCall(
+                c.name.getText(), range(c.name), arguments, argumentsRange, range(c));
     }
 
     @Override
@@ -168,8 +186,12 @@ final class AstBuilder extends RoutingQueryBaseVisitor<Expression> {
                 String[] badEscape = new String[1];
                 String value = Literals.decodeString(text, badEscape);
                 if (value == null) {
-                    throw new LiteralException(SourceText.error(
-                            "invalid escape '" + badEscape[0] + "' in string: use \\\\, \\', \\\" or \\uXXXX", range));
+                    throw new LiteralException(
+                            SourceText.error(
+                                    "invalid escape '"
+                                            + badEscape[0]
+                                            + "' in string: use \\\\, \\', \\\" or \\uXXXX",
+                                    range));
                 }
                 return new Literal(Literal.Kind.STRING, value, range);
             case RoutingQueryParser.INTEGER:

@@ -44,27 +44,43 @@ public final class ConditionParser {
             return new ParseResult(null, syntaxError(e, all, source), source);
         } catch (RuntimeException e) {
             // ANTLR's own failures (deep recursion included) still become a positioned error.
-            return new ParseResult(null, SourceText.error("condition is too complex to parse", source.range(0, source.length())), source);
+            return new ParseResult(
+                    null,
+                    SourceText.error(
+                            "condition is too complex to parse", source.range(0, source.length())),
+                    source);
         } catch (StackOverflowError e) {
-            return new ParseResult(null, SourceText.error("condition is nested too deeply", source.range(0, source.length())), source);
+            return new ParseResult(
+                    null,
+                    SourceText.error(
+                            "condition is nested too deeply", source.range(0, source.length())),
+                    source);
         }
         try {
-            Expression expression = tree.body == null ? null : new AstBuilder(source).build(tree.body);
+            Expression expression =
+                    tree.body == null ? null : new AstBuilder(source).build(tree.body);
             return new ParseResult(expression, null, source);
         } catch (AstBuilder.LiteralException e) {
             return new ParseResult(null, e.error(), source);
         } catch (StackOverflowError e) {
-            return new ParseResult(null, SourceText.error("condition is nested too deeply", source.range(0, source.length())), source);
+            return new ParseResult(
+                    null,
+                    SourceText.error(
+                            "condition is nested too deeply", source.range(0, source.length())),
+                    source);
         }
     }
 
-    private static CompileError syntaxError(ParseCancellationException cancellation, List<Token> all, SourceText source) {
-        RecognitionException cause = cancellation.getCause() instanceof RecognitionException
-                ? (RecognitionException) cancellation.getCause()
-                : null;
-        Token offending = cause != null && cause.getOffendingToken() != null
-                ? cause.getOffendingToken()
-                : all.get(all.size() - 1);
+    private static CompileError syntaxError(
+            ParseCancellationException cancellation, List<Token> all, SourceText source) {
+        RecognitionException cause =
+                cancellation.getCause() instanceof RecognitionException
+                        ? (RecognitionException) cancellation.getCause()
+                        : null;
+        Token offending =
+                cause != null && cause.getOffendingToken() != null
+                        ? cause.getOffendingToken()
+                        : all.get(all.size() - 1);
         // Error tokens are never valid: the first one at or before the failure is the error.
         for (Token token : all) {
             if (token.getTokenIndex() > offending.getTokenIndex()) {
@@ -78,29 +94,36 @@ public final class ConditionParser {
         IntervalSet expected = cause == null ? new IntervalSet() : expectedTokens(cause);
         if (offending.getType() == Token.EOF) {
             SourceRange end = source.endOfInput();
-            if (expected.contains(RoutingQueryParser.RPAREN) && openParentheses(all, offending) > 0) {
+            if (expected.contains(RoutingQueryParser.RPAREN)
+                    && openParentheses(all, offending) > 0) {
                 return SourceText.error("missing ')'", end);
             }
             if (expected.contains(RoutingQueryParser.RBRACE)) {
                 return SourceText.error("missing '}'", end);
             }
-            if (expected.contains(RoutingQueryParser.DOLLAR_NAME) && !expected.contains(RoutingQueryParser.NAME)) {
+            if (expected.contains(RoutingQueryParser.DOLLAR_NAME)
+                    && !expected.contains(RoutingQueryParser.NAME)) {
                 return SourceText.error("missing $-name after '{': write {$name}", end);
             }
             return SourceText.error("missing operand at end of input", end);
         }
         SourceRange range = tokenRange(offending, source);
         String text = offending.getText();
-        if (offending.getType() == RoutingQueryParser.RPAREN && openParentheses(all, offending) <= 0) {
+        if (offending.getType() == RoutingQueryParser.RPAREN
+                && openParentheses(all, offending) <= 0) {
             return SourceText.error("unmatched ')'", range);
         }
-        if (expected.contains(RoutingQueryParser.DOLLAR_NAME) && !expected.contains(RoutingQueryParser.NAME)) {
-            return SourceText.error("expected a $-name inside braces, as in {$contentType}, not '" + text + "'", range);
+        if (expected.contains(RoutingQueryParser.DOLLAR_NAME)
+                && !expected.contains(RoutingQueryParser.NAME)) {
+            return SourceText.error(
+                    "expected a $-name inside braces, as in {$contentType}, not '" + text + "'",
+                    range);
         }
         if (expected.contains(RoutingQueryParser.RBRACE) && expected.size() == 1) {
             return SourceText.error("missing '}' before '" + text + "'", range);
         }
-        if (expected.contains(RoutingQueryParser.NAME) && !expected.contains(RoutingQueryParser.EOF)
+        if (expected.contains(RoutingQueryParser.NAME)
+                && !expected.contains(RoutingQueryParser.EOF)
                 && !expected.contains(RoutingQueryParser.EQ)) {
             return SourceText.error("missing operand before '" + text + "'", range);
         }
@@ -139,18 +162,25 @@ public final class ConditionParser {
         String text = token.getText();
         switch (token.getType()) {
             case RoutingQueryLexer.OTHER:
-                return SourceText.error("invalid character '" + text + "'", tokenRange(token, source));
+                return SourceText.error(
+                        "invalid character '" + text + "'", tokenRange(token, source));
             case RoutingQueryLexer.RESERVED:
-                return SourceText.error("reserved word '" + text + "' cannot be used in a condition", tokenRange(token, source));
+                return SourceText.error(
+                        "reserved word '" + text + "' cannot be used in a condition",
+                        tokenRange(token, source));
             case RoutingQueryLexer.BRACKETED_NAME:
                 return SourceText.error(
-                        "invalid name '" + text + "': brackets are allowed only in $body and $twin paths",
+                        "invalid name '"
+                                + text
+                                + "': brackets are allowed only in $body and $twin paths",
                         tokenRange(token, source));
             case RoutingQueryLexer.UNTERMINATED_STRING:
                 return SourceText.error(
-                        "unterminated string: add the closing " + text.charAt(0), tokenRange(token, source));
+                        "unterminated string: add the closing " + text.charAt(0),
+                        tokenRange(token, source));
             case RoutingQueryLexer.UNTERMINATED_COMMENT:
-                return SourceText.error("unterminated comment: add the closing */", tokenRange(token, source));
+                return SourceText.error(
+                        "unterminated comment: add the closing */", tokenRange(token, source));
             default:
                 return null;
         }

@@ -45,7 +45,9 @@ final class Literals {
         return true;
     }
 
-    /** A decimal literal's value, or null (the undefined constant) when it has no mantissa digit. */
+    /**
+     * A decimal literal's value, or null (the undefined constant) when it has no mantissa digit.
+     */
     static Double decimal(String token) {
         int exponent = indexOfExponent(token);
         String mantissa = exponent >= 0 ? token.substring(0, exponent) : token;

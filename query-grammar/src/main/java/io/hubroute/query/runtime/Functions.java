@@ -10,8 +10,8 @@ public final class Functions {
     /**
      * {@code as_number} on text: trimmed of U+0009–U+000D and U+0020, then {@code Infinity}
      * (signed, any case) or a decimal with one sign (leading, trailing, or parentheses for
-     * negative), {@code ,} separators in the integer part, a fraction and an exponent. NaN when
-     * the text is anything else.
+     * negative), {@code ,} separators in the integer part, a fraction and an exponent. NaN when the
+     * text is anything else.
      */
     public static double parseNumber(String text) {
         int start = 0;
@@ -121,7 +121,8 @@ public final class Functions {
         for (int i = 0; i < s.length(); ) {
             int codePoint = s.codePointAt(i);
             int width = Character.charCount(codePoint);
-            int target = upper ? Character.toUpperCase(codePoint) : Character.toLowerCase(codePoint);
+            int target =
+                    upper ? Character.toUpperCase(codePoint) : Character.toLowerCase(codePoint);
             if (target != codePoint && Character.charCount(target) == width) {
                 if (mapped == null) {
                     mapped = new StringBuilder(s.length()).append(s, 0, i);

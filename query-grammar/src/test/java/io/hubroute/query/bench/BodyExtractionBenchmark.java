@@ -21,7 +21,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** Reading the values at the paths conditions use from a 1 KB body, against a full JSON tree parse. */
+/**
+ * Reading the values at the paths conditions use from a 1 KB body, against a full JSON tree parse.
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -40,7 +42,10 @@ public class BodyExtractionBenchmark {
         message = ConditionBenchmark.message();
         body = BodySource.of(message);
         Set<JsonPath> paths = new LinkedHashSet<>();
-        for (String path : new String[] {"telemetry.temperature", "telemetry.readings[2]", "status.code", "status.text"}) {
+        for (String path :
+                new String[] {
+                    "telemetry.temperature", "telemetry.readings[2]", "status.code", "status.text"
+                }) {
             paths.add(JsonPath.parseOrNull(path));
         }
         extractor = new PathExtractor(paths);

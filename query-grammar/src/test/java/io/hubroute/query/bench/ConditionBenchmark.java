@@ -53,28 +53,59 @@ public class ConditionBenchmark {
         for (int i = 0; i < count; i++) {
             switch (i % 5) {
                 case 0 -> texts.add("deviceType = 'type-" + i + "'");
-                case 1 -> texts.add("$body.telemetry.temperature > " + (i % 60) + " AND level = 'critical'");
+                case 1 ->
+                        texts.add(
+                                "$body.telemetry.temperature > "
+                                        + (i % 60)
+                                        + " AND level = 'critical'");
                 case 2 -> texts.add("$twin.tags.location.building = 'b-" + (i % 50) + "'");
-                case 3 -> texts.add("starts_with($connectionDeviceId, 'sensor-" + (i % 20) + "') OR upper(zone) = 'Z-" + i + "'");
-                default -> texts.add("$body.telemetry.readings[2] >= " + (i % 10) + " AND is_defined($body.status.code)");
+                case 3 ->
+                        texts.add(
+                                "starts_with($connectionDeviceId, 'sensor-"
+                                        + (i % 20)
+                                        + "') OR upper(zone) = 'Z-"
+                                        + i
+                                        + "'");
+                default ->
+                        texts.add(
+                                "$body.telemetry.readings[2] >= "
+                                        + (i % 10)
+                                        + " AND is_defined($body.status.code)");
             }
         }
         return texts;
     }
 
     static Message message() {
-        StringBuilder body = new StringBuilder("{\"telemetry\": {\"temperature\": 31.5, \"humidity\": 40, \"readings\": [1, 2, 3, 4, 5]},"
-                + " \"status\": {\"code\": 200, \"text\": \"ok\"}, \"padding\": [");
+        StringBuilder body =
+                new StringBuilder(
+                        "{\"telemetry\": {\"temperature\": 31.5, \"humidity\": 40, \"readings\": [1, 2, 3, 4, 5]},"
+                                + " \"status\": {\"code\": 200, \"text\": \"ok\"}, \"padding\": [");
         int i = 0;
         while (body.length() < 980) {
-            body.append(i == 0 ? "" : ", ").append("{\"k\": \"value-").append(i).append("\", \"v\": ").append(i * 1.5).append('}');
+            body.append(i == 0 ? "" : ", ")
+                    .append("{\"k\": \"value-")
+                    .append(i)
+                    .append("\", \"v\": ")
+                    .append(i * 1.5)
+                    .append('}');
             i++;
         }
         body.append("]}");
         return Message.builder(RoutingSource.DEVICE_MESSAGES)
-                .systemProperties(MessageProperties.of("contentType", "application/json", "contentEncoding", "utf-8",
-                        "iothub-connection-device-id", "sensor-7", "messageId", "m-1"))
-                .appProperties(MessageProperties.of("deviceType", "type-35", "level", "critical", "zone", "z-3"))
+                .systemProperties(
+                        MessageProperties.of(
+                                "contentType",
+                                "application/json",
+                                "contentEncoding",
+                                "utf-8",
+                                "iothub-connection-device-id",
+                                "sensor-7",
+                                "messageId",
+                                "m-1"))
+                .appProperties(
+                        MessageProperties.of(
+                                "deviceType", "type-35", "level", "critical", "zone", "z-3"))
                 .body(body.toString())
                 .build();
     }
@@ -87,7 +118,9 @@ public class ConditionBenchmark {
         }
         bodyPaths = BodyPaths.union(compiled);
         message = message();
-        twin = Twin.parse("{\"tags\": {\"location\": {\"building\": \"b-7\"}}, \"properties\": {\"desired\": {}, \"reported\": {}}}");
+        twin =
+                Twin.parse(
+                        "{\"tags\": {\"location\": {\"building\": \"b-7\"}}, \"properties\": {\"desired\": {}, \"reported\": {}}}");
     }
 
     @Benchmark

@@ -10,10 +10,16 @@ import java.util.Objects;
  * @param interval time between checkpoints
  * @param exactlyOnce exactly-once barriers (true) or at-least-once
  * @param timeout a checkpoint that takes longer is abandoned
- * @param directory where checkpoints are kept (a URI such as {@code file:///var/hubroute/checkpoints}
- *     or {@code s3://...}), or null for the cluster's {@code execution.checkpointing.dir}
+ * @param directory where checkpoints are kept (a URI such as {@code
+ *     file:///var/hubroute/checkpoints} or {@code s3://...}), or null for the cluster's {@code
+ *     execution.checkpointing.dir}
  */
-public record CheckpointOptions(boolean enabled, Duration interval, boolean exactlyOnce, Duration timeout, String directory) {
+public record CheckpointOptions(
+        boolean enabled,
+        Duration interval,
+        boolean exactlyOnce,
+        Duration timeout,
+        String directory) {
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
 
@@ -21,7 +27,8 @@ public record CheckpointOptions(boolean enabled, Duration interval, boolean exac
         Objects.requireNonNull(interval, "interval");
         Objects.requireNonNull(timeout, "timeout");
         if (interval.toMillis() < 10) {
-            throw new IllegalArgumentException("checkpoint interval must be at least 10 ms, got " + interval);
+            throw new IllegalArgumentException(
+                    "checkpoint interval must be at least 10 ms, got " + interval);
         }
     }
 

@@ -44,15 +44,35 @@ public record SourceOptions(
     /** Plain Kafka at {@code bootstrapServers}, IoT Hub records, from the earliest offset. */
     public static SourceOptions kafka(String bootstrapServers, List<String> topics) {
         return new SourceOptions(
-                bootstrapServers, null, topics, DEFAULT_GROUP_ID, StartingOffsets.EARLIEST, InputFormat.IOTHUB, Map.of());
+                bootstrapServers,
+                null,
+                topics,
+                DEFAULT_GROUP_ID,
+                StartingOffsets.EARLIEST,
+                InputFormat.IOTHUB,
+                Map.of());
     }
 
     public SourceOptions withInputFormat(InputFormat format) {
-        return new SourceOptions(bootstrapServers, eventHubsConnectionString, topics, groupId, startingOffsets, format, kafkaProperties);
+        return new SourceOptions(
+                bootstrapServers,
+                eventHubsConnectionString,
+                topics,
+                groupId,
+                startingOffsets,
+                format,
+                kafkaProperties);
     }
 
     public SourceOptions withGroupId(String newGroupId) {
-        return new SourceOptions(bootstrapServers, eventHubsConnectionString, topics, newGroupId, startingOffsets, inputFormat, kafkaProperties);
+        return new SourceOptions(
+                bootstrapServers,
+                eventHubsConnectionString,
+                topics,
+                newGroupId,
+                startingOffsets,
+                inputFormat,
+                kafkaProperties);
     }
 
     /**
@@ -77,7 +97,8 @@ public record SourceOptions(
 
     /**
      * The Kafka bootstrap address of an Event Hubs connection string ({@code
-     * Endpoint=sb://NAMESPACE.servicebus.windows.net/;...}): {@code NAMESPACE.servicebus.windows.net:9093}.
+     * Endpoint=sb://NAMESPACE.servicebus.windows.net/;...}): {@code
+     * NAMESPACE.servicebus.windows.net:9093}.
      */
     public static String eventHubsBootstrapServers(String connectionString) {
         String endpoint = connectionStringPart(connectionString, "Endpoint");
@@ -95,7 +116,8 @@ public record SourceOptions(
             host = host.substring(0, colon);
         }
         if (host.isEmpty()) {
-            throw new IllegalArgumentException("the Event Hubs connection string's Endpoint has no host");
+            throw new IllegalArgumentException(
+                    "the Event Hubs connection string's Endpoint has no host");
         }
         return host + ":9093";
     }

@@ -11,8 +11,8 @@ import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 
 /**
- * Serializes what the source emits, a {@link DecodeResult}, in this order (format version 1): a
- * tag byte, then for {@link #DECODED} the fields of {@link DecodedRecordSerializer}, for {@link
+ * Serializes what the source emits, a {@link DecodeResult}, in this order (format version 1): a tag
+ * byte, then for {@link #DECODED} the fields of {@link DecodedRecordSerializer}, for {@link
  * #FAILED} the reason, topic, partition (int) and offset (long) of the {@link DecodeFailure}.
  */
 public final class DecodeResultSerializer extends TypeSerializerSingleton<DecodeResult> {
@@ -75,7 +75,14 @@ public final class DecodeResultSerializer extends TypeSerializerSingleton<Decode
             long offset = source.readLong();
             return new DecodeFailure(reason, topic, partition, offset);
         }
-        throw new IOException("unknown decode result tag " + tag + " (expected " + DECODED + " or " + FAILED + ")");
+        throw new IOException(
+                "unknown decode result tag "
+                        + tag
+                        + " (expected "
+                        + DECODED
+                        + " or "
+                        + FAILED
+                        + ")");
     }
 
     @Override
@@ -94,7 +101,8 @@ public final class DecodeResultSerializer extends TypeSerializerSingleton<Decode
     }
 
     /** The snapshot of {@link DecodeResultSerializer}; version 1 is the only format so far. */
-    public static final class DecodeResultSerializerSnapshot extends VersionedSerializerSnapshot<DecodeResult> {
+    public static final class DecodeResultSerializerSnapshot
+            extends VersionedSerializerSnapshot<DecodeResult> {
         static final int VERSION = 1;
 
         /** For Flink, which restores snapshots by reflection. */

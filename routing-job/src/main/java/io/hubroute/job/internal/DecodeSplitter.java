@@ -23,7 +23,8 @@ public final class DecodeSplitter extends ProcessFunction<DecodeResult, DecodedR
     private static final Logger LOG = LoggerFactory.getLogger(DecodeSplitter.class);
 
     /** Undecodable records, as JSON lines. */
-    public static final OutputTag<String> DIAGNOSTICS = new OutputTag<>("diagnostics", Types.STRING);
+    public static final OutputTag<String> DIAGNOSTICS =
+            new OutputTag<>("diagnostics", Types.STRING);
 
     private transient Counter ingress;
     private transient Counter invalid;
@@ -48,7 +49,10 @@ public final class DecodeSplitter extends ProcessFunction<DecodeResult, DecodedR
         context.output(DIAGNOSTICS, toJson(failure));
         long now = System.currentTimeMillis();
         if (now - lastLogMillis >= 1000) {
-            LOG.warn("Invalid record {} ({} more since the last report)", failure.describe(), suppressed);
+            LOG.warn(
+                    "Invalid record {} ({} more since the last report)",
+                    failure.describe(),
+                    suppressed);
             lastLogMillis = now;
             suppressed = 0;
         } else {

@@ -1,8 +1,8 @@
 package io.hubroute.job.internal;
 
-import io.hubroute.sink.MessageSerialization;
 import io.hubroute.job.source.DecodedRecord;
 import io.hubroute.message.Message;
+import io.hubroute.sink.MessageSerialization;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
@@ -88,11 +88,13 @@ public final class DecodedRecordSerializer extends TypeSerializerSingleton<Decod
         long offset = source.readLong();
         long enqueuedTimeMillis = source.readLong();
         Message message = MessageSerialization.read(source);
-        return new DecodedRecord(message, deviceId, moduleId, topic, partition, offset, enqueuedTimeMillis);
+        return new DecodedRecord(
+                message, deviceId, moduleId, topic, partition, offset, enqueuedTimeMillis);
     }
 
     /** The snapshot of {@link DecodedRecordSerializer}; version 1 is the only format so far. */
-    public static final class DecodedRecordSerializerSnapshot extends VersionedSerializerSnapshot<DecodedRecord> {
+    public static final class DecodedRecordSerializerSnapshot
+            extends VersionedSerializerSnapshot<DecodedRecord> {
         static final int VERSION = 1;
 
         /** For Flink, which restores snapshots by reflection. */

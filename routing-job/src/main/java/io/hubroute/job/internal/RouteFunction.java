@@ -13,10 +13,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -36,12 +36,13 @@ import org.slf4j.LoggerFactory;
  * for a decision per message; sends one record per delivery to that endpoint's output.
  *
  * <p>Twins from a device export ({@code twins.exportFile}) fill in the twin of a device or module
- * the first time one of its events comes in, and only when the job has no twin state for it and
- * has never seen a lifecycle or twin change event for it: live events always win, and a device
- * deleted by a lifecycle event is not brought back by the export. Each subtask keeps the exported
- * twins of its own key groups until they are used; a key marked in state as seen never uses it.
+ * the first time one of its events comes in, and only when the job has no twin state for it and has
+ * never seen a lifecycle or twin change event for it: live events always win, and a device deleted
+ * by a lifecycle event is not brought back by the export. Each subtask keeps the exported twins of
+ * its own key groups until they are used; a key marked in state as seen never uses it.
  */
-public final class RouteFunction extends KeyedProcessFunction<String, DecodedRecord, RoutedMessage> {
+public final class RouteFunction
+        extends KeyedProcessFunction<String, DecodedRecord, RoutedMessage> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RouteFunction.class);
     private static final long LOG_INTERVAL_MILLIS = 1000;
@@ -52,8 +53,12 @@ public final class RouteFunction extends KeyedProcessFunction<String, DecodedRec
 
     private transient JobRouter router;
     private transient ValueState<byte[]> twinState;
-    /** Keys of the export only: true once the export's twin was used or a live twin event came in. */
+
+    /**
+     * Keys of the export only: true once the export's twin was used or a live twin event came in.
+     */
     private transient ValueState<Boolean> exportSettled;
+
     private transient Map<String, byte[]> pendingExport;
     private transient Counter bootstrapped;
     private transient Counter success;
@@ -66,8 +71,11 @@ public final class RouteFunction extends KeyedProcessFunction<String, DecodedRec
     private transient long lastUndefinedLogMillis;
     private transient long undefinedSuppressed;
 
-    /** @param outputs the output of each endpoint, by endpoint name */
-    public RouteFunction(JobRouter.Factory routerFactory, Map<String, OutputTag<RoutedMessage>> outputs) {
+    /**
+     * @param outputs the output of each endpoint, by endpoint name
+     */
+    public RouteFunction(
+            JobRouter.Factory routerFactory, Map<String, OutputTag<RoutedMessage>> outputs) {
         this(routerFactory, outputs, Map.of());
     }
 
@@ -75,7 +83,9 @@ public final class RouteFunction extends KeyedProcessFunction<String, DecodedRec
      * @param outputs the output of each endpoint, by endpoint name
      * @param exportedTwins twins of a device export by twin key, as {@link TwinState#toBytes()}
      */
-    public RouteFunction(JobRouter.Factory routerFactory, Map<String, OutputTag<RoutedMessage>> outputs,
+    public RouteFunction(
+            JobRouter.Factory routerFactory,
+            Map<String, OutputTag<RoutedMessage>> outputs,
             Map<String, byte[]> exportedTwins) {
         this.routerFactory = routerFactory;
         this.outputs = Map.copyOf(outputs);
@@ -90,13 +100,23 @@ public final class RouteFunction extends KeyedProcessFunction<String, DecodedRec
     @Override
     public void open(OpenContext openContext) throws Exception {
         router = routerFactory.create();
-        twinState = getRuntimeContext().getState(new ValueStateDescriptor<>("twin", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-        exportSettled = getRuntimeContext().getState(new ValueStateDescriptor<>("twin-export-settled", Types.BOOLEAN));
+        twinState =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "twin",
+                                        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        exportSettled =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("twin-export-settled", Types.BOOLEAN));
         pendingExport = new HashMap<>();
         TaskInfo task = getRuntimeContext().getTaskInfo();
         for (Map.Entry<String, byte[]> twin : exportedTwins.entrySet()) {
-            int subtask = KeyGroupRangeAssignment.assignKeyToParallelOperator(
-                    twin.getKey(), task.getMaxNumberOfParallelSubtasks(), task.getNumberOfParallelSubtasks());
+            int subtask =
+                    KeyGroupRangeAssignment.assignKeyToParallelOperator(
+                            twin.getKey(),
+                            task.getMaxNumberOfParallelSubtasks(),
+                            task.getNumberOfParallelSubtasks());
             if (subtask == task.getIndexOfThisSubtask()) {
                 pendingExport.put(twin.getKey(), twin.getValue());
             }
@@ -112,16 +132,24 @@ public final class RouteFunction extends KeyedProcessFunction<String, DecodedRec
         routeCounters = new HashMap<>();
         for (String route : router.routeNames()) {
             MetricGroup group = metrics.addGroup(JobMetrics.ROUTE_GROUP, route);
-            routeCounters.put(route, new Counter[] {group.counter("true"), group.counter("false"), group.counter("undefined")});
+            routeCounters.put(
+                    route,
+                    new Counter[] {
+                        group.counter("true"), group.counter("false"), group.counter("undefined")
+                    });
         }
         endpointCounters = new HashMap<>();
         for (String endpoint : outputs.keySet()) {
-            endpointCounters.put(endpoint, metrics.addGroup(JobMetrics.ENDPOINT_GROUP, endpoint).counter(JobMetrics.DELIVERED));
+            endpointCounters.put(
+                    endpoint,
+                    metrics.addGroup(JobMetrics.ENDPOINT_GROUP, endpoint)
+                            .counter(JobMetrics.DELIVERED));
         }
     }
 
     @Override
-    public void processElement(DecodedRecord value, Context context, Collector<RoutedMessage> out) throws Exception {
+    public void processElement(DecodedRecord value, Context context, Collector<RoutedMessage> out)
+            throws Exception {
         Message message = value.message();
         byte[] stored = twinState.value();
         if (!pendingExport.isEmpty()) {
@@ -138,7 +166,8 @@ public final class RouteFunction extends KeyedProcessFunction<String, DecodedRec
                     twinState.update(twin.toBytes());
                 }
             } catch (IllegalArgumentException e) {
-                // A twin event with a bad body leaves the twin as it was; the event is still routed.
+                // A twin event with a bad body leaves the twin as it was; the event is still
+                // routed.
                 twinErrors.inc();
                 LOG.warn("Twin of {} not updated: {}", context.getCurrentKey(), e.getMessage());
             }
@@ -169,17 +198,26 @@ public final class RouteFunction extends KeyedProcessFunction<String, DecodedRec
             JobRouter.Delivery delivery = deliveries.get(i);
             OutputTag<RoutedMessage> tag = outputs.get(delivery.endpointName());
             if (tag == null) {
-                throw new IllegalStateException("the router delivered to endpoint '" + delivery.endpointName() + "', which has no sink");
+                throw new IllegalStateException(
+                        "the router delivered to endpoint '"
+                                + delivery.endpointName()
+                                + "', which has no sink");
             }
-            context.output(tag, new RoutedMessage(delivery.endpointName(), delivery.message(), value.partition(), value.enqueuedTimeMillis()));
+            context.output(
+                    tag,
+                    new RoutedMessage(
+                            delivery.endpointName(),
+                            delivery.message(),
+                            value.partition(),
+                            value.enqueuedTimeMillis()));
             endpointCounters.get(delivery.endpointName()).inc();
         }
         latency.update(Math.max(0, System.currentTimeMillis() - value.enqueuedTimeMillis()));
     }
 
     /**
-     * The first event of an exported key: with no twin state yet, the export's twin becomes it
-     * (a twin event then applies on top); either way the key never looks at the export again.
+     * The first event of an exported key: with no twin state yet, the export's twin becomes it (a
+     * twin event then applies on top); either way the key never looks at the export again.
      */
     private byte[] settleExport(String key, byte[] stored) throws Exception {
         byte[] exported = pendingExport.remove(key);
@@ -206,7 +244,9 @@ public final class RouteFunction extends KeyedProcessFunction<String, DecodedRec
                 verdict.routeName(),
                 key,
                 message.messageId().orElse("(no id)"),
-                verdict.undefinedReason() == null ? "condition evaluated to undefined" : verdict.undefinedReason(),
+                verdict.undefinedReason() == null
+                        ? "condition evaluated to undefined"
+                        : verdict.undefinedReason(),
                 undefinedSuppressed);
         lastUndefinedLogMillis = now;
         undefinedSuppressed = 0;

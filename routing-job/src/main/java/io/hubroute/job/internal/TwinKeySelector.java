@@ -25,6 +25,8 @@ public final class TwinKeySelector implements KeySelector<DecodedRecord, String>
             }
         }
         // The decoder guarantees a device id.
-        return DecodedRecord.twinKey(message.deviceId().orElse(""), message.moduleId().filter(id -> !id.isEmpty()).orElse(null));
+        return DecodedRecord.twinKey(
+                message.deviceId().orElse(""),
+                message.moduleId().filter(id -> !id.isEmpty()).orElse(null));
     }
 }

@@ -9,10 +9,10 @@ import org.apache.flink.core.memory.DataOutputView;
 
 /**
  * The snapshot of one of the job's configuration-free serializers: the format version says
- * everything. Reading a version this build does not know fails with a message naming it; a
- * snapshot of the same format is compatible as is, anything else is incompatible. A later format
- * bumps the subclass's version and makes {@link #restoreSerializer()} return a reader of the old
- * one for the versions it still reads, answering {@code compatibleAfterMigration} for them.
+ * everything. Reading a version this build does not know fails with a message naming it; a snapshot
+ * of the same format is compatible as is, anything else is incompatible. A later format bumps the
+ * subclass's version and makes {@link #restoreSerializer()} return a reader of the old one for the
+ * versions it still reads, answering {@code compatibleAfterMigration} for them.
  */
 abstract class VersionedSerializerSnapshot<T> implements TypeSerializerSnapshot<T> {
     private final String typeName;
@@ -44,11 +44,16 @@ abstract class VersionedSerializerSnapshot<T> implements TypeSerializerSnapshot<
     }
 
     @Override
-    public final void readSnapshot(int version, DataInputView in, ClassLoader userCodeClassLoader) throws IOException {
+    public final void readSnapshot(int version, DataInputView in, ClassLoader userCodeClassLoader)
+            throws IOException {
         if (version != currentVersion) {
-            throw new IOException(typeName + " serializer snapshot version " + version
-                    + " is not supported (this build reads " + currentVersion
-                    + "): restore with the hubroute version that wrote it, or a newer one");
+            throw new IOException(
+                    typeName
+                            + " serializer snapshot version "
+                            + version
+                            + " is not supported (this build reads "
+                            + currentVersion
+                            + "): restore with the hubroute version that wrote it, or a newer one");
         }
         this.readVersion = version;
     }
@@ -59,11 +64,13 @@ abstract class VersionedSerializerSnapshot<T> implements TypeSerializerSnapshot<
     }
 
     @Override
-    public final TypeSerializerSchemaCompatibility<T> resolveSchemaCompatibility(TypeSerializerSnapshot<T> oldSerializerSnapshot) {
+    public final TypeSerializerSchemaCompatibility<T> resolveSchemaCompatibility(
+            TypeSerializerSnapshot<T> oldSerializerSnapshot) {
         if (oldSerializerSnapshot.getClass() != getClass()) {
             return TypeSerializerSchemaCompatibility.incompatible();
         }
-        return ((VersionedSerializerSnapshot<T>) oldSerializerSnapshot).readVersion == currentVersion
+        return ((VersionedSerializerSnapshot<T>) oldSerializerSnapshot).readVersion
+                        == currentVersion
                 ? TypeSerializerSchemaCompatibility.compatibleAsIs()
                 : TypeSerializerSchemaCompatibility.incompatible();
     }

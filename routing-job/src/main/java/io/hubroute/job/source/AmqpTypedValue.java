@@ -13,18 +13,19 @@ import java.util.UUID;
 /**
  * One Kafka header value written as an AMQP 1.0 primitive (a constructor byte, then the value,
  * big-endian), the way the Event Hubs Kafka endpoint presents AMQP application properties and
- * message annotations, decoded to the string routes see. Never throws: malformed bytes give a
- * value whose {@link #error()} says what is wrong.
+ * message annotations, decoded to the string routes see. Never throws: malformed bytes give a value
+ * whose {@link #error()} says what is wrong.
  *
- * <p>Timestamps render as ISO-8601 UTC with seven fraction digits, as IoT Hub renders
- * {@code $enqueuedTime}; binary values render as their UTF-8 text when they are valid UTF-8, else
- * as base64.
+ * <p>Timestamps render as ISO-8601 UTC with seven fraction digits, as IoT Hub renders {@code
+ * $enqueuedTime}; binary values render as their UTF-8 text when they are valid UTF-8, else as
+ * base64.
  */
 final class AmqpTypedValue {
     static final AmqpTypedValue NULL = new AmqpTypedValue(null, Long.MIN_VALUE, null);
 
     private static final DateTimeFormatter ISO_SEVEN_DIGITS =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'").withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'")
+                    .withZone(ZoneOffset.UTC);
 
     private final String text;
     private final long timestampMillis;
@@ -75,46 +76,78 @@ final class AmqpTypedValue {
                 if (bytes.length != 2) {
                     return fixedWidthError("boolean", 1, bytes);
                 }
-                return bytes[1] == 0 ? ok("false") : bytes[1] == 1 ? ok("true") : failed("AMQP boolean byte " + (bytes[1] & 0xFF) + " is neither 0 nor 1");
+                return bytes[1] == 0
+                        ? ok("false")
+                        : bytes[1] == 1
+                                ? ok("true")
+                                : failed(
+                                        "AMQP boolean byte "
+                                                + (bytes[1] & 0xFF)
+                                                + " is neither 0 nor 1");
             case 0x43: // uint0
             case 0x44: // ulong0
                 return bytes.length == 1 ? ok("0") : fixedWidthError("zero", 0, bytes);
             case 0x50: // ubyte
             case 0x52: // smalluint
             case 0x53: // smallulong
-                return bytes.length == 2 ? ok(Integer.toString(bytes[1] & 0xFF)) : fixedWidthError("unsigned", 1, bytes);
+                return bytes.length == 2
+                        ? ok(Integer.toString(bytes[1] & 0xFF))
+                        : fixedWidthError("unsigned", 1, bytes);
             case 0x51: // byte
             case 0x54: // smallint
             case 0x55: // smalllong
-                return bytes.length == 2 ? ok(Integer.toString(bytes[1])) : fixedWidthError("small integer", 1, bytes);
+                return bytes.length == 2
+                        ? ok(Integer.toString(bytes[1]))
+                        : fixedWidthError("small integer", 1, bytes);
             case 0x60: // ushort
-                return bytes.length == 3 ? ok(Long.toString(readUnsigned(bytes, 1, 2))) : fixedWidthError("ushort", 2, bytes);
+                return bytes.length == 3
+                        ? ok(Long.toString(readUnsigned(bytes, 1, 2)))
+                        : fixedWidthError("ushort", 2, bytes);
             case 0x61: // short
-                return bytes.length == 3 ? ok(Short.toString((short) readUnsigned(bytes, 1, 2))) : fixedWidthError("short", 2, bytes);
+                return bytes.length == 3
+                        ? ok(Short.toString((short) readUnsigned(bytes, 1, 2)))
+                        : fixedWidthError("short", 2, bytes);
             case 0x70: // uint
-                return bytes.length == 5 ? ok(Long.toString(readUnsigned(bytes, 1, 4))) : fixedWidthError("uint", 4, bytes);
+                return bytes.length == 5
+                        ? ok(Long.toString(readUnsigned(bytes, 1, 4)))
+                        : fixedWidthError("uint", 4, bytes);
             case 0x71: // int
-                return bytes.length == 5 ? ok(Integer.toString((int) readUnsigned(bytes, 1, 4))) : fixedWidthError("int", 4, bytes);
+                return bytes.length == 5
+                        ? ok(Integer.toString((int) readUnsigned(bytes, 1, 4)))
+                        : fixedWidthError("int", 4, bytes);
             case 0x72: // float
-                return bytes.length == 5 ? ok(Float.toString(Float.intBitsToFloat((int) readUnsigned(bytes, 1, 4)))) : fixedWidthError("float", 4, bytes);
+                return bytes.length == 5
+                        ? ok(Float.toString(Float.intBitsToFloat((int) readUnsigned(bytes, 1, 4))))
+                        : fixedWidthError("float", 4, bytes);
             case 0x80: // ulong
-                return bytes.length == 9 ? ok(Long.toUnsignedString(readUnsigned(bytes, 1, 8))) : fixedWidthError("ulong", 8, bytes);
+                return bytes.length == 9
+                        ? ok(Long.toUnsignedString(readUnsigned(bytes, 1, 8)))
+                        : fixedWidthError("ulong", 8, bytes);
             case 0x81: // long
-                return bytes.length == 9 ? ok(Long.toString(readUnsigned(bytes, 1, 8))) : fixedWidthError("long", 8, bytes);
+                return bytes.length == 9
+                        ? ok(Long.toString(readUnsigned(bytes, 1, 8)))
+                        : fixedWidthError("long", 8, bytes);
             case 0x82: // double
-                return bytes.length == 9 ? ok(Double.toString(Double.longBitsToDouble(readUnsigned(bytes, 1, 8)))) : fixedWidthError("double", 8, bytes);
-            case 0x83: { // timestamp, ms since the epoch
-                if (bytes.length != 9) {
-                    return fixedWidthError("timestamp", 8, bytes);
+                return bytes.length == 9
+                        ? ok(Double.toString(Double.longBitsToDouble(readUnsigned(bytes, 1, 8))))
+                        : fixedWidthError("double", 8, bytes);
+            case 0x83:
+                { // timestamp, ms since the epoch
+                    if (bytes.length != 9) {
+                        return fixedWidthError("timestamp", 8, bytes);
+                    }
+                    long millis = readUnsigned(bytes, 1, 8);
+                    if (millis < -62135596800000L || millis > 253402300799999L) {
+                        return failed("AMQP timestamp " + millis + " ms is outside years 1-9999");
+                    }
+                    return new AmqpTypedValue(renderTimestamp(millis), millis, null);
                 }
-                long millis = readUnsigned(bytes, 1, 8);
-                if (millis < -62135596800000L || millis > 253402300799999L) {
-                    return failed("AMQP timestamp " + millis + " ms is outside years 1-9999");
-                }
-                return new AmqpTypedValue(renderTimestamp(millis), millis, null);
-            }
             case 0x98: // uuid
-                return bytes.length == 17 ? ok(new UUID(readUnsigned(bytes, 1, 8), readUnsigned(bytes, 9, 8)).toString()) : fixedWidthError("uuid", 16, bytes);
+                return bytes.length == 17
+                        ? ok(
+                                new UUID(readUnsigned(bytes, 1, 8), readUnsigned(bytes, 9, 8))
+                                        .toString())
+                        : fixedWidthError("uuid", 16, bytes);
             case 0xA1: // str8-utf8
             case 0xA3: // sym8
                 return variableWidth(bytes, 1, true, constructor == 0xA1 ? "str8" : "sym8");
@@ -126,11 +159,17 @@ final class AmqpTypedValue {
             case 0xB0: // vbin32
                 return variableWidth(bytes, 4, false, "vbin32");
             default:
-                return failed("unsupported AMQP constructor 0x" + Integer.toHexString(constructor) + " (" + bytes.length + " bytes)");
+                return failed(
+                        "unsupported AMQP constructor 0x"
+                                + Integer.toHexString(constructor)
+                                + " ("
+                                + bytes.length
+                                + " bytes)");
         }
     }
 
-    private static AmqpTypedValue variableWidth(byte[] bytes, int lengthWidth, boolean text, String type) {
+    private static AmqpTypedValue variableWidth(
+            byte[] bytes, int lengthWidth, boolean text, String type) {
         if (bytes.length < 1 + lengthWidth) {
             return failed("AMQP " + type + " of " + bytes.length + " bytes has no length");
         }
@@ -186,6 +225,12 @@ final class AmqpTypedValue {
     }
 
     private static AmqpTypedValue fixedWidthError(String type, int width, byte[] bytes) {
-        return failed("AMQP " + type + " takes " + width + " bytes after the constructor, got " + (bytes.length - 1));
+        return failed(
+                "AMQP "
+                        + type
+                        + " takes "
+                        + width
+                        + " bytes after the constructor, got "
+                        + (bytes.length - 1));
     }
 }

@@ -6,8 +6,8 @@ import java.util.Optional;
 /** How records on the device-to-cloud stream are written. */
 public enum InputFormat {
     /**
-     * As the Event Hubs Kafka endpoint presents IoT Hub events: the body as the value,
-     * application properties and annotations as headers (AMQP-typed or plain UTF-8).
+     * As the Event Hubs Kafka endpoint presents IoT Hub events: the body as the value, application
+     * properties and annotations as headers (AMQP-typed or plain UTF-8).
      */
     IOTHUB("iothub"),
     /** One JSON object per record, {@code {"message": {...}}} in the {@code test-route} format. */

@@ -24,10 +24,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
 /**
- * Decodes Kafka records of the device-to-cloud stream into {@link Message}s, the way the Event
- * Hubs Kafka endpoint presents IoT Hub events (or, with {@link InputFormat#JSON_ENVELOPE}, one
- * {@code test-route} message per record). Never throws on bad input: a record that is not a
- * message gives a {@link DecodeFailure} with the reason.
+ * Decodes Kafka records of the device-to-cloud stream into {@link Message}s, the way the Event Hubs
+ * Kafka endpoint presents IoT Hub events (or, with {@link InputFormat#JSON_ENVELOPE}, one {@code
+ * test-route} message per record). Never throws on bad input: a record that is not a message gives
+ * a {@link DecodeFailure} with the reason.
  *
  * <p>With {@link InputFormat#IOTHUB}:
  *
@@ -37,9 +37,9 @@ import org.apache.kafka.common.header.Header;
  *       content-type}, {@code content-encoding}, {@code creation-time} and {@code x-opt-*} are
  *       plain UTF-8; every other header is an AMQP-typed value (see {@link AmqpTypedValue});
  *   <li>AMQP message properties and {@code iothub-*} / {@code dt-*} annotations become system
- *       properties; every other header an application property; {@code iothub-message-source}
- *       gives the routing source ({@code Telemetry} or absent: {@code DeviceMessages}) and
- *       {@code x-opt-*} annotations are only used for the enqueued time;
+ *       properties; every other header an application property; {@code iothub-message-source} gives
+ *       the routing source ({@code Telemetry} or absent: {@code DeviceMessages}) and {@code
+ *       x-opt-*} annotations are only used for the enqueued time;
  *   <li>the device id is {@code iothub-connection-device-id}, else the record key; the enqueued
  *       time {@code iothub-enqueuedtime}, else {@code x-opt-enqueued-time}, else the record
  *       timestamp. A message without {@code iothub-enqueuedtime} gets one with that time.
@@ -61,10 +61,24 @@ public final class IotHubRecordDecoder implements Serializable {
     static final String EVENT_HUBS_ENQUEUED_TIME = "x-opt-enqueued-time";
 
     private static final Set<String> PLAIN_UTF8_HEADERS =
-            Set.of("message-id", "user-id", "to", "reply-to", "content-type", "content-encoding", "creation-time");
+            Set.of(
+                    "message-id",
+                    "user-id",
+                    "to",
+                    "reply-to",
+                    "content-type",
+                    "content-encoding",
+                    "creation-time");
+
     /** AMQP message properties other than the plain ones: system properties, AMQP-typed. */
     private static final Set<String> TYPED_MESSAGE_PROPERTIES =
-            Set.of("correlation-id", "absolute-expiry-time", "group-id", "group-sequence", "reply-to-group-id", "subject");
+            Set.of(
+                    "correlation-id",
+                    "absolute-expiry-time",
+                    "group-id",
+                    "group-sequence",
+                    "reply-to-group-id",
+                    "subject");
 
     private static final ObjectMapper MAPPER =
             new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -146,7 +160,10 @@ public final class IotHubRecordDecoder implements Serializable {
                         text = AmqpTypedValue.strictUtf8(bytes, 0, bytes.length);
                         if (text == null) {
                             return new DecodeFailure(
-                                    "header '" + name + "' is not valid UTF-8", topic, partition, offset);
+                                    "header '" + name + "' is not valid UTF-8",
+                                    topic,
+                                    partition,
+                                    offset);
                         }
                     }
                 } else {
@@ -156,10 +173,18 @@ public final class IotHubRecordDecoder implements Serializable {
                             // Some producers write the correlation id as plain text; accept it.
                             text = AmqpTypedValue.strictUtf8(bytes, 0, bytes.length);
                             if (text == null) {
-                                return new DecodeFailure("header '" + name + "': " + typed.error(), topic, partition, offset);
+                                return new DecodeFailure(
+                                        "header '" + name + "': " + typed.error(),
+                                        topic,
+                                        partition,
+                                        offset);
                             }
                         } else {
-                            return new DecodeFailure("header '" + name + "': " + typed.error(), topic, partition, offset);
+                            return new DecodeFailure(
+                                    "header '" + name + "': " + typed.error(),
+                                    topic,
+                                    partition,
+                                    offset);
                         }
                     } else {
                         text = typed.text();
@@ -172,7 +197,10 @@ public final class IotHubRecordDecoder implements Serializable {
                         eventHubsEnqueuedMillis = parseTimeMillis(text);
                         if (eventHubsEnqueuedMillis == Long.MIN_VALUE) {
                             return new DecodeFailure(
-                                    "header 'x-opt-enqueued-time' is not a time: '" + text + "'", topic, partition, offset);
+                                    "header 'x-opt-enqueued-time' is not a time: '" + text + "'",
+                                    topic,
+                                    partition,
+                                    offset);
                         }
                     }
                     continue;
@@ -181,7 +209,9 @@ public final class IotHubRecordDecoder implements Serializable {
                     RoutingSource parsed = parseSource(text);
                     if (parsed == null) {
                         return new DecodeFailure(
-                                "unknown iothub-message-source '" + text + "' (expected Telemetry, twinChangeEvents, "
+                                "unknown iothub-message-source '"
+                                        + text
+                                        + "' (expected Telemetry, twinChangeEvents, "
                                         + "deviceLifecycleEvents, deviceConnectionStateEvents or digitalTwinChangeEvents)",
                                 topic,
                                 partition,
@@ -196,10 +226,16 @@ public final class IotHubRecordDecoder implements Serializable {
                     moduleId = text == null || text.isEmpty() ? null : text;
                 } else if (lowerName.equals(ENQUEUED_TIME)) {
                     hasEnqueuedTime = true;
-                    enqueuedMillis = timestamp != Long.MIN_VALUE ? timestamp : text == null ? Long.MIN_VALUE : parseTimeMillis(text);
+                    enqueuedMillis =
+                            timestamp != Long.MIN_VALUE
+                                    ? timestamp
+                                    : text == null ? Long.MIN_VALUE : parseTimeMillis(text);
                     if (enqueuedMillis == Long.MIN_VALUE) {
                         return new DecodeFailure(
-                                "header 'iothub-enqueuedtime' is not a time: '" + text + "'", topic, partition, offset);
+                                "header 'iothub-enqueuedtime' is not a time: '" + text + "'",
+                                topic,
+                                partition,
+                                offset);
                     }
                 }
                 if (isSystemProperty(lowerName)) {
@@ -221,10 +257,15 @@ public final class IotHubRecordDecoder implements Serializable {
             system.add(new MessageProperties.Property(DEVICE_ID, deviceId));
         }
         if (enqueuedMillis == Long.MIN_VALUE) {
-            enqueuedMillis = eventHubsEnqueuedMillis != Long.MIN_VALUE ? eventHubsEnqueuedMillis : timestampMillis;
+            enqueuedMillis =
+                    eventHubsEnqueuedMillis != Long.MIN_VALUE
+                            ? eventHubsEnqueuedMillis
+                            : timestampMillis;
         }
         if (!hasEnqueuedTime && enqueuedMillis >= 0) {
-            system.add(new MessageProperties.Property(ENQUEUED_TIME, AmqpTypedValue.renderTimestamp(enqueuedMillis)));
+            system.add(
+                    new MessageProperties.Property(
+                            ENQUEUED_TIME, AmqpTypedValue.renderTimestamp(enqueuedMillis)));
         }
         Message message =
                 Message.builder(source)
@@ -232,7 +273,8 @@ public final class IotHubRecordDecoder implements Serializable {
                         .appProperties(MessageProperties.of(application))
                         .body(value == null ? new byte[0] : value)
                         .build();
-        return new DecodedRecord(message, deviceId, moduleId, topic, partition, offset, Math.max(0, enqueuedMillis));
+        return new DecodedRecord(
+                message, deviceId, moduleId, topic, partition, offset, Math.max(0, enqueuedMillis));
     }
 
     private static boolean isSystemProperty(String lowerName) {
@@ -271,22 +313,34 @@ public final class IotHubRecordDecoder implements Serializable {
     }
 
     private DecodeResult decodeEnvelope(
-            String topic, int partition, long offset, long timestampMillis, byte[] key, byte[] value) {
+            String topic,
+            int partition,
+            long offset,
+            long timestampMillis,
+            byte[] key,
+            byte[] value) {
         if (value == null || value.length == 0) {
-            return new DecodeFailure("empty record (expected a JSON envelope {\"message\": {...}})", topic, partition, offset);
+            return new DecodeFailure(
+                    "empty record (expected a JSON envelope {\"message\": {...}})",
+                    topic,
+                    partition,
+                    offset);
         }
         JsonNode root;
         try {
             root = MAPPER.readTree(value);
         } catch (IOException e) {
-            return new DecodeFailure("not JSON: " + firstLine(e.getMessage()), topic, partition, offset);
+            return new DecodeFailure(
+                    "not JSON: " + firstLine(e.getMessage()), topic, partition, offset);
         }
         if (root == null || !root.isObject()) {
-            return new DecodeFailure("expected a JSON object {\"message\": {...}}", topic, partition, offset);
+            return new DecodeFailure(
+                    "expected a JSON object {\"message\": {...}}", topic, partition, offset);
         }
         JsonNode messageNode = root.get("message");
         if (messageNode == null || !messageNode.isObject()) {
-            return new DecodeFailure("no \"message\" object in the envelope", topic, partition, offset);
+            return new DecodeFailure(
+                    "no \"message\" object in the envelope", topic, partition, offset);
         }
         JsonNode sourceNode = root.has("source") ? root.get("source") : messageNode.get("source");
         RoutingSource source = RoutingSource.DEVICE_MESSAGES;
@@ -294,7 +348,11 @@ public final class IotHubRecordDecoder implements Serializable {
             source = sourceNode.isTextual() ? parseSource(sourceNode.asText()) : null;
             if (source == null) {
                 return new DecodeFailure(
-                        "unknown source " + sourceNode + " (expected one of " + RoutingSource.acceptedNames() + ")",
+                        "unknown source "
+                                + sourceNode
+                                + " (expected one of "
+                                + RoutingSource.acceptedNames()
+                                + ")",
                         topic,
                         partition,
                         offset);
@@ -302,7 +360,8 @@ public final class IotHubRecordDecoder implements Serializable {
         }
         List<MessageProperties.Property> system = new ArrayList<>();
         List<MessageProperties.Property> application = new ArrayList<>();
-        String error = readProperties(messageNode.get("systemProperties"), "systemProperties", system);
+        String error =
+                readProperties(messageNode.get("systemProperties"), "systemProperties", system);
         if (error == null) {
             error = readProperties(messageNode.get("appProperties"), "appProperties", application);
         }
@@ -336,22 +395,33 @@ public final class IotHubRecordDecoder implements Serializable {
                         offset);
             }
             system.add(new MessageProperties.Property(DEVICE_ID, deviceId));
-            message = Message.builder(source).systemProperties(MessageProperties.of(system))
-                    .appProperties(message.appProperties()).body(body).build();
+            message =
+                    Message.builder(source)
+                            .systemProperties(MessageProperties.of(system))
+                            .appProperties(message.appProperties())
+                            .body(body)
+                            .build();
         }
         String moduleId = message.moduleId().filter(id -> !id.isEmpty()).orElse(null);
         long enqueuedMillis = timestampMillis;
-        String enqueuedText = message.systemProperty(SystemPropertyNames.ENQUEUED_TIME).orElse(null);
+        String enqueuedText =
+                message.systemProperty(SystemPropertyNames.ENQUEUED_TIME).orElse(null);
         if (enqueuedText != null) {
             enqueuedMillis = parseTimeMillis(enqueuedText);
             if (enqueuedMillis == Long.MIN_VALUE) {
-                return new DecodeFailure("enqueued time is not a time: '" + enqueuedText + "'", topic, partition, offset);
+                return new DecodeFailure(
+                        "enqueued time is not a time: '" + enqueuedText + "'",
+                        topic,
+                        partition,
+                        offset);
             }
         }
-        return new DecodedRecord(message, deviceId, moduleId, topic, partition, offset, Math.max(0, enqueuedMillis));
+        return new DecodedRecord(
+                message, deviceId, moduleId, topic, partition, offset, Math.max(0, enqueuedMillis));
     }
 
-    private static String readProperties(JsonNode node, String field, List<MessageProperties.Property> into) {
+    private static String readProperties(
+            JsonNode node, String field, List<MessageProperties.Property> into) {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -367,7 +437,11 @@ public final class IotHubRecordDecoder implements Serializable {
             } else if (value.isValueNode()) {
                 into.add(new MessageProperties.Property(entry.getKey(), value.asText()));
             } else {
-                return "\"" + field + "." + entry.getKey() + "\" must be a string, number, boolean or null";
+                return "\""
+                        + field
+                        + "."
+                        + entry.getKey()
+                        + "\" must be a string, number, boolean or null";
             }
         }
         return null;

@@ -25,8 +25,10 @@ import org.junit.jupiter.api.Test;
 class DecodedRecordSerializerTest {
     private static final SerializerConfigImpl NO_GENERIC_TYPES = noGenericTypes();
 
-    private final TypeSerializer<DecodedRecord> serializer = DecodedRecordTypeInfo.of().createSerializer(NO_GENERIC_TYPES);
-    private final TypeSerializer<DecodeResult> resultSerializer = DecodeResultTypeInfo.of().createSerializer(NO_GENERIC_TYPES);
+    private final TypeSerializer<DecodedRecord> serializer =
+            DecodedRecordTypeInfo.of().createSerializer(NO_GENERIC_TYPES);
+    private final TypeSerializer<DecodeResult> resultSerializer =
+            DecodeResultTypeInfo.of().createSerializer(NO_GENERIC_TYPES);
 
     private static SerializerConfigImpl noGenericTypes() {
         SerializerConfigImpl config = new SerializerConfigImpl();
@@ -36,18 +38,24 @@ class DecodedRecordSerializerTest {
 
     private static Message message() {
         return Message.builder(RoutingSource.TWIN_CHANGE_EVENTS)
-                .appProperties(MessageProperties.of(List.of(
-                        new MessageProperties.Property("Level", "critical"),
-                        new MessageProperties.Property("level", null),
-                        new MessageProperties.Property("big", "x".repeat(70_000)),
-                        new MessageProperties.Property("unicode", "température ✓"))))
-                .systemProperties(MessageProperties.of("connectionDeviceId", "dev-1", "contentType", "application/json"))
+                .appProperties(
+                        MessageProperties.of(
+                                List.of(
+                                        new MessageProperties.Property("Level", "critical"),
+                                        new MessageProperties.Property("level", null),
+                                        new MessageProperties.Property("big", "x".repeat(70_000)),
+                                        new MessageProperties.Property(
+                                                "unicode", "température ✓"))))
+                .systemProperties(
+                        MessageProperties.of(
+                                "connectionDeviceId", "dev-1", "contentType", "application/json"))
                 .body(new byte[] {0, 1, 2, (byte) 0xff})
                 .build();
     }
 
     private static DecodedRecord record(String moduleId) {
-        return new DecodedRecord(message(), "dev-1", moduleId, "d2c", 3, 1_234_567_890_123L, 1_700_000_000_123L);
+        return new DecodedRecord(
+                message(), "dev-1", moduleId, "d2c", 3, 1_234_567_890_123L, 1_700_000_000_123L);
     }
 
     private static <T> byte[] bytes(TypeSerializer<T> serializer, T value) throws IOException {
@@ -65,7 +73,8 @@ class DecodedRecordSerializerTest {
         assertThat(copy.enqueuedTimeMillis()).isEqualTo(original.enqueuedTimeMillis());
         assertThat(copy.message().source()).isEqualTo(original.message().source());
         assertThat(copy.message().appProperties()).isEqualTo(original.message().appProperties());
-        assertThat(copy.message().systemProperties()).isEqualTo(original.message().systemProperties());
+        assertThat(copy.message().systemProperties())
+                .isEqualTo(original.message().systemProperties());
         assertThat(copy.message().body()).isEqualTo(original.message().body());
     }
 
@@ -84,11 +93,14 @@ class DecodedRecordSerializerTest {
 
     @Test
     void writesTheDocumentedFieldOrder() throws Exception {
-        Message message = Message.builder(RoutingSource.DEVICE_MESSAGES)
-                .appProperties(MessageProperties.of(List.of(new MessageProperties.Property("a", null))))
-                .systemProperties(MessageProperties.of("connectionDeviceId", "d"))
-                .body(new byte[] {42})
-                .build();
+        Message message =
+                Message.builder(RoutingSource.DEVICE_MESSAGES)
+                        .appProperties(
+                                MessageProperties.of(
+                                        List.of(new MessageProperties.Property("a", null))))
+                        .systemProperties(MessageProperties.of("connectionDeviceId", "d"))
+                        .body(new byte[] {42})
+                        .build();
         DecodedRecord record = new DecodedRecord(message, "d", "m", "t", 2, 9L, 7L);
 
         DataOutputSerializer expected = new DataOutputSerializer(64);
@@ -113,20 +125,26 @@ class DecodedRecordSerializerTest {
         assertThat(bytes(serializer, record)).isEqualTo(expected.getCopyOfBuffer());
         byte[] asResult = bytes(resultSerializer, record);
         assertThat(asResult[0]).isEqualTo(DecodeResultSerializer.DECODED);
-        assertThat(java.util.Arrays.copyOfRange(asResult, 1, asResult.length)).isEqualTo(expected.getCopyOfBuffer());
+        assertThat(java.util.Arrays.copyOfRange(asResult, 1, asResult.length))
+                .isEqualTo(expected.getCopyOfBuffer());
     }
 
     @Test
     void decodeResultRoundTripKeepsRecordsAndFailures() throws Exception {
         DecodedRecord record = record("mod-1");
-        DecodeResult copy = resultSerializer.deserialize(new DataInputDeserializer(bytes(resultSerializer, record)));
+        DecodeResult copy =
+                resultSerializer.deserialize(
+                        new DataInputDeserializer(bytes(resultSerializer, record)));
         assertThat(copy).isInstanceOf(DecodedRecord.class);
         assertSameRecord((DecodedRecord) copy, record);
 
-        DecodeFailure failure = new DecodeFailure("header 'level': AMQP str8 of 9 bytes declares 12 \"✓\"", "d2c", -1, 42L);
+        DecodeFailure failure =
+                new DecodeFailure(
+                        "header 'level': AMQP str8 of 9 bytes declares 12 \"✓\"", "d2c", -1, 42L);
         byte[] written = bytes(resultSerializer, failure);
         assertThat(written[0]).isEqualTo(DecodeResultSerializer.FAILED);
-        assertThat(resultSerializer.deserialize(new DataInputDeserializer(written))).isEqualTo(failure);
+        assertThat(resultSerializer.deserialize(new DataInputDeserializer(written)))
+                .isEqualTo(failure);
 
         DataOutputSerializer copied = new DataOutputSerializer(64);
         resultSerializer.copy(new DataInputDeserializer(written), copied);
@@ -135,7 +153,10 @@ class DecodedRecordSerializerTest {
 
     @Test
     void unknownTagIsAnErrorNamingIt() {
-        assertThatThrownBy(() -> resultSerializer.deserialize(new DataInputDeserializer(new byte[] {7})))
+        assertThatThrownBy(
+                        () ->
+                                resultSerializer.deserialize(
+                                        new DataInputDeserializer(new byte[] {7})))
                 .isInstanceOf(IOException.class)
                 .hasMessage("unknown decode result tag 7 (expected 0 or 1)");
     }
@@ -150,7 +171,10 @@ class DecodedRecordSerializerTest {
         out.writeLong(0);
         out.writeLong(0);
         StringValue.writeString("NoSuchSource", out);
-        assertThatThrownBy(() -> serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer())))
+        assertThatThrownBy(
+                        () ->
+                                serializer.deserialize(
+                                        new DataInputDeserializer(out.getCopyOfBuffer())))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("unknown routing source 'NoSuchSource'");
     }
@@ -165,39 +189,64 @@ class DecodedRecordSerializerTest {
         DataOutputSerializer out = new DataOutputSerializer(64);
         TypeSerializerSnapshot.writeVersionedSnapshot(out, serializer.snapshotConfiguration());
         TypeSerializerSnapshot<T> restored =
-                TypeSerializerSnapshot.readVersionedSnapshot(new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
+                TypeSerializerSnapshot.readVersionedSnapshot(
+                        new DataInputDeserializer(out.getCopyOfBuffer()),
+                        getClass().getClassLoader());
         assertThat(restored).isExactlyInstanceOf(serializer.snapshotConfiguration().getClass());
         assertThat(restored.getCurrentVersion()).isEqualTo(1);
         assertThat(restored.restoreSerializer()).isSameAs(serializer);
-        TypeSerializerSchemaCompatibility<T> compatibility = serializer.snapshotConfiguration().resolveSchemaCompatibility(restored);
+        TypeSerializerSchemaCompatibility<T> compatibility =
+                serializer.snapshotConfiguration().resolveSchemaCompatibility(restored);
         assertThat(compatibility.isCompatibleAsIs()).isTrue();
     }
 
     @Test
     void snapshotOfAnotherSerializerIsIncompatible() {
         @SuppressWarnings({"unchecked", "rawtypes"})
-        TypeSerializerSnapshot<DecodedRecord> other = (TypeSerializerSnapshot) new RoutedMessageSerializerSnapshot();
-        assertThat(serializer.snapshotConfiguration().resolveSchemaCompatibility(other).isIncompatible()).isTrue();
+        TypeSerializerSnapshot<DecodedRecord> other =
+                (TypeSerializerSnapshot) new RoutedMessageSerializerSnapshot();
+        assertThat(
+                        serializer
+                                .snapshotConfiguration()
+                                .resolveSchemaCompatibility(other)
+                                .isIncompatible())
+                .isTrue();
         @SuppressWarnings({"unchecked", "rawtypes"})
-        TypeSerializerSnapshot<DecodedRecord> result = (TypeSerializerSnapshot) resultSerializer.snapshotConfiguration();
-        assertThat(serializer.snapshotConfiguration().resolveSchemaCompatibility(result).isIncompatible()).isTrue();
+        TypeSerializerSnapshot<DecodedRecord> result =
+                (TypeSerializerSnapshot) resultSerializer.snapshotConfiguration();
+        assertThat(
+                        serializer
+                                .snapshotConfiguration()
+                                .resolveSchemaCompatibility(result)
+                                .isIncompatible())
+                .isTrue();
     }
 
     @Test
     void snapshotOfAnUnknownVersionIsRefusedWithAFix() {
-        TypeSerializerSnapshot<DecodedRecord> snapshot = new DecodedRecordSerializer.DecodedRecordSerializerSnapshot();
-        assertThatThrownBy(() -> snapshot.readSnapshot(2, new DataInputDeserializer(new byte[0]), getClass().getClassLoader()))
+        TypeSerializerSnapshot<DecodedRecord> snapshot =
+                new DecodedRecordSerializer.DecodedRecordSerializerSnapshot();
+        assertThatThrownBy(
+                        () ->
+                                snapshot.readSnapshot(
+                                        2,
+                                        new DataInputDeserializer(new byte[0]),
+                                        getClass().getClassLoader()))
                 .isInstanceOf(IOException.class)
-                .hasMessage("DecodedRecord serializer snapshot version 2 is not supported (this build reads 1):"
-                        + " restore with the hubroute version that wrote it, or a newer one");
+                .hasMessage(
+                        "DecodedRecord serializer snapshot version 2 is not supported (this build reads 1):"
+                                + " restore with the hubroute version that wrote it, or a newer one");
     }
 
     @Test
     void typeInformationSurvivesJavaSerializationAndIsNotGeneric() throws Exception {
         DecodedRecordTypeInfo copy = InstantiationUtil.clone(DecodedRecordTypeInfo.of());
-        assertThat(copy).isEqualTo(DecodedRecordTypeInfo.of()).isNotEqualTo(DecodeResultTypeInfo.of());
+        assertThat(copy)
+                .isEqualTo(DecodedRecordTypeInfo.of())
+                .isNotEqualTo(DecodeResultTypeInfo.of());
         assertThat(copy.hashCode()).isEqualTo(DecodedRecordTypeInfo.of().hashCode());
-        assertThat(copy.createSerializer(NO_GENERIC_TYPES)).isSameAs(DecodedRecordSerializer.INSTANCE);
+        assertThat(copy.createSerializer(NO_GENERIC_TYPES))
+                .isSameAs(DecodedRecordSerializer.INSTANCE);
         assertThat(DecodeResultTypeInfo.of().getTypeClass()).isEqualTo(DecodeResult.class);
         assertThat(InstantiationUtil.clone(serializer)).isEqualTo(serializer);
     }

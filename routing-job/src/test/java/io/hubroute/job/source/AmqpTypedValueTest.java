@@ -15,7 +15,9 @@ class AmqpTypedValueTest {
                 Arguments.of(bytes(0xA1, 2, 0xC3, 0xA9), "é"),
                 Arguments.of(bytes(0xB1, 0, 0, 0, 2, 'h', 'i'), "hi"),
                 Arguments.of(bytes(0xA3, 1, 'x'), "x"),
-                Arguments.of(bytes(0x83, 0, 0, 0x01, 0x5B, 0xE9, 0x8E, 0x2E, 0x53), "2017-05-08T19:34:21.0110000Z"),
+                Arguments.of(
+                        bytes(0x83, 0, 0, 0x01, 0x5B, 0xE9, 0x8E, 0x2E, 0x53),
+                        "2017-05-08T19:34:21.0110000Z"),
                 Arguments.of(bytes(0x83, 0, 0, 0, 0, 0, 0, 0, 0), "1970-01-01T00:00:00.0000000Z"),
                 Arguments.of(bytes(0x81, 0, 0, 0, 0, 0, 0, 0x01, 0x00), "256"),
                 Arguments.of(bytes(0x81, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFE), "-2"),
@@ -30,7 +32,9 @@ class AmqpTypedValueTest {
                 Arguments.of(bytes(0x43), "0"),
                 Arguments.of(bytes(0x52, 200), "200"),
                 Arguments.of(bytes(0x70, 0xFF, 0xFF, 0xFF, 0xFF), "4294967295"),
-                Arguments.of(bytes(0x80, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF), "18446744073709551615"),
+                Arguments.of(
+                        bytes(0x80, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF),
+                        "18446744073709551615"),
                 Arguments.of(bytes(0x61, 0xFF, 0xFE), "-2"),
                 Arguments.of(bytes(0x60, 0xFF, 0xFE), "65534"),
                 Arguments.of(bytes(0x82, 0x3F, 0xF8, 0, 0, 0, 0, 0, 0), "1.5"),
@@ -38,7 +42,9 @@ class AmqpTypedValueTest {
                 Arguments.of(bytes(0xA0, 2, 0xFF, 0xFE), "//4="),
                 Arguments.of(bytes(0xB0, 0, 0, 0, 1, 'z'), "z"),
                 Arguments.of(
-                        bytes(0x98, 0x12, 0x34, 0x56, 0x78, 0x9A, 0xBC, 0xDE, 0xF0, 0x12, 0x34, 0x56, 0x78, 0x9A, 0xBC, 0xDE, 0xF0),
+                        bytes(
+                                0x98, 0x12, 0x34, 0x56, 0x78, 0x9A, 0xBC, 0xDE, 0xF0, 0x12, 0x34,
+                                0x56, 0x78, 0x9A, 0xBC, 0xDE, 0xF0),
                         "12345678-9abc-def0-1234-56789abcdef0"));
     }
 
@@ -59,30 +65,47 @@ class AmqpTypedValueTest {
 
     @org.junit.jupiter.api.Test
     void timestampKeepsItsMilliseconds() {
-        AmqpTypedValue value = AmqpTypedValue.decode(bytes(0x83, 0, 0, 0x01, 0x5B, 0xE9, 0x8E, 0x2E, 0x53));
+        AmqpTypedValue value =
+                AmqpTypedValue.decode(bytes(0x83, 0, 0, 0x01, 0x5B, 0xE9, 0x8E, 0x2E, 0x53));
         assertThat(value.timestampMillis()).isEqualTo(1494272061011L);
     }
 
     static Stream<Arguments> malformedValues() {
         return Stream.of(
-                Arguments.of(new byte[0], "no bytes (an AMQP-typed value starts with a constructor byte)"),
+                Arguments.of(
+                        new byte[0],
+                        "no bytes (an AMQP-typed value starts with a constructor byte)"),
                 Arguments.of(null, "no bytes (an AMQP-typed value starts with a constructor byte)"),
                 Arguments.of(bytes(0xA1), "AMQP str8 of 1 bytes has no length"),
                 Arguments.of(bytes(0xA1, 5, 'a', 'b'), "AMQP str8 declares 5 bytes but has 2"),
                 Arguments.of(bytes(0xA1, 1, 'a', 'b'), "AMQP str8 declares 1 bytes but has 2"),
                 Arguments.of(bytes(0xA1, 1, 0xFF), "AMQP str8 is not valid UTF-8"),
                 Arguments.of(bytes(0xB1, 0, 0, 1), "AMQP str32 of 4 bytes has no length"),
-                Arguments.of(bytes(0xB1, 0xFF, 0xFF, 0xFF, 0xFF, 'a'), "AMQP str32 declares 4294967295 bytes but has 1"),
-                Arguments.of(bytes(0x83, 0, 0, 1), "AMQP timestamp takes 8 bytes after the constructor, got 3"),
-                Arguments.of(bytes(0x83, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF), "AMQP timestamp 9223372036854775807 ms is outside years 1-9999"),
-                Arguments.of(bytes(0x81, 1, 2), "AMQP long takes 8 bytes after the constructor, got 2"),
-                Arguments.of(bytes(0x55), "AMQP small integer takes 1 bytes after the constructor, got 0"),
-                Arguments.of(bytes(0x71, 0, 0, 0, 0, 0), "AMQP int takes 4 bytes after the constructor, got 5"),
-                Arguments.of(bytes(0x41, 1), "AMQP true takes 0 bytes after the constructor, got 1"),
-                Arguments.of(bytes(0x40, 0), "AMQP null takes 0 bytes after the constructor, got 1"),
+                Arguments.of(
+                        bytes(0xB1, 0xFF, 0xFF, 0xFF, 0xFF, 'a'),
+                        "AMQP str32 declares 4294967295 bytes but has 1"),
+                Arguments.of(
+                        bytes(0x83, 0, 0, 1),
+                        "AMQP timestamp takes 8 bytes after the constructor, got 3"),
+                Arguments.of(
+                        bytes(0x83, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF),
+                        "AMQP timestamp 9223372036854775807 ms is outside years 1-9999"),
+                Arguments.of(
+                        bytes(0x81, 1, 2), "AMQP long takes 8 bytes after the constructor, got 2"),
+                Arguments.of(
+                        bytes(0x55),
+                        "AMQP small integer takes 1 bytes after the constructor, got 0"),
+                Arguments.of(
+                        bytes(0x71, 0, 0, 0, 0, 0),
+                        "AMQP int takes 4 bytes after the constructor, got 5"),
+                Arguments.of(
+                        bytes(0x41, 1), "AMQP true takes 0 bytes after the constructor, got 1"),
+                Arguments.of(
+                        bytes(0x40, 0), "AMQP null takes 0 bytes after the constructor, got 1"),
                 Arguments.of(bytes(0x56, 2), "AMQP boolean byte 2 is neither 0 nor 1"),
                 Arguments.of(bytes(0xA0, 3, 1), "AMQP vbin8 declares 3 bytes but has 1"),
-                Arguments.of(bytes('c', 'r', 'i', 't'), "unsupported AMQP constructor 0x63 (4 bytes)"),
+                Arguments.of(
+                        bytes('c', 'r', 'i', 't'), "unsupported AMQP constructor 0x63 (4 bytes)"),
                 Arguments.of(bytes(0xD1, 0, 0), "unsupported AMQP constructor 0xd1 (3 bytes)"));
     }
 

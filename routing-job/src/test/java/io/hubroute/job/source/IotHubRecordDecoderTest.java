@@ -18,11 +18,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 class IotHubRecordDecoderTest {
     private static final long RECORD_TIMESTAMP = 1_700_000_000_000L;
     private final IotHubRecordDecoder decoder = new IotHubRecordDecoder(InputFormat.IOTHUB);
-    private final IotHubRecordDecoder envelopeDecoder = new IotHubRecordDecoder(InputFormat.JSON_ENVELOPE);
+    private final IotHubRecordDecoder envelopeDecoder =
+            new IotHubRecordDecoder(InputFormat.JSON_ENVELOPE);
 
     static byte[] str8(String text) {
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(2 + utf8.length).put((byte) 0xA1).put((byte) utf8.length).put(utf8).array();
+        return ByteBuffer.allocate(2 + utf8.length)
+                .put((byte) 0xA1)
+                .put((byte) utf8.length)
+                .put(utf8)
+                .array();
     }
 
     static byte[] timestamp(long millis) {
@@ -80,7 +85,8 @@ class IotHubRecordDecoderTest {
         assertThat(message.systemProperty("contentType")).contains("application/json");
         assertThat(message.systemProperty("contentEncoding")).contains("utf-8");
         assertThat(message.systemProperty("enqueuedTime")).contains("2017-05-08T19:34:21.0110000Z");
-        assertThat(message.systemProperty("connectionAuthMethod")).contains("{\"scope\":\"device\"}");
+        assertThat(message.systemProperty("connectionAuthMethod"))
+                .contains("{\"scope\":\"device\"}");
         assertThat(message.systemProperties().contains("x-opt-sequence-number")).isFalse();
         assertThat(message.systemProperties().contains("iothub-message-source")).isFalse();
     }
@@ -102,7 +108,8 @@ class IotHubRecordDecoderTest {
         assertThat(record.deviceId()).isEqualTo("dev-from-key");
         assertThat(record.message().deviceId()).contains("dev-from-key");
         assertThat(record.enqueuedTimeMillis()).isEqualTo(RECORD_TIMESTAMP);
-        assertThat(record.message().enqueuedTime()).hasValueSatisfying(t -> assertThat(t.toEpochMilli()).isEqualTo(RECORD_TIMESTAMP));
+        assertThat(record.message().enqueuedTime())
+                .hasValueSatisfying(t -> assertThat(t.toEpochMilli()).isEqualTo(RECORD_TIMESTAMP));
         assertThat(record.message().body()).isEmpty();
     }
 
@@ -110,11 +117,13 @@ class IotHubRecordDecoderTest {
     void enqueuedTimeFallsBackToTheEventHubsAnnotation() {
         RecordHeaders headers = new RecordHeaders();
         headers.add("x-opt-enqueued-time", plain("1600000000123"));
-        assertThat(decoded(decode(plain("d"), null, headers)).enqueuedTimeMillis()).isEqualTo(1_600_000_000_123L);
+        assertThat(decoded(decode(plain("d"), null, headers)).enqueuedTimeMillis())
+                .isEqualTo(1_600_000_000_123L);
 
         RecordHeaders iso = new RecordHeaders();
         iso.add("x-opt-enqueued-time", plain("2020-09-13T12:26:40.123Z"));
-        assertThat(decoded(decode(plain("d"), null, iso)).enqueuedTimeMillis()).isEqualTo(1_600_000_000_123L);
+        assertThat(decoded(decode(plain("d"), null, iso)).enqueuedTimeMillis())
+                .isEqualTo(1_600_000_000_123L);
     }
 
     static Stream<Arguments> sources() {
@@ -122,35 +131,63 @@ class IotHubRecordDecoderTest {
                 Arguments.of("Telemetry", RoutingSource.DEVICE_MESSAGES),
                 Arguments.of("twinChangeEvents", RoutingSource.TWIN_CHANGE_EVENTS),
                 Arguments.of("deviceLifecycleEvents", RoutingSource.DEVICE_LIFECYCLE_EVENTS),
-                Arguments.of("deviceConnectionStateEvents", RoutingSource.DEVICE_CONNECTION_STATE_EVENTS),
+                Arguments.of(
+                        "deviceConnectionStateEvents",
+                        RoutingSource.DEVICE_CONNECTION_STATE_EVENTS),
                 Arguments.of("digitalTwinChangeEvents", RoutingSource.DIGITAL_TWIN_CHANGE_EVENTS));
     }
 
     @ParameterizedTest
     @MethodSource("sources")
-    void routingSourceComesFromTheMessageSourceAnnotation(String annotation, RoutingSource expected) {
+    void routingSourceComesFromTheMessageSourceAnnotation(
+            String annotation, RoutingSource expected) {
         RecordHeaders headers = new RecordHeaders();
         headers.add("iothub-message-source", str8(annotation));
         headers.add("iothub-connection-device-id", str8("dev-1"));
-        assertThat(decoded(decode(null, plain("{}"), headers)).message().source()).isEqualTo(expected);
+        assertThat(decoded(decode(null, plain("{}"), headers)).message().source())
+                .isEqualTo(expected);
     }
 
     static Stream<Arguments> malformedRecords() {
         return Stream.of(
-                Arguments.of(null, headers("level", plain("critical")), "header 'level': unsupported AMQP constructor 0x63 (8 bytes)"),
-                Arguments.of(plain("d"), headers("level", bytes(0xA1, 9, 'a')), "header 'level': AMQP str8 declares 9 bytes but has 1"),
-                Arguments.of(plain("d"), headers("message-id", bytes(0xC3, 0x28)), "header 'message-id' is not valid UTF-8"),
-                Arguments.of(plain("d"), headers("iothub-message-source", str8("jobs")),
+                Arguments.of(
+                        null,
+                        headers("level", plain("critical")),
+                        "header 'level': unsupported AMQP constructor 0x63 (8 bytes)"),
+                Arguments.of(
+                        plain("d"),
+                        headers("level", bytes(0xA1, 9, 'a')),
+                        "header 'level': AMQP str8 declares 9 bytes but has 1"),
+                Arguments.of(
+                        plain("d"),
+                        headers("message-id", bytes(0xC3, 0x28)),
+                        "header 'message-id' is not valid UTF-8"),
+                Arguments.of(
+                        plain("d"),
+                        headers("iothub-message-source", str8("jobs")),
                         "unknown iothub-message-source 'jobs' (expected Telemetry, twinChangeEvents, deviceLifecycleEvents, deviceConnectionStateEvents or digitalTwinChangeEvents)"),
-                Arguments.of(plain("d"), headers("iothub-enqueuedtime", str8("yesterday")), "header 'iothub-enqueuedtime' is not a time: 'yesterday'"),
-                Arguments.of(plain("d"), headers("x-opt-enqueued-time", plain("soon")), "header 'x-opt-enqueued-time' is not a time: 'soon'"),
-                Arguments.of(null, new RecordHeaders(), "no device id: neither an iothub-connection-device-id header nor a UTF-8 record key"),
-                Arguments.of(bytes(0xFF, 0xFE), new RecordHeaders(), "no device id: neither an iothub-connection-device-id header nor a UTF-8 record key"));
+                Arguments.of(
+                        plain("d"),
+                        headers("iothub-enqueuedtime", str8("yesterday")),
+                        "header 'iothub-enqueuedtime' is not a time: 'yesterday'"),
+                Arguments.of(
+                        plain("d"),
+                        headers("x-opt-enqueued-time", plain("soon")),
+                        "header 'x-opt-enqueued-time' is not a time: 'soon'"),
+                Arguments.of(
+                        null,
+                        new RecordHeaders(),
+                        "no device id: neither an iothub-connection-device-id header nor a UTF-8 record key"),
+                Arguments.of(
+                        bytes(0xFF, 0xFE),
+                        new RecordHeaders(),
+                        "no device id: neither an iothub-connection-device-id header nor a UTF-8 record key"));
     }
 
     @ParameterizedTest
     @MethodSource("malformedRecords")
-    void malformedRecordsAreFailuresWithTheirPosition(byte[] key, RecordHeaders headers, String reason) {
+    void malformedRecordsAreFailuresWithTheirPosition(
+            byte[] key, RecordHeaders headers, String reason) {
         DecodeResult result = decode(key, plain("{}"), headers);
         assertThat(result).isEqualTo(new DecodeFailure(reason, "d2c", 3, 42L));
         assertThat(((DecodeFailure) result).describe()).isEqualTo("d2c-3@42: " + reason);
@@ -169,7 +206,10 @@ class IotHubRecordDecoderTest {
                 "{\"source\": \"TwinChangeEvents\", \"message\": {\"systemProperties\": {\"contentType\": \"application/json\","
                         + " \"iothub-connection-device-id\": \"dev-7\", \"iothub-enqueuedtime\": \"2017-05-08T18:55:31.8514657Z\"},"
                         + " \"appProperties\": {\"opType\": \"updateTwin\", \"n\": 4, \"gone\": null}, \"body\": {\"a\": 1}}}";
-        DecodedRecord record = decoded(envelopeDecoder.decode("in", 0, 9L, RECORD_TIMESTAMP, null, plain(json), null));
+        DecodedRecord record =
+                decoded(
+                        envelopeDecoder.decode(
+                                "in", 0, 9L, RECORD_TIMESTAMP, null, plain(json), null));
         assertThat(record.deviceId()).isEqualTo("dev-7");
         assertThat(record.message().source()).isEqualTo(RoutingSource.TWIN_CHANGE_EVENTS);
         assertThat(record.enqueuedTimeMillis()).isEqualTo(1_494_269_731_851L);
@@ -178,13 +218,22 @@ class IotHubRecordDecoderTest {
                         new MessageProperties.Property("opType", "updateTwin"),
                         new MessageProperties.Property("n", "4"),
                         new MessageProperties.Property("gone", null));
-        assertThat(new String(record.message().body(), StandardCharsets.UTF_8)).isEqualTo("{\"a\":1}");
+        assertThat(new String(record.message().body(), StandardCharsets.UTF_8))
+                .isEqualTo("{\"a\":1}");
     }
 
     @Test
     void jsonEnvelopeWithoutDeviceIdUsesTheKey() {
-        DecodedRecord record = decoded(envelopeDecoder.decode("in", 0, 9L, RECORD_TIMESTAMP, plain("k"),
-                plain("{\"message\": {\"body\": \"hi\"}}"), null));
+        DecodedRecord record =
+                decoded(
+                        envelopeDecoder.decode(
+                                "in",
+                                0,
+                                9L,
+                                RECORD_TIMESTAMP,
+                                plain("k"),
+                                plain("{\"message\": {\"body\": \"hi\"}}"),
+                                null));
         assertThat(record.deviceId()).isEqualTo("k");
         assertThat(record.message().deviceId()).contains("k");
         assertThat(record.enqueuedTimeMillis()).isEqualTo(RECORD_TIMESTAMP);
@@ -196,12 +245,19 @@ class IotHubRecordDecoderTest {
                 Arguments.of("", "empty record (expected a JSON envelope {\"message\": {...}})"),
                 Arguments.of("[1]", "expected a JSON object {\"message\": {...}}"),
                 Arguments.of("{\"msg\": {}}", "no \"message\" object in the envelope"),
-                Arguments.of("{\"message\": {\"appProperties\": []}}", "\"appProperties\" must be an object of strings"),
-                Arguments.of("{\"message\": {\"appProperties\": {\"a\": {\"b\": 1}}}}", "\"appProperties.a\" must be a string, number, boolean or null"),
-                Arguments.of("{\"source\": \"Nope\", \"message\": {}}",
+                Arguments.of(
+                        "{\"message\": {\"appProperties\": []}}",
+                        "\"appProperties\" must be an object of strings"),
+                Arguments.of(
+                        "{\"message\": {\"appProperties\": {\"a\": {\"b\": 1}}}}",
+                        "\"appProperties.a\" must be a string, number, boolean or null"),
+                Arguments.of(
+                        "{\"source\": \"Nope\", \"message\": {}}",
                         "unknown source \"Nope\" (expected one of DeviceMessages, TwinChangeEvents, DeviceLifecycleEvents, "
                                 + "DeviceConnectionStateEvents, DigitalTwinChangeEvents, DeviceJobLifecycleEvents)"),
-                Arguments.of("{\"message\": {}}", "no device id: neither systemProperties.connectionDeviceId nor a UTF-8 record key"));
+                Arguments.of(
+                        "{\"message\": {}}",
+                        "no device id: neither systemProperties.connectionDeviceId nor a UTF-8 record key"));
     }
 
     @ParameterizedTest
@@ -213,7 +269,9 @@ class IotHubRecordDecoderTest {
 
     @Test
     void invalidJsonIsAFailureNotAnException() {
-        DecodeResult result = envelopeDecoder.decode("in", 1, 5L, RECORD_TIMESTAMP, null, plain("{\"message\": "), null);
+        DecodeResult result =
+                envelopeDecoder.decode(
+                        "in", 1, 5L, RECORD_TIMESTAMP, null, plain("{\"message\": "), null);
         assertThat(result).isInstanceOf(DecodeFailure.class);
         assertThat(((DecodeFailure) result).reason()).startsWith("not JSON: ");
     }

@@ -2,7 +2,10 @@ package io.hubroute.sink.amqp;
 
 import io.hubroute.sink.SinkMetrics;
 
-/** Whether a Service Bus endpoint is a queue or a topic; decides the JMS destination and metric names. */
+/**
+ * Whether a Service Bus endpoint is a queue or a topic; decides the JMS destination and metric
+ * names.
+ */
 public enum ServiceBusEntityKind {
     /** A queue: an anycast address on other AMQP 1.0 brokers. */
     QUEUE(SinkMetrics.EndpointKind.SERVICE_BUS_QUEUES),
@@ -15,7 +18,9 @@ public enum ServiceBusEntityKind {
         this.endpointKind = endpointKind;
     }
 
-    /** The kind IoT Hub's metric names use: {@code serviceBusQueues} or {@code serviceBusTopics}. */
+    /**
+     * The kind IoT Hub's metric names use: {@code serviceBusQueues} or {@code serviceBusTopics}.
+     */
     public SinkMetrics.EndpointKind endpointKind() {
         return endpointKind;
     }

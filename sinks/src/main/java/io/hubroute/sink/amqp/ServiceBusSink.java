@@ -14,19 +14,19 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  *
  * <p>Each message arrives as IoT Hub would send it: the body bytes unchanged; the application
  * properties; MessageId, CorrelationId, ContentType and ContentEncoding as AMQP message fields;
- * UserId as the application property {@code user-id} (Qpid JMS reserves the AMQP user-id field
- * for the authenticated connection user); the device id, module id, auth generation id, auth method and enqueued time as the
- * application properties {@code iothub-connection-device-id}, {@code
+ * UserId as the application property {@code user-id} (Qpid JMS reserves the AMQP user-id field for
+ * the authenticated connection user); the device id, module id, auth generation id, auth method and
+ * enqueued time as the application properties {@code iothub-connection-device-id}, {@code
  * iothub-connection-module-id}, {@code iothub-connection-auth-generation-id}, {@code
  * iothub-connection-auth-method} and {@code iothub-enqueuedtime}.
  *
  * <p><b>At least once.</b> Sends are acknowledged by the broker asynchronously; before every
  * checkpoint (and at the end of input) the writer waits until each message written so far is
  * acknowledged, so a completed checkpoint never covers a message the broker does not have. After a
- * restore, messages since the last checkpoint are sent again with the same MessageId: the
- * message's own {@code messageId} when it has one, otherwise an id derived from the device id,
- * enqueued time, source partition and a SHA-256 hash of the body. Enable duplicate detection on
- * the Service Bus entity (or de-duplicate on MessageId in the receiver) to drop those repeats.
+ * restore, messages since the last checkpoint are sent again with the same MessageId: the message's
+ * own {@code messageId} when it has one, otherwise an id derived from the device id, enqueued time,
+ * source partition and a SHA-256 hash of the body. Enable duplicate detection on the Service Bus
+ * entity (or de-duplicate on MessageId in the receiver) to drop those repeats.
  *
  * <p><b>Failures.</b> A failed send is retried with the {@link io.hubroute.sink.RetryPolicy}'s
  * exponential backoff over a new connection; the endpoint is reported unhealthy, then dead once a
@@ -35,10 +35,10 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * retrying and blocks the job; {@link io.hubroute.sink.FailurePolicy#DEAD_LETTER} writes the
  * message to the dead-letter endpoint with the failure in its application properties.
  *
- * <p><b>Metrics</b>, in group {@code endpoint.<name>}: {@code d2c.endpoints.egress.serviceBusQueues}
- * (or {@code ...serviceBusTopics}), {@code d2c.endpoints.latency.serviceBusQueues} (ms from
- * enqueued time to the broker's acknowledgment), {@code d2c.endpoints.health}, {@code
- * d2c.endpoints.deadlettered}.
+ * <p><b>Metrics</b>, in group {@code endpoint.<name>}: {@code
+ * d2c.endpoints.egress.serviceBusQueues} (or {@code ...serviceBusTopics}), {@code
+ * d2c.endpoints.latency.serviceBusQueues} (ms from enqueued time to the broker's acknowledgment),
+ * {@code d2c.endpoints.health}, {@code d2c.endpoints.deadlettered}.
  *
  * <pre>{@code
  * ServiceBusSink sink = ServiceBusSink.builder()

@@ -90,9 +90,14 @@ public final class ServiceBusSinkBuilder {
             throw new IllegalArgumentException("AMQP URI is not a valid URI: " + e.getMessage(), e);
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("amqp") && !scheme.equals("amqps") && !scheme.equals("amqpws") && !scheme.equals("amqpwss")) {
+        if (!scheme.equals("amqp")
+                && !scheme.equals("amqps")
+                && !scheme.equals("amqpws")
+                && !scheme.equals("amqpwss")) {
             throw new IllegalArgumentException(
-                    "AMQP URI must start with amqp://, amqps://, amqpws:// or amqpwss://, got '" + scheme + "://'");
+                    "AMQP URI must start with amqp://, amqps://, amqpws:// or amqpwss://, got '"
+                            + scheme
+                            + "://'");
         }
         if (uri.getUserInfo() != null) {
             throw new IllegalArgumentException(
@@ -158,11 +163,14 @@ public final class ServiceBusSinkBuilder {
         return this;
     }
 
-    /** How long a send waits for the broker before it counts as failed (default 60 s); at least 1 s. */
+    /**
+     * How long a send waits for the broker before it counts as failed (default 60 s); at least 1 s.
+     */
     public ServiceBusSinkBuilder setSendTimeout(Duration sendTimeout) {
         Objects.requireNonNull(sendTimeout, "sendTimeout");
         if (sendTimeout.toMillis() < 1000) {
-            throw new IllegalArgumentException("sendTimeout must be at least 1 s, got " + sendTimeout.toMillis() + " ms");
+            throw new IllegalArgumentException(
+                    "sendTimeout must be at least 1 s, got " + sendTimeout.toMillis() + " ms");
         }
         this.sendTimeout = sendTimeout;
         return this;
@@ -173,7 +181,8 @@ public final class ServiceBusSinkBuilder {
      */
     public ServiceBusSink build() {
         if (endpointName == null) {
-            throw new IllegalStateException("Service Bus sink needs an endpoint name: call setEndpointName(...)");
+            throw new IllegalStateException(
+                    "Service Bus sink needs an endpoint name: call setEndpointName(...)");
         }
         if (amqpUri == null) {
             throw new IllegalStateException(
@@ -188,7 +197,9 @@ public final class ServiceBusSinkBuilder {
                             + endpointName
                             + "' needs a queue or topic: call setEntityPath(...) or put EntityPath=... in the connection string");
         }
-        if (entityPath != null && connectionStringEntityPath != null && !entityPath.equals(connectionStringEntityPath)) {
+        if (entityPath != null
+                && connectionStringEntityPath != null
+                && !entityPath.equals(connectionStringEntityPath)) {
             throw new IllegalStateException(
                     "Service Bus endpoint '"
                             + endpointName
@@ -212,7 +223,9 @@ public final class ServiceBusSinkBuilder {
         }
         if ((username == null) != (password == null)) {
             throw new IllegalStateException(
-                    "Service Bus endpoint '" + endpointName + "' has only half of its credentials: call setCredentials(username, password)");
+                    "Service Bus endpoint '"
+                            + endpointName
+                            + "' has only half of its credentials: call setCredentials(username, password)");
         }
         return new ServiceBusSink(
                 new ServiceBusSinkOptions(

@@ -57,7 +57,9 @@ public final class ServiceBusSinkOptions implements Serializable {
         return endpointName;
     }
 
-    /** The broker URI, such as {@code amqps://ns.servicebus.windows.net?amqp.idleTimeout=120000}. */
+    /**
+     * The broker URI, such as {@code amqps://ns.servicebus.windows.net?amqp.idleTimeout=120000}.
+     */
     public String amqpUri() {
         return amqpUri;
     }

@@ -27,9 +27,12 @@ public final class BlobAuthentication implements Serializable {
         this.value = value;
     }
 
-    /** A storage account connection string ({@code DefaultEndpointsProtocol=...;AccountKey=...}). */
+    /**
+     * A storage account connection string ({@code DefaultEndpointsProtocol=...;AccountKey=...}).
+     */
     public static BlobAuthentication connectionString(String connectionString) {
-        return new BlobAuthentication(Kind.CONNECTION_STRING, requireText(connectionString, "connectionString"));
+        return new BlobAuthentication(
+                Kind.CONNECTION_STRING, requireText(connectionString, "connectionString"));
     }
 
     /**
@@ -45,9 +48,13 @@ public final class BlobAuthentication implements Serializable {
         return new BlobAuthentication(Kind.SAS_URL, url);
     }
 
-    /** {@code DefaultAzureCredential} with the account URL ({@code https://account.blob.core.windows.net}). */
+    /**
+     * {@code DefaultAzureCredential} with the account URL ({@code
+     * https://account.blob.core.windows.net}).
+     */
     public static BlobAuthentication defaultCredential(String accountUrl) {
-        return new BlobAuthentication(Kind.DEFAULT_CREDENTIAL, requireText(accountUrl, "accountUrl"));
+        return new BlobAuthentication(
+                Kind.DEFAULT_CREDENTIAL, requireText(accountUrl, "accountUrl"));
     }
 
     public Kind kind() {

@@ -18,7 +18,10 @@ public enum BlobEncoding {
         this.iotHubName = iotHubName;
     }
 
-    /** The name IoT Hub's {@code encoding} setting uses: {@code avro}, {@code avrodeflate}, {@code json}. */
+    /**
+     * The name IoT Hub's {@code encoding} setting uses: {@code avro}, {@code avrodeflate}, {@code
+     * json}.
+     */
     public String iotHubName() {
         return iotHubName;
     }

@@ -62,14 +62,15 @@ public final class BlobStorageSink
     }
 
     @Override
-    public StatefulSinkWriter<RoutedMessage, BlobWriterState> createWriter(WriterInitContext context)
-            throws IOException {
+    public StatefulSinkWriter<RoutedMessage, BlobWriterState> createWriter(
+            WriterInitContext context) throws IOException {
         return restoreWriter(context, List.of());
     }
 
     @Override
     public StatefulSinkWriter<RoutedMessage, BlobWriterState> restoreWriter(
-            WriterInitContext context, Collection<BlobWriterState> recoveredState) throws IOException {
+            WriterInitContext context, Collection<BlobWriterState> recoveredState)
+            throws IOException {
         return new BlobStorageWriter(options, context, recoveredState);
     }
 

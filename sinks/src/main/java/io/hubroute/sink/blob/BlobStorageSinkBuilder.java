@@ -58,13 +58,18 @@ public final class BlobStorageSinkBuilder {
         return this;
     }
 
-    /** Signs in with an account or container SAS URL; a container SAS URL also names the container. */
+    /**
+     * Signs in with an account or container SAS URL; a container SAS URL also names the container.
+     */
     public BlobStorageSinkBuilder setSasUrl(String sasUrl) {
         this.authentication = BlobAuthentication.sasUrl(sasUrl);
         return this;
     }
 
-    /** Signs in with {@code DefaultAzureCredential} at the account URL ({@code https://account.blob.core.windows.net}). */
+    /**
+     * Signs in with {@code DefaultAzureCredential} at the account URL ({@code
+     * https://account.blob.core.windows.net}).
+     */
     public BlobStorageSinkBuilder setAccountUrlWithDefaultCredential(String accountUrl) {
         this.authentication = BlobAuthentication.defaultCredential(accountUrl);
         return this;
@@ -83,7 +88,10 @@ public final class BlobStorageSinkBuilder {
         return this;
     }
 
-    /** Creates the container when it does not exist (needs the right to; off by default, as on IoT Hub). */
+    /**
+     * Creates the container when it does not exist (needs the right to; off by default, as on IoT
+     * Hub).
+     */
     public BlobStorageSinkBuilder setCreateContainerIfMissing(boolean createContainerIfMissing) {
         this.createContainerIfMissing = createContainerIfMissing;
         return this;
@@ -96,7 +104,8 @@ public final class BlobStorageSinkBuilder {
 
     /**
      * The blob name pattern with IoT Hub's tokens {@code {iothub}}, {@code {partition}}, {@code
-     * {YYYY}}, {@code {MM}}, {@code {DD}}, {@code {HH}}, {@code {mm}}; all must appear, in any order.
+     * {YYYY}}, {@code {MM}}, {@code {DD}}, {@code {HH}}, {@code {mm}}; all must appear, in any
+     * order.
      */
     public BlobStorageSinkBuilder setFileNameFormat(String fileNameFormat) {
         BlobNameFormat.parse(requireText(fileNameFormat, "fileNameFormat"));
@@ -111,14 +120,16 @@ public final class BlobStorageSinkBuilder {
     }
 
     /**
-     * How long a batch stays open before it is closed (IoT Hub allows 60 to 720 s; here at least
-     * 1 s). A closed batch becomes visible when the next checkpoint completes.
+     * How long a batch stays open before it is closed (IoT Hub allows 60 to 720 s; here at least 1
+     * s). A closed batch becomes visible when the next checkpoint completes.
      */
     public BlobStorageSinkBuilder setBatchFrequency(Duration batchFrequency) {
         Objects.requireNonNull(batchFrequency, "batchFrequency");
         if (batchFrequency.toMillis() < 1000) {
             throw new IllegalArgumentException(
-                    "batchFrequency must be at least 1 s, got " + batchFrequency.toMillis() + " ms");
+                    "batchFrequency must be at least 1 s, got "
+                            + batchFrequency.toMillis()
+                            + " ms");
         }
         this.batchFrequency = batchFrequency;
         return this;
@@ -171,7 +182,9 @@ public final class BlobStorageSinkBuilder {
         }
         if (hubName == null) {
             throw new IllegalStateException(
-                    "endpoint '" + endpointName + "' has no hub name for {iothub}: call setHubName(...)");
+                    "endpoint '"
+                            + endpointName
+                            + "' has no hub name for {iothub}: call setHubName(...)");
         }
         boolean containerInUrl =
                 authentication.kind() == BlobAuthentication.Kind.SAS_URL
@@ -184,7 +197,9 @@ public final class BlobStorageSinkBuilder {
         }
         if (deadLetterEndpoint != null && deadLetterEndpoint.endpointName().equals(endpointName)) {
             throw new IllegalStateException(
-                    "endpoint '" + endpointName + "' cannot be its own dead-letter endpoint: name another one");
+                    "endpoint '"
+                            + endpointName
+                            + "' cannot be its own dead-letter endpoint: name another one");
         }
         int blockSize = (int) Math.min(MAX_BLOCK_SIZE, maxChunkSizeBytes);
         return new BlobStorageSink(

@@ -15,7 +15,8 @@ public final class BlobStorageSinkOptions implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** IoT Hub's default file name format. */
-    public static final String DEFAULT_FILE_NAME_FORMAT = "{iothub}/{partition}/{YYYY}/{MM}/{DD}/{HH}/{mm}";
+    public static final String DEFAULT_FILE_NAME_FORMAT =
+            "{iothub}/{partition}/{YYYY}/{MM}/{DD}/{HH}/{mm}";
 
     private final String endpointName;
     private final BlobAuthentication authentication;
@@ -97,7 +98,9 @@ public final class BlobStorageSinkOptions implements Serializable {
         return maxChunkSizeBytes;
     }
 
-    /** The size at which buffered data is staged as a block, at most {@link #maxChunkSizeBytes()}. */
+    /**
+     * The size at which buffered data is staged as a block, at most {@link #maxChunkSizeBytes()}.
+     */
     public int blockSizeBytes() {
         return blockSizeBytes;
     }
@@ -110,7 +113,10 @@ public final class BlobStorageSinkOptions implements Serializable {
         return failurePolicy;
     }
 
-    /** The dead-letter endpoint, present exactly when the failure policy is {@link FailurePolicy#DEAD_LETTER}. */
+    /**
+     * The dead-letter endpoint, present exactly when the failure policy is {@link
+     * FailurePolicy#DEAD_LETTER}.
+     */
     public Optional<DeadLetterEndpoint> deadLetterEndpoint() {
         return Optional.ofNullable(deadLetterEndpoint);
     }
@@ -137,7 +143,9 @@ public final class BlobStorageSinkOptions implements Serializable {
                 + retryPolicy
                 + ", failurePolicy="
                 + failurePolicy
-                + (deadLetterEndpoint == null ? "" : ", deadLetterEndpoint=" + deadLetterEndpoint.endpointName())
+                + (deadLetterEndpoint == null
+                        ? ""
+                        : ", deadLetterEndpoint=" + deadLetterEndpoint.endpointName())
                 + "}";
     }
 }

@@ -23,23 +23,23 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * iothub-connection-auth-method}, {@code iothub-enqueuedtime}, {@code content-type}, {@code
  * content-encoding}, {@code message-id}, {@code correlation-id}, {@code user-id}).
  *
- * <p><b>At least once</b> (this sink). Records are sent asynchronously (at most {@code
- * maxInFlight} unacknowledged per writer); before every checkpoint and at the end of input the
- * writer waits until each record written so far is acknowledged by the broker, so a completed
- * checkpoint never covers a record the endpoint does not have. After a restore, records since the
- * last checkpoint are written again with the same {@code message-id} header.
+ * <p><b>At least once</b> (this sink). Records are sent asynchronously (at most {@code maxInFlight}
+ * unacknowledged per writer); before every checkpoint and at the end of input the writer waits
+ * until each record written so far is acknowledged by the broker, so a completed checkpoint never
+ * covers a record the endpoint does not have. After a restore, records since the last checkpoint
+ * are written again with the same {@code message-id} header.
  *
  * <p><b>Failures</b> (this sink). One attempt is the Kafka producer's own work for up to the
  * delivery timeout. A failed attempt sends every unacknowledged record again, in order, on a new
  * producer, with the {@link io.hubroute.sink.RetryPolicy}'s exponential backoff; the endpoint is
- * reported unhealthy, then dead once a retry budget has failed (gauge {@code
- * d2c.endpoints.health}, and a log line on every change), then degraded and healthy as the broker
- * acknowledges again. After the budget, {@link io.hubroute.sink.FailurePolicy#BACKPRESSURE} (the
- * default) keeps retrying and holds the job back; {@link io.hubroute.sink.FailurePolicy#DEAD_LETTER}
- * writes the records to the dead-letter endpoint with the failure in their application properties
- * (while the endpoint stays dead, after one failed attempt each). An error retrying cannot fix
- * (authentication, record too large) fails the job under BACKPRESSURE, which restarts from its
- * last checkpoint, and is dead-lettered at once under DEAD_LETTER.
+ * reported unhealthy, then dead once a retry budget has failed (gauge {@code d2c.endpoints.health},
+ * and a log line on every change), then degraded and healthy as the broker acknowledges again.
+ * After the budget, {@link io.hubroute.sink.FailurePolicy#BACKPRESSURE} (the default) keeps
+ * retrying and holds the job back; {@link io.hubroute.sink.FailurePolicy#DEAD_LETTER} writes the
+ * records to the dead-letter endpoint with the failure in their application properties (while the
+ * endpoint stays dead, after one failed attempt each). An error retrying cannot fix
+ * (authentication, record too large) fails the job under BACKPRESSURE, which restarts from its last
+ * checkpoint, and is dead-lettered at once under DEAD_LETTER.
  *
  * <p><b>Exactly once</b> (KafkaSink): records are written in Kafka transactions committed with the
  * checkpoint; readers with {@code isolation.level=read_committed} see each record once. The
@@ -85,7 +85,10 @@ public final class EventHubsSink implements Sink<RoutedMessage> {
         return new EventHubsSinkBuilder(SinkMetrics.EndpointKind.EVENT_HUBS);
     }
 
-    /** A sink for the built-in {@code events} endpoint; metrics {@code d2c.endpoints.*.builtInEvents}. */
+    /**
+     * A sink for the built-in {@code events} endpoint; metrics {@code
+     * d2c.endpoints.*.builtInEvents}.
+     */
     public static EventHubsSinkBuilder builtInEventsBuilder() {
         return new EventHubsSinkBuilder(SinkMetrics.EndpointKind.BUILT_IN_EVENTS);
     }

@@ -61,11 +61,15 @@ public final class EventHubsSinkBuilder {
         return this;
     }
 
-    /** Bootstrap servers of a plain Kafka broker, {@code host:port[,host:port]}; replaces a connection string. */
+    /**
+     * Bootstrap servers of a plain Kafka broker, {@code host:port[,host:port]}; replaces a
+     * connection string.
+     */
     public EventHubsSinkBuilder setBootstrapServers(String bootstrapServers) {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         if (bootstrapServers.isBlank()) {
-            throw new IllegalArgumentException("bootstrap servers must not be blank: give host:port");
+            throw new IllegalArgumentException(
+                    "bootstrap servers must not be blank: give host:port");
         }
         this.bootstrapServers = bootstrapServers;
         this.connectionString = null;
@@ -75,8 +79,8 @@ public final class EventHubsSinkBuilder {
     /**
      * An Event Hubs namespace or event hub connection string ({@code
      * Endpoint=sb://<ns>.servicebus.windows.net/;SharedAccessKeyName=...;SharedAccessKey=...[;EntityPath=<hub>]}),
-     * or the built-in endpoint's "Event Hub-compatible endpoint": connects to {@code <ns>:9093} with
-     * SASL_SSL and PLAIN. Replaces {@link #setBootstrapServers}.
+     * or the built-in endpoint's "Event Hub-compatible endpoint": connects to {@code <ns>:9093}
+     * with SASL_SSL and PLAIN. Replaces {@link #setBootstrapServers}.
      */
     public EventHubsSinkBuilder setEventHubsConnectionString(String connectionString) {
         this.connectionString = EventHubsConnectionString.parse(connectionString);
@@ -100,7 +104,10 @@ public final class EventHubsSinkBuilder {
         return this;
     }
 
-    /** The prefix of the sink's Kafka transactional ids, unique per sink and job; required for EXACTLY_ONCE. */
+    /**
+     * The prefix of the sink's Kafka transactional ids, unique per sink and job; required for
+     * EXACTLY_ONCE.
+     */
     public EventHubsSinkBuilder setTransactionalIdPrefix(String transactionalIdPrefix) {
         Objects.requireNonNull(transactionalIdPrefix, "transactionalIdPrefix");
         if (transactionalIdPrefix.isBlank()) {
@@ -112,13 +119,16 @@ public final class EventHubsSinkBuilder {
 
     /**
      * Kafka's {@code transaction.timeout.ms} for EXACTLY_ONCE (default 10 min): longer than a
-     * checkpoint takes, and no longer than the broker's {@code transaction.max.timeout.ms} (15 min by
-     * default), or the first transaction fails.
+     * checkpoint takes, and no longer than the broker's {@code transaction.max.timeout.ms} (15 min
+     * by default), or the first transaction fails.
      */
     public EventHubsSinkBuilder setTransactionTimeout(Duration transactionTimeout) {
         Objects.requireNonNull(transactionTimeout, "transactionTimeout");
         if (transactionTimeout.toMillis() < 1000) {
-            throw new IllegalArgumentException("transaction timeout must be at least 1 s, got " + transactionTimeout.toMillis() + " ms");
+            throw new IllegalArgumentException(
+                    "transaction timeout must be at least 1 s, got "
+                            + transactionTimeout.toMillis()
+                            + " ms");
         }
         this.transactionTimeout = transactionTimeout;
         return this;
@@ -127,7 +137,8 @@ public final class EventHubsSinkBuilder {
     /**
      * Backoff and budget for failed attempts; {@link RetryPolicy#defaults()} when not set. With
      * EXACTLY_ONCE there is no budget: the producer's {@code retry.backoff.ms} is the initial delay
-     * and {@code retry.backoff.max.ms} the maximum delay (Kafka backs off exponentially between them).
+     * and {@code retry.backoff.max.ms} the maximum delay (Kafka backs off exponentially between
+     * them).
      */
     public EventHubsSinkBuilder setRetryPolicy(RetryPolicy retryPolicy) {
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
@@ -143,13 +154,19 @@ public final class EventHubsSinkBuilder {
     public EventHubsSinkBuilder setDeliveryTimeout(Duration deliveryTimeout) {
         Objects.requireNonNull(deliveryTimeout, "deliveryTimeout");
         if (deliveryTimeout.toMillis() < 1000) {
-            throw new IllegalArgumentException("delivery timeout must be at least 1 s, got " + deliveryTimeout.toMillis() + " ms");
+            throw new IllegalArgumentException(
+                    "delivery timeout must be at least 1 s, got "
+                            + deliveryTimeout.toMillis()
+                            + " ms");
         }
         this.deliveryTimeout = deliveryTimeout;
         return this;
     }
 
-    /** What happens after the retry budget: BACKPRESSURE (default) or DEAD_LETTER; AT_LEAST_ONCE only. */
+    /**
+     * What happens after the retry budget: BACKPRESSURE (default) or DEAD_LETTER; AT_LEAST_ONCE
+     * only.
+     */
     public EventHubsSinkBuilder setFailurePolicy(FailurePolicy failurePolicy) {
         this.failurePolicy = Objects.requireNonNull(failurePolicy, "failurePolicy");
         return this;
@@ -183,7 +200,8 @@ public final class EventHubsSinkBuilder {
      */
     public Sink<RoutedMessage> build() {
         if (endpointName == null) {
-            throw new IllegalStateException("Event Hubs sink needs an endpoint name: call setEndpointName(...)");
+            throw new IllegalStateException(
+                    "Event Hubs sink needs an endpoint name: call setEndpointName(...)");
         }
         if (bootstrapServers == null && connectionString == null) {
             throw new IllegalStateException(
@@ -215,7 +233,8 @@ public final class EventHubsSinkBuilder {
                             + endpointName
                             + "': EXACTLY_ONCE needs a transactional id prefix: call setTransactionalIdPrefix(...)");
         }
-        if (transactionTimeout.compareTo(deliveryTimeout) < 0 && deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+        if (transactionTimeout.compareTo(deliveryTimeout) < 0
+                && deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE) {
             throw new IllegalStateException(
                     "Event Hubs endpoint '"
                             + endpointName
@@ -234,14 +253,16 @@ public final class EventHubsSinkBuilder {
                             + endpointName
                             + "' has a dead-letter endpoint but uses BACKPRESSURE: call setFailurePolicy(FailurePolicy.DEAD_LETTER)");
         }
-        if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE && failurePolicy == FailurePolicy.DEAD_LETTER) {
+        if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE
+                && failurePolicy == FailurePolicy.DEAD_LETTER) {
             throw new IllegalStateException(
                     "Event Hubs endpoint '"
                             + endpointName
                             + "': DEAD_LETTER applies to AT_LEAST_ONCE only (EXACTLY_ONCE fails the job and restarts it"
                             + " from its last checkpoint): drop the dead-letter endpoint or use AT_LEAST_ONCE");
         }
-        String servers = connectionString != null ? connectionString.bootstrapServers() : bootstrapServers;
+        String servers =
+                connectionString != null ? connectionString.bootstrapServers() : bootstrapServers;
         if (deliveryGuarantee != DeliveryGuarantee.EXACTLY_ONCE) {
             return new EventHubsSink(
                     new EventHubsSinkOptions(
@@ -258,13 +279,22 @@ public final class EventHubsSinkBuilder {
         }
 
         Properties properties = new Properties();
-        properties.setProperty(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, Long.toString(retryPolicy.initialDelay().toMillis()));
-        properties.setProperty(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, Long.toString(retryPolicy.maxDelay().toMillis()));
-        properties.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(deliveryTimeout.toMillis()));
         properties.setProperty(
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(30_000L, deliveryTimeout.toMillis())));
+                ProducerConfig.RETRY_BACKOFF_MS_CONFIG,
+                Long.toString(retryPolicy.initialDelay().toMillis()));
+        properties.setProperty(
+                ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG,
+                Long.toString(retryPolicy.maxDelay().toMillis()));
+        properties.setProperty(
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                Long.toString(deliveryTimeout.toMillis()));
+        properties.setProperty(
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                Long.toString(Math.min(30_000L, deliveryTimeout.toMillis())));
         properties.setProperty(ProducerConfig.LINGER_MS_CONFIG, "0");
-        properties.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(transactionTimeout.toMillis()));
+        properties.setProperty(
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                Long.toString(transactionTimeout.toMillis()));
         if (connectionString != null) {
             properties.setProperty(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL");
             properties.setProperty(SaslConfigs.SASL_MECHANISM, "PLAIN");
@@ -277,7 +307,9 @@ public final class EventHubsSinkBuilder {
                         .setBootstrapServers(servers)
                         .setKafkaProducerConfig(properties)
                         .setDeliveryGuarantee(deliveryGuarantee)
-                        .setRecordSerializer(new RoutedMessageRecordSerializer(resolvedTopic, endpointName, kind));
+                        .setRecordSerializer(
+                                new RoutedMessageRecordSerializer(
+                                        resolvedTopic, endpointName, kind));
         if (transactionalIdPrefix != null) {
             builder.setTransactionalIdPrefix(transactionalIdPrefix);
         }
@@ -292,7 +324,9 @@ public final class EventHubsSinkBuilder {
         Map<String, String> properties = new LinkedHashMap<>();
         long deliveryMillis = deliveryTimeout.toMillis();
         properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(deliveryMillis));
-        properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(30_000L, deliveryMillis)));
+        properties.put(
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                Long.toString(Math.min(30_000L, deliveryMillis)));
         // waiting for metadata or buffer space is part of the attempt, and bounded like it
         properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(deliveryMillis));
         properties.put(ProducerConfig.LINGER_MS_CONFIG, "0");
@@ -312,7 +346,9 @@ public final class EventHubsSinkBuilder {
                 + ", endpointName="
                 + endpointName
                 + ", bootstrapServers="
-                + (connectionString != null ? connectionString.bootstrapServers() : bootstrapServers)
+                + (connectionString != null
+                        ? connectionString.bootstrapServers()
+                        : bootstrapServers)
                 + ", connectionString="
                 + (connectionString == null ? "null" : "***")
                 + ", topic="

@@ -15,8 +15,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * The settings of one at-least-once {@link EventHubsSink}, as {@link EventHubsSinkBuilder} checked
- * them. Immutable and serializable; {@link #toString()} shows producer property names, never
- * their values (the SASL JAAS line holds the connection string).
+ * them. Immutable and serializable; {@link #toString()} shows producer property names, never their
+ * values (the SASL JAAS line holds the connection string).
  */
 public final class EventHubsSinkOptions implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -104,8 +104,8 @@ public final class EventHubsSinkOptions implements Serializable {
     }
 
     /**
-     * How long one attempt may take (the producer's own retries and its wait for metadata or
-     * buffer space included) before it counts as failed.
+     * How long one attempt may take (the producer's own retries and its wait for metadata or buffer
+     * space included) before it counts as failed.
      */
     public Duration deliveryTimeout() {
         return Duration.ofMillis(deliveryTimeoutMillis);

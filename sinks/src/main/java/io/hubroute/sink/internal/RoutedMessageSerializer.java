@@ -10,11 +10,11 @@ import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 
 /**
- * Serializes {@link RoutedMessage} in this field order (format version 1): endpoint name,
- * partition (int), enqueued time (long), routing source (its IoT Hub name), application
- * properties, system properties, body (int length, bytes). Properties are written as a count and
- * then name, presence flag, value per entry, keeping wire order, case duplicates and null values.
- * Strings use Flink's {@link StringValue} encoding (no 64 KiB limit).
+ * Serializes {@link RoutedMessage} in this field order (format version 1): endpoint name, partition
+ * (int), enqueued time (long), routing source (its IoT Hub name), application properties, system
+ * properties, body (int length, bytes). Properties are written as a count and then name, presence
+ * flag, value per entry, keeping wire order, case duplicates and null values. Strings use Flink's
+ * {@link StringValue} encoding (no 64 KiB limit).
  */
 public final class RoutedMessageSerializer extends TypeSerializerSingleton<RoutedMessage> {
     private static final long serialVersionUID = 1L;
@@ -60,7 +60,8 @@ public final class RoutedMessageSerializer extends TypeSerializerSingleton<Route
         String endpointName = StringValue.readString(source);
         int partition = source.readInt();
         long enqueuedTimeMillis = source.readLong();
-        return new RoutedMessage(endpointName, MessageSerialization.read(source), partition, enqueuedTimeMillis);
+        return new RoutedMessage(
+                endpointName, MessageSerialization.read(source), partition, enqueuedTimeMillis);
     }
 
     @Override

@@ -12,7 +12,8 @@ import org.apache.flink.core.memory.DataOutputView;
  * The snapshot of {@link RoutedMessageSerializer}. Version 1 is the only format so far; a later
  * format bumps {@link #getCurrentVersion()} and reads the old one here.
  */
-public final class RoutedMessageSerializerSnapshot implements TypeSerializerSnapshot<RoutedMessage> {
+public final class RoutedMessageSerializerSnapshot
+        implements TypeSerializerSnapshot<RoutedMessage> {
     private static final int VERSION = 1;
 
     private int readVersion = VERSION;
@@ -31,7 +32,8 @@ public final class RoutedMessageSerializerSnapshot implements TypeSerializerSnap
     }
 
     @Override
-    public void readSnapshot(int readVersion, DataInputView in, ClassLoader userCodeClassLoader) throws IOException {
+    public void readSnapshot(int readVersion, DataInputView in, ClassLoader userCodeClassLoader)
+            throws IOException {
         if (readVersion < 1 || readVersion > VERSION) {
             throw new IOException(
                     "RoutedMessage serializer snapshot version "

@@ -1,5 +1,10 @@
 package io.hubroute.sink.amqp;
 
+import jakarta.jms.Connection;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -8,11 +13,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import jakarta.jms.Connection;
-import jakarta.jms.JMSException;
-import jakarta.jms.Message;
-import jakarta.jms.MessageConsumer;
-import jakarta.jms.Session;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
@@ -24,8 +24,8 @@ import org.apache.qpid.jms.JmsConnectionFactory;
 /**
  * An in-process ActiveMQ Artemis broker with one AMQP 1.0 acceptor on 127.0.0.1, standing in for
  * Service Bus in tests: a queue is an anycast address, a topic a multicast address whose
- * subscriptions are named queues ({@code topic::subscription}). Addresses and queues are created
- * on first use. Messages are persisted in a temporary journal, and the port and journal are kept
+ * subscriptions are named queues ({@code topic::subscription}). Addresses and queues are created on
+ * first use. Messages are persisted in a temporary journal, and the port and journal are kept
  * across {@link #stop()} / {@link #restart()}, so a test can take the endpoint down and bring it
  * back, with what it had accepted, where clients expect it.
  *
@@ -47,7 +47,8 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
 
     /** Starts a broker on a free port. */
     public static EmbeddedAmqpBroker start() throws Exception {
-        EmbeddedAmqpBroker broker = new EmbeddedAmqpBroker(freePort(), Files.createTempDirectory("hubroute-artemis"));
+        EmbeddedAmqpBroker broker =
+                new EmbeddedAmqpBroker(freePort(), Files.createTempDirectory("hubroute-artemis"));
         broker.restart();
         return broker;
     }
@@ -66,7 +67,8 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
         configuration.setLargeMessagesDirectory(dataDirectory.resolve("large-messages").toString());
         configuration.setSecurityEnabled(false);
         configuration.setJMXManagementEnabled(false);
-        configuration.addAcceptorConfiguration("amqp", "tcp://127.0.0.1:" + port + "?protocols=AMQP");
+        configuration.addAcceptorConfiguration(
+                "amqp", "tcp://127.0.0.1:" + port + "?protocols=AMQP");
         configuration.addAddressSetting(
                 "#", new AddressSettings().setAutoCreateQueues(true).setAutoCreateAddresses(true));
         EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
@@ -84,8 +86,8 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
     }
 
     /**
-     * Creates a topic with one durable subscription, as a Service Bus topic with a subscription:
-     * a multicast address with a named queue. Messages sent before the subscription exists are
+     * Creates a topic with one durable subscription, as a Service Bus topic with a subscription: a
+     * multicast address with a named queue. Messages sent before the subscription exists are
      * dropped, so tests create it first.
      */
     public void createTopicSubscription(String topic, String subscription) throws Exception {
@@ -102,10 +104,12 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
      * Receives from a queue (or {@code topic::subscription}) until {@code expected} messages came
      * or nothing came for {@code idleMillis}; returns what came, in order.
      */
-    public List<ReceivedAmqpMessage> receive(String queue, int expected, long idleMillis) throws JMSException {
+    public List<ReceivedAmqpMessage> receive(String queue, int expected, long idleMillis)
+            throws JMSException {
         List<ReceivedAmqpMessage> received = new ArrayList<>();
         JmsConnectionFactory factory = new JmsConnectionFactory(amqpUri());
-        // show IoT Hub's property names (iothub-connection-device-id, ...), which are not Java identifiers
+        // show IoT Hub's property names (iothub-connection-device-id, ...), which are not Java
+        // identifiers
         factory.setValidatePropertyNames(false);
         try (Connection connection = factory.createConnection()) {
             connection.start();

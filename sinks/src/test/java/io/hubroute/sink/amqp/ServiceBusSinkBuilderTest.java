@@ -9,14 +9,21 @@ import org.junit.jupiter.api.Test;
 class ServiceBusSinkBuilderTest {
     private static final String KEY = "c2VjcmV0LWtleS1kby1ub3QtbG9n";
     private static final String CONNECTION_STRING =
-            "Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=" + KEY + ";EntityPath=alerts";
+            "Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey="
+                    + KEY
+                    + ";EntityPath=alerts";
 
     @Test
     void connectionStringBecomesAmqpsUriWithSaslPlainCredentialsAndEntity() {
         ServiceBusSinkOptions options =
-                ServiceBusSink.builder().setEndpointName("alerts").setConnectionString(CONNECTION_STRING).build().options();
+                ServiceBusSink.builder()
+                        .setEndpointName("alerts")
+                        .setConnectionString(CONNECTION_STRING)
+                        .build()
+                        .options();
 
-        assertThat(options.amqpUri()).isEqualTo("amqps://contoso.servicebus.windows.net?amqp.idleTimeout=120000");
+        assertThat(options.amqpUri())
+                .isEqualTo("amqps://contoso.servicebus.windows.net?amqp.idleTimeout=120000");
         assertThat(options.username()).contains("send");
         assertThat(options.password()).contains(KEY);
         assertThat(options.entityPath()).isEqualTo("alerts");
@@ -26,7 +33,10 @@ class ServiceBusSinkBuilderTest {
 
     @Test
     void toStringNeverShowsTheKey() {
-        ServiceBusSinkBuilder builder = ServiceBusSink.builder().setEndpointName("alerts").setConnectionString(CONNECTION_STRING);
+        ServiceBusSinkBuilder builder =
+                ServiceBusSink.builder()
+                        .setEndpointName("alerts")
+                        .setConnectionString(CONNECTION_STRING);
         ServiceBusSink sink = builder.build();
 
         assertThat(builder.toString()).doesNotContain(KEY).contains("***");
@@ -36,43 +46,82 @@ class ServiceBusSinkBuilderTest {
 
     @Test
     void badConnectionStringsSayWhatIsMissingWithoutTheKey() {
-        assertThatThrownBy(() -> ServiceBusSink.builder().setConnectionString("SharedAccessKeyName=send;SharedAccessKey=" + KEY))
+        assertThatThrownBy(
+                        () ->
+                                ServiceBusSink.builder()
+                                        .setConnectionString(
+                                                "SharedAccessKeyName=send;SharedAccessKey=" + KEY))
                 .hasMessageContaining("has no Endpoint")
                 .hasMessageNotContaining(KEY);
-        assertThatThrownBy(() -> ServiceBusSink.builder().setConnectionString("Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKey=" + KEY))
+        assertThatThrownBy(
+                        () ->
+                                ServiceBusSink.builder()
+                                        .setConnectionString(
+                                                "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKey="
+                                                        + KEY))
                 .hasMessageContaining("has no SharedAccessKeyName")
                 .hasMessageNotContaining(KEY);
-        assertThatThrownBy(() -> ServiceBusSink.builder().setConnectionString("Endpoint=https://ns/;SharedAccessKeyName=a;SharedAccessKey=" + KEY))
+        assertThatThrownBy(
+                        () ->
+                                ServiceBusSink.builder()
+                                        .setConnectionString(
+                                                "Endpoint=https://ns/;SharedAccessKeyName=a;SharedAccessKey="
+                                                        + KEY))
                 .hasMessageContaining("must start with sb://")
                 .hasMessageNotContaining(KEY);
     }
 
     @Test
     void buildNamesTheMissingOrConflictingSetting() {
-        assertThatThrownBy(() -> ServiceBusSink.builder().setAmqpUri("amqp://127.0.0.1:5672").setEntityPath("q").build())
+        assertThatThrownBy(
+                        () ->
+                                ServiceBusSink.builder()
+                                        .setAmqpUri("amqp://127.0.0.1:5672")
+                                        .setEntityPath("q")
+                                        .build())
                 .hasMessage("Service Bus sink needs an endpoint name: call setEndpointName(...)");
-        assertThatThrownBy(() -> ServiceBusSink.builder().setEndpointName("e").setEntityPath("q").build())
-                .hasMessage("Service Bus endpoint 'e' needs a broker: call setConnectionString(...) or setAmqpUri(...)");
-        assertThatThrownBy(() -> ServiceBusSink.builder().setEndpointName("e").setAmqpUri("amqp://127.0.0.1:5672").build())
+        assertThatThrownBy(
+                        () ->
+                                ServiceBusSink.builder()
+                                        .setEndpointName("e")
+                                        .setEntityPath("q")
+                                        .build())
+                .hasMessage(
+                        "Service Bus endpoint 'e' needs a broker: call setConnectionString(...) or setAmqpUri(...)");
+        assertThatThrownBy(
+                        () ->
+                                ServiceBusSink.builder()
+                                        .setEndpointName("e")
+                                        .setAmqpUri("amqp://127.0.0.1:5672")
+                                        .build())
                 .hasMessageContaining("needs a queue or topic: call setEntityPath(...)");
         assertThatThrownBy(
-                        () -> ServiceBusSink.builder().setEndpointName("e").setConnectionString(CONNECTION_STRING).setEntityPath("other").build())
-                .hasMessageContaining("setEntityPath('other') disagrees with the connection string's EntityPath 'alerts'");
+                        () ->
+                                ServiceBusSink.builder()
+                                        .setEndpointName("e")
+                                        .setConnectionString(CONNECTION_STRING)
+                                        .setEntityPath("other")
+                                        .build())
+                .hasMessageContaining(
+                        "setEntityPath('other') disagrees with the connection string's EntityPath 'alerts'");
         assertThatThrownBy(
-                        () -> ServiceBusSink.builder()
-                                .setEndpointName("e")
-                                .setAmqpUri("amqp://127.0.0.1:5672")
-                                .setEntityPath("q")
-                                .setFailurePolicy(FailurePolicy.DEAD_LETTER)
-                                .build())
-                .hasMessage("Service Bus endpoint 'e' uses DEAD_LETTER but has no dead-letter endpoint: call setDeadLetterEndpoint(...)");
+                        () ->
+                                ServiceBusSink.builder()
+                                        .setEndpointName("e")
+                                        .setAmqpUri("amqp://127.0.0.1:5672")
+                                        .setEntityPath("q")
+                                        .setFailurePolicy(FailurePolicy.DEAD_LETTER)
+                                        .build())
+                .hasMessage(
+                        "Service Bus endpoint 'e' uses DEAD_LETTER but has no dead-letter endpoint: call setDeadLetterEndpoint(...)");
     }
 
     @Test
     void amqpUriMustBeAmqpAndCarryNoCredentials() {
         assertThatThrownBy(() -> ServiceBusSink.builder().setAmqpUri("http://127.0.0.1:5672"))
                 .hasMessageContaining("must start with amqp://");
-        assertThatThrownBy(() -> ServiceBusSink.builder().setAmqpUri("amqp://user:pw@127.0.0.1:5672"))
+        assertThatThrownBy(
+                        () -> ServiceBusSink.builder().setAmqpUri("amqp://user:pw@127.0.0.1:5672"))
                 .hasMessageContaining("setCredentials(username, password)")
                 .hasMessageNotContaining("pw@");
     }

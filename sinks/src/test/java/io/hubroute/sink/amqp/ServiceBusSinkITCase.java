@@ -23,9 +23,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,11 +64,20 @@ class ServiceBusSinkITCase {
                                                 "contentEncoding", "utf-8",
                                                 "iothub-connection-device-id", "thermostat-1",
                                                 "iothub-connection-module-id", "sensor",
-                                                "iothub-connection-auth-generation-id", "637000000000000000",
-                                                "iothub-connection-auth-method", "{\"scope\":\"device\",\"type\":\"sas\"}",
-                                                "iothub-enqueuedtime", "2024-05-01T10:15:30.1234567Z"))
+                                                "iothub-connection-auth-generation-id",
+                                                        "637000000000000000",
+                                                "iothub-connection-auth-method",
+                                                        "{\"scope\":\"device\",\"type\":\"sas\"}",
+                                                "iothub-enqueuedtime",
+                                                        "2024-05-01T10:15:30.1234567Z"))
                                 .appProperties(
-                                        MessageProperties.of("level", "critical", "alert-kind", "temperature", "note", null))
+                                        MessageProperties.of(
+                                                "level",
+                                                "critical",
+                                                "alert-kind",
+                                                "temperature",
+                                                "note",
+                                                null))
                                 .body("{\"temperature\": 31.5}")
                                 .build(),
                         3,
@@ -78,7 +87,8 @@ class ServiceBusSinkITCase {
                 new RoutedMessage(
                         "alerts",
                         Message.builder(RoutingSource.DEVICE_MESSAGES)
-                                .systemProperties(MessageProperties.of("connectionDeviceId", "thermostat-2"))
+                                .systemProperties(
+                                        MessageProperties.of("connectionDeviceId", "thermostat-2"))
                                 .body(binaryBody)
                                 .build(),
                         0,
@@ -86,7 +96,12 @@ class ServiceBusSinkITCase {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
         env.fromData(RoutedMessageTypeInfo.of(), full, withoutId)
-                .sinkTo(ServiceBusSink.builder().setEndpointName("alerts").setAmqpUri(broker.amqpUri()).setEntityPath(queue).build())
+                .sinkTo(
+                        ServiceBusSink.builder()
+                                .setEndpointName("alerts")
+                                .setAmqpUri(broker.amqpUri())
+                                .setEntityPath(queue)
+                                .build())
                 .name("alerts");
         env.execute("service-bus-properties");
 
@@ -98,7 +113,8 @@ class ServiceBusSinkITCase {
         assertThat(first.correlationId()).isEqualTo("c-1");
         assertThat(first.contentType()).isEqualTo("application/json");
         assertThat(first.contentEncoding()).isEqualTo("utf-8");
-        assertThat(new String(first.body(), StandardCharsets.UTF_8)).isEqualTo("{\"temperature\": 31.5}");
+        assertThat(new String(first.body(), StandardCharsets.UTF_8))
+                .isEqualTo("{\"temperature\": 31.5}");
         assertThat(first.applicationProperties())
                 .containsEntry("level", "critical")
                 .containsEntry("user-id", "user-1")
@@ -107,12 +123,15 @@ class ServiceBusSinkITCase {
                 .containsEntry("iothub-connection-device-id", "thermostat-1")
                 .containsEntry("iothub-connection-module-id", "sensor")
                 .containsEntry("iothub-connection-auth-generation-id", "637000000000000000")
-                .containsEntry("iothub-connection-auth-method", "{\"scope\":\"device\",\"type\":\"sas\"}")
+                .containsEntry(
+                        "iothub-connection-auth-method", "{\"scope\":\"device\",\"type\":\"sas\"}")
                 .containsEntry("iothub-enqueuedtime", "2024-05-01T10:15:30.1234567Z");
 
         ReceivedAmqpMessage second = received.get(1);
         assertThat(second.body()).isEqualTo(binaryBody);
-        assertThat(second.messageId()).isEqualTo(new DeliveryIds().idOf(withoutId)).startsWith("hubroute-");
+        assertThat(second.messageId())
+                .isEqualTo(new DeliveryIds().idOf(withoutId))
+                .startsWith("hubroute-");
         assertThat(second.applicationProperties())
                 .containsEntry("iothub-connection-device-id", "thermostat-2")
                 .containsEntry("iothub-enqueuedtime", "2024-05-01T10:15:30.999Z");
@@ -136,7 +155,8 @@ class ServiceBusSinkITCase {
         env.execute("service-bus-topic");
 
         assertThat(messageIds(broker.receive(topic + "::all", 11, 2_000)))
-                .containsExactly("m-0", "m-1", "m-2", "m-3", "m-4", "m-5", "m-6", "m-7", "m-8", "m-9");
+                .containsExactly(
+                        "m-0", "m-1", "m-2", "m-3", "m-4", "m-5", "m-6", "m-7", "m-8", "m-9");
     }
 
     @Test
@@ -148,13 +168,20 @@ class ServiceBusSinkITCase {
         Configuration configuration = new Configuration();
         configuration.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         configuration.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
-        configuration.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, configuration);
+        configuration.set(
+                RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(2, configuration);
         env.enableCheckpointing(100);
         env.fromSequence(0, count - 1)
                 .map(new FailOnceAfterCheckpoint())
                 .map(new ToDelivery("recovery"), RoutedMessageTypeInfo.of())
-                .sinkTo(ServiceBusSink.builder().setEndpointName("recovery").setAmqpUri(broker.amqpUri()).setEntityPath(queue).build())
+                .sinkTo(
+                        ServiceBusSink.builder()
+                                .setEndpointName("recovery")
+                                .setAmqpUri(broker.amqpUri())
+                                .setEntityPath(queue)
+                                .build())
                 .uid("sink-recovery");
         env.execute("service-bus-recovery");
 
@@ -205,7 +232,8 @@ class ServiceBusSinkITCase {
     }
 
     @Test
-    void endpointThatStaysDownDivertsToTheDeadLetterEndpointWithTheFailureRecorded() throws Exception {
+    void endpointThatStaysDownDivertsToTheDeadLetterEndpointWithTheFailureRecorded()
+            throws Exception {
         String deadLetterQueue = "deadletters-" + UUID.randomUUID();
         int count = 20;
         ServiceBusSink deadLetters =
@@ -230,7 +258,8 @@ class ServiceBusSinkITCase {
                                                 .setMaxAttempts(3)
                                                 .build())
                                 .setFailurePolicy(FailurePolicy.DEAD_LETTER)
-                                .setDeadLetterEndpoint(DeadLetterEndpoint.of("deadletters", deadLetters))
+                                .setDeadLetterEndpoint(
+                                        DeadLetterEndpoint.of("deadletters", deadLetters))
                                 .build());
         env.execute("service-bus-dead-letter");
 
@@ -242,8 +271,13 @@ class ServiceBusSinkITCase {
                 .containsEntry(DeadLetters.ENDPOINT_PROPERTY, "unreachable")
                 .containsEntry("sequence", "0")
                 .containsKey(DeadLetters.TIME_PROPERTY);
-        assertThat((String) first.applicationProperties().get(DeadLetters.REASON_PROPERTY)).contains("JMSException");
-        assertThat(Integer.parseInt((String) first.applicationProperties().get(DeadLetters.ATTEMPTS_PROPERTY)))
+        assertThat((String) first.applicationProperties().get(DeadLetters.REASON_PROPERTY))
+                .contains("JMSException");
+        assertThat(
+                        Integer.parseInt(
+                                (String)
+                                        first.applicationProperties()
+                                                .get(DeadLetters.ATTEMPTS_PROPERTY)))
                 .isGreaterThanOrEqualTo(3);
     }
 

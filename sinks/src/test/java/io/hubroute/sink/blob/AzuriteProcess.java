@@ -13,8 +13,8 @@ import java.util.List;
 /**
  * Azurite's Blob service as a local process, for integration tests: no Docker. The install
  * directory comes from the {@code hubroute.azurite.dir} system property (failsafe sets it; the
- * build installs {@code azurite} there from npm). Start, stop and start again on the same port
- * and data directory to simulate an outage.
+ * build installs {@code azurite} there from npm). Start, stop and start again on the same port and
+ * data directory to simulate an outage.
  */
 public final class AzuriteProcess implements AutoCloseable {
     /** Azurite's well-known development account key (public, not a secret). */
@@ -36,8 +36,7 @@ public final class AzuriteProcess implements AutoCloseable {
     public static AzuriteProcess create() throws IOException {
         String installDirectory = System.getProperty("hubroute.azurite.dir");
         if (installDirectory == null) {
-            installDirectory =
-                    System.getProperty("user.home") + "/.cache/hubroute/azurite-3.37.0";
+            installDirectory = System.getProperty("user.home") + "/.cache/hubroute/azurite-3.37.0";
         }
         Path executable = Paths.get(installDirectory, "node_modules", ".bin", "azurite-blob");
         if (!Files.isExecutable(executable)) {
@@ -73,11 +72,15 @@ public final class AzuriteProcess implements AutoCloseable {
         while (!isListening()) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(
-                        "azurite exited with " + process.exitValue() + "; see " + dataDirectory.resolve("azurite.log"));
+                        "azurite exited with "
+                                + process.exitValue()
+                                + "; see "
+                                + dataDirectory.resolve("azurite.log"));
             }
             if (System.nanoTime() > deadline) {
                 stop();
-                throw new IllegalStateException("azurite did not listen on port " + port + " within 30 s");
+                throw new IllegalStateException(
+                        "azurite did not listen on port " + port + " within 30 s");
             }
             Thread.sleep(100);
         }

@@ -71,15 +71,19 @@ class BlobStorageEndpointDownITCase {
         azurite.start();
         job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
 
-        Map<String, byte[]> blobs = BlobTestSupport.readAll(BlobTestSupport.container(azurite, "outage"));
+        Map<String, byte[]> blobs =
+                BlobTestSupport.readAll(BlobTestSupport.container(azurite, "outage"));
         Set<String> messageIds = new HashSet<>();
         int records = 0;
         for (byte[] content : blobs.values()) {
             try (DataFileStream<GenericRecord> file =
-                    new DataFileStream<>(new ByteArrayInputStream(content), new GenericDatumReader<>())) {
+                    new DataFileStream<>(
+                            new ByteArrayInputStream(content), new GenericDatumReader<>())) {
                 for (GenericRecord record : file) {
                     records++;
-                    messageIds.add(BlobStorageSinkITCase.stringMap(record.get("SystemProperties")).get("messageId"));
+                    messageIds.add(
+                            BlobStorageSinkITCase.stringMap(record.get("SystemProperties"))
+                                    .get("messageId"));
                 }
             }
         }

@@ -2,7 +2,6 @@ package io.hubroute.sink.blob;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.azure.storage.blob.BlobContainerClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hubroute.sink.RetryPolicy;
@@ -81,28 +80,38 @@ class BlobStorageSinkITCase {
                 .uid("sink-archive");
         env.execute("avro round trip");
 
-        Map<String, byte[]> blobs = BlobTestSupport.readAll(BlobTestSupport.container(azurite, "avro-roundtrip"));
+        Map<String, byte[]> blobs =
+                BlobTestSupport.readAll(BlobTestSupport.container(azurite, "avro-roundtrip"));
         assertThat(blobs).isNotEmpty();
         // Names from the tokens, the hub name escaped: no '/' or '..' from a value.
-        assertThat(blobs.keySet()).allMatch(name -> name.startsWith("my%20hub%2F%2E%2E/"), "escaped hub name");
-        assertThat(blobs.keySet()).anyMatch(name -> name.startsWith("my%20hub%2F%2E%2E/0/2024/03/05/10/15"));
+        assertThat(blobs.keySet())
+                .allMatch(name -> name.startsWith("my%20hub%2F%2E%2E/"), "escaped hub name");
+        assertThat(blobs.keySet())
+                .anyMatch(name -> name.startsWith("my%20hub%2F%2E%2E/0/2024/03/05/10/15"));
         Map<Long, GenericRecord> bySeq = new HashMap<>();
         for (byte[] content : blobs.values()) {
             try (DataFileStream<GenericRecord> file =
-                    new DataFileStream<>(new ByteArrayInputStream(content), new GenericDatumReader<>())) {
+                    new DataFileStream<>(
+                            new ByteArrayInputStream(content), new GenericDatumReader<>())) {
                 assertThat(file.getSchema().toString()).isEqualTo(IOT_HUB_SCHEMA);
                 assertThat(file.getMetaString("avro.codec")).isEqualTo("deflate");
                 for (GenericRecord record : file) {
-                    long seq = Long.parseLong(record.get("Properties").toString().replaceAll(".*seq=(\\d+).*", "$1"));
+                    long seq =
+                            Long.parseLong(
+                                    record.get("Properties")
+                                            .toString()
+                                            .replaceAll(".*seq=(\\d+).*", "$1"));
                     assertThat(bySeq.put(seq, record)).as("duplicate record %s", seq).isNull();
                 }
             }
         }
         assertThat(bySeq).hasSize(count);
         GenericRecord record = bySeq.get(7L);
-        assertThat(record.get("EnqueuedTimeUtc").toString()).isEqualTo("2024-03-05T10:15:00.3500000Z");
+        assertThat(record.get("EnqueuedTimeUtc").toString())
+                .isEqualTo("2024-03-05T10:15:00.3500000Z");
         assertThat(stringMap(record.get("Properties")))
-                .containsExactlyInAnyOrderEntriesOf(Map.of("seq", "7", "level", "critical", "empty", ""));
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of("seq", "7", "level", "critical", "empty", ""));
         assertThat(stringMap(record.get("SystemProperties")))
                 .containsEntry("messageId", "m-7")
                 .containsEntry("connectionDeviceId", "dev/1")
@@ -112,18 +121,22 @@ class BlobStorageSinkITCase {
         java.nio.ByteBuffer body = (java.nio.ByteBuffer) record.get("Body");
         byte[] bodyBytes = new byte[body.remaining()];
         body.get(bodyBytes);
-        assertThat(new String(bodyBytes, StandardCharsets.UTF_8)).isEqualTo("{\"seq\":7,\"temperature\":21.5}");
+        assertThat(new String(bodyBytes, StandardCharsets.UTF_8))
+                .isEqualTo("{\"seq\":7,\"temperature\":21.5}");
     }
 
     @Test
     void jsonLinesEmbedJsonBodies() throws Exception {
         StreamExecutionEnvironment env = BlobTestSupport.environment(1, 500);
-        env.fromData(List.of(BlobTestSupport.message(1), BlobTestSupport.message(2)), RoutedMessageTypeInfo.of())
+        env.fromData(
+                        List.of(BlobTestSupport.message(1), BlobTestSupport.message(2)),
+                        RoutedMessageTypeInfo.of())
                 .sinkTo(sink("json-lines", BlobEncoding.JSON).build())
                 .uid("sink-archive");
         env.execute("json lines");
 
-        Map<String, byte[]> blobs = BlobTestSupport.readAll(BlobTestSupport.container(azurite, "json-lines"));
+        Map<String, byte[]> blobs =
+                BlobTestSupport.readAll(BlobTestSupport.container(azurite, "json-lines"));
         List<JsonNode> lines = new ArrayList<>();
         ObjectMapper mapper = new ObjectMapper();
         for (byte[] content : blobs.values()) {
@@ -132,7 +145,11 @@ class BlobStorageSinkITCase {
             }
         }
         assertThat(lines).hasSize(2);
-        JsonNode first = lines.stream().filter(l -> l.at("/Properties/seq").asText().equals("1")).findFirst().orElseThrow();
+        JsonNode first =
+                lines.stream()
+                        .filter(l -> l.at("/Properties/seq").asText().equals("1"))
+                        .findFirst()
+                        .orElseThrow();
         assertThat(first.get("Body").isObject()).isTrue();
         assertThat(first.at("/Body/temperature").asDouble()).isEqualTo(21.5);
         assertThat(first.at("/SystemProperties/connectionDeviceId").asText()).isEqualTo("dev/1");
@@ -151,8 +168,11 @@ class BlobStorageSinkITCase {
         public RoutedMessage map(Long value) throws Exception {
             // On a loaded machine checkpoints may lag: slow down late records so that the planned
             // failure still comes before the end of the stream.
-            Thread.sleep(!FAILED.get() && COMPLETED_CHECKPOINTS.get() < 2 && ++seen > 1000 ? 50 : 2);
-            if (COMPLETED_CHECKPOINTS.get() >= 2 && ++seenSinceCheckpoint > 50 && FAILED.compareAndSet(false, true)) {
+            Thread.sleep(
+                    !FAILED.get() && COMPLETED_CHECKPOINTS.get() < 2 && ++seen > 1000 ? 50 : 2);
+            if (COMPLETED_CHECKPOINTS.get() >= 2
+                    && ++seenSinceCheckpoint > 50
+                    && FAILED.compareAndSet(false, true)) {
                 throw new IllegalStateException("planned failure after record " + value);
             }
             return BlobTestSupport.message(value);
@@ -182,19 +202,26 @@ class BlobStorageSinkITCase {
         env.execute("recovery");
 
         assertThat(FailOnceAfterCheckpoint.FAILED).isTrue();
-        Map<String, byte[]> blobs = BlobTestSupport.readAll(BlobTestSupport.container(azurite, "recovery"));
+        Map<String, byte[]> blobs =
+                BlobTestSupport.readAll(BlobTestSupport.container(azurite, "recovery"));
         Map<String, Integer> seen = new HashMap<>();
         for (byte[] content : blobs.values()) {
             try (DataFileStream<GenericRecord> file =
-                    new DataFileStream<>(new ByteArrayInputStream(content), new GenericDatumReader<>())) {
+                    new DataFileStream<>(
+                            new ByteArrayInputStream(content), new GenericDatumReader<>())) {
                 for (GenericRecord record : file) {
-                    seen.merge(stringMap(record.get("SystemProperties")).get("messageId"), 1, Integer::sum);
+                    seen.merge(
+                            stringMap(record.get("SystemProperties")).get("messageId"),
+                            1,
+                            Integer::sum);
                 }
             }
         }
         assertThat(blobs.size()).isGreaterThan(2);
         assertThat(seen).hasSize(count);
-        assertThat(seen.values()).as("records written more than once").allMatch(times -> times == 1);
+        assertThat(seen.values())
+                .as("records written more than once")
+                .allMatch(times -> times == 1);
     }
 
     static Map<String, String> stringMap(Object avroMap) {

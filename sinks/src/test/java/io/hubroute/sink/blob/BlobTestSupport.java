@@ -27,11 +27,22 @@ final class BlobTestSupport {
                 Message.builder(RoutingSource.DEVICE_MESSAGES)
                         .systemProperties(
                                 MessageProperties.of(
-                                        "message-id", "m-" + i,
-                                        "iothub-connection-device-id", "dev/" + (i % 3),
-                                        "contentType", "application/json",
-                                        "contentEncoding", "utf-8"))
-                        .appProperties(MessageProperties.of("seq", Long.toString(i), "level", "critical", "empty", null))
+                                        "message-id",
+                                        "m-" + i,
+                                        "iothub-connection-device-id",
+                                        "dev/" + (i % 3),
+                                        "contentType",
+                                        "application/json",
+                                        "contentEncoding",
+                                        "utf-8"))
+                        .appProperties(
+                                MessageProperties.of(
+                                        "seq",
+                                        Long.toString(i),
+                                        "level",
+                                        "critical",
+                                        "empty",
+                                        null))
                         .body("{\"seq\":" + i + ",\"temperature\":21.5}")
                         .build();
         return new RoutedMessage("archive", message, (int) (i % 2), BASE_TIME + i * 50);
@@ -42,8 +53,10 @@ final class BlobTestSupport {
         configuration.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         configuration.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         configuration.set(
-                RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, java.time.Duration.ofMillis(200));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration);
+                RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
+                java.time.Duration.ofMillis(200));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(configuration);
         env.setParallelism(parallelism);
         env.enableCheckpointing(checkpointMillis);
         return env;
@@ -60,7 +73,9 @@ final class BlobTestSupport {
     static Map<String, byte[]> readAll(BlobContainerClient container) {
         Map<String, byte[]> blobs = new TreeMap<>();
         for (BlobItem item : container.listBlobs()) {
-            blobs.put(item.getName(), container.getBlobClient(item.getName()).downloadContent().toBytes());
+            blobs.put(
+                    item.getName(),
+                    container.getBlobClient(item.getName()).downloadContent().toBytes());
         }
         return blobs;
     }

@@ -24,8 +24,8 @@ import org.apache.kafka.common.utils.Time;
 /**
  * An in-process single-node KRaft Kafka broker (broker and controller in one) on 127.0.0.1,
  * standing in for the Event Hubs Kafka endpoint in tests. Transactions work: every internal topic
- * has one replica. {@link #stop()} and {@link #restart()} take the endpoint down and bring it
- * back on the same port with the same log directory (what it had accepted), as an outage would.
+ * has one replica. {@link #stop()} and {@link #restart()} take the endpoint down and bring it back
+ * on the same port with the same log directory (what it had accepted), as an outage would.
  *
  * <pre>{@code
  * try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
@@ -40,7 +40,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Properties properties;
     private KafkaRaftServer server;
 
-    private EmbeddedKafkaBroker(Path logDirectory, int port, Properties properties, KafkaRaftServer server) {
+    private EmbeddedKafkaBroker(
+            Path logDirectory, int port, Properties properties, KafkaRaftServer server) {
         this.logDirectory = logDirectory;
         this.port = port;
         this.properties = properties;
@@ -57,7 +58,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         properties.setProperty("node.id", "1");
         properties.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
         properties.setProperty(
-                "listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+                "listeners",
+                "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
         properties.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
         properties.setProperty("controller.listener.names", "CONTROLLER");
         properties.setProperty("inter.broker.listener.name", "PLAINTEXT");
@@ -85,7 +87,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             exitCode =
                     StorageTool.execute(
                             new String[] {
-                                "format", "-t", Uuid.randomUuid().toString(), "-c", configFile.toString()
+                                "format",
+                                "-t",
+                                Uuid.randomUuid().toString(),
+                                "-c",
+                                configFile.toString()
                             },
                             printer);
         }
@@ -94,7 +100,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     "formatting the Kafka log directory failed: "
                             + formatOutput.toString(StandardCharsets.UTF_8));
         }
-        KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(properties, false), Time.SYSTEM);
+        KafkaRaftServer server =
+                new KafkaRaftServer(KafkaConfig.fromProps(properties, false), Time.SYSTEM);
         server.startup();
         return new EmbeddedKafkaBroker(logDirectory, port, properties, server);
     }
@@ -111,7 +118,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Starts the broker again after {@link #stop()}, on the same ports and log directory. */
     public synchronized void restart() {
         if (server == null) {
-            KafkaRaftServer restarted = new KafkaRaftServer(KafkaConfig.fromProps(properties, false), Time.SYSTEM);
+            KafkaRaftServer restarted =
+                    new KafkaRaftServer(KafkaConfig.fromProps(properties, false), Time.SYSTEM);
             restarted.startup();
             server = restarted;
         }

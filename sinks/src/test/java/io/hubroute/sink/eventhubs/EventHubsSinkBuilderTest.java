@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 class EventHubsSinkBuilderTest {
     private static final String KEY = "c2VjcmV0LWtleS1kby1ub3QtbG9n";
     private static final String CONNECTION_STRING =
-            "Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=" + KEY + ";EntityPath=telemetry";
+            "Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey="
+                    + KEY
+                    + ";EntityPath=telemetry";
 
     @Test
     void connectionStringBecomesKafkaEndpointOnPort9093WithConnectionStringAsPassword() {
@@ -33,7 +35,10 @@ class EventHubsSinkBuilderTest {
 
     @Test
     void buildsWithTheConnectionStringsEntityPathAsTopic() {
-        EventHubsSinkBuilder builder = EventHubsSink.builder().setEndpointName("hub").setEventHubsConnectionString(CONNECTION_STRING);
+        EventHubsSinkBuilder builder =
+                EventHubsSink.builder()
+                        .setEndpointName("hub")
+                        .setEventHubsConnectionString(CONNECTION_STRING);
 
         assertThat(builder.build()).isNotNull();
         assertThat(builder.toString()).doesNotContain(KEY).contains("connectionString=***");
@@ -41,43 +46,71 @@ class EventHubsSinkBuilderTest {
 
     @Test
     void buildNamesTheMissingOrConflictingSetting() {
-        assertThatThrownBy(() -> EventHubsSink.builder().setBootstrapServers("k:9092").setTopic("t").build())
+        assertThatThrownBy(
+                        () ->
+                                EventHubsSink.builder()
+                                        .setBootstrapServers("k:9092")
+                                        .setTopic("t")
+                                        .build())
                 .hasMessage("Event Hubs sink needs an endpoint name: call setEndpointName(...)");
         assertThatThrownBy(() -> EventHubsSink.builder().setEndpointName("e").setTopic("t").build())
-                .hasMessage("Event Hubs endpoint 'e' needs a broker: call setEventHubsConnectionString(...) or setBootstrapServers(...)");
-        assertThatThrownBy(() -> EventHubsSink.builder().setEndpointName("e").setBootstrapServers("k:9092").build())
-                .hasMessage("Event Hubs endpoint 'e' needs an event hub: call setTopic(...) or put EntityPath=... in the connection string");
+                .hasMessage(
+                        "Event Hubs endpoint 'e' needs a broker: call setEventHubsConnectionString(...) or setBootstrapServers(...)");
         assertThatThrownBy(
-                        () -> EventHubsSink.builder()
-                                .setEndpointName("e")
-                                .setBootstrapServers("k:9092")
-                                .setTopic("t")
-                                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                                .build())
-                .hasMessage("Event Hubs endpoint 'e': EXACTLY_ONCE needs a transactional id prefix: call setTransactionalIdPrefix(...)");
+                        () ->
+                                EventHubsSink.builder()
+                                        .setEndpointName("e")
+                                        .setBootstrapServers("k:9092")
+                                        .build())
+                .hasMessage(
+                        "Event Hubs endpoint 'e' needs an event hub: call setTopic(...) or put EntityPath=... in the connection string");
         assertThatThrownBy(
-                        () -> EventHubsSink.builder()
-                                .setEndpointName("e")
-                                .setEventHubsConnectionString(CONNECTION_STRING)
-                                .setTopic("other")
-                                .build())
-                .hasMessageContaining("setTopic('other') disagrees with the connection string's EntityPath 'telemetry'");
+                        () ->
+                                EventHubsSink.builder()
+                                        .setEndpointName("e")
+                                        .setBootstrapServers("k:9092")
+                                        .setTopic("t")
+                                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                                        .build())
+                .hasMessage(
+                        "Event Hubs endpoint 'e': EXACTLY_ONCE needs a transactional id prefix: call setTransactionalIdPrefix(...)");
+        assertThatThrownBy(
+                        () ->
+                                EventHubsSink.builder()
+                                        .setEndpointName("e")
+                                        .setEventHubsConnectionString(CONNECTION_STRING)
+                                        .setTopic("other")
+                                        .build())
+                .hasMessageContaining(
+                        "setTopic('other') disagrees with the connection string's EntityPath 'telemetry'");
     }
 
     @Test
     void badConnectionStringsNeverEchoTheKey() {
-        assertThatThrownBy(() -> EventHubsSink.builder().setEventHubsConnectionString("SharedAccessKeyName=a;SharedAccessKey=" + KEY))
+        assertThatThrownBy(
+                        () ->
+                                EventHubsSink.builder()
+                                        .setEventHubsConnectionString(
+                                                "SharedAccessKeyName=a;SharedAccessKey=" + KEY))
                 .hasMessageContaining("needs Endpoint=sb://")
                 .hasMessageNotContaining(KEY);
         assertThatThrownBy(
-                        () -> EventHubsSink.builder().setEventHubsConnectionString("Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKey=" + KEY))
+                        () ->
+                                EventHubsSink.builder()
+                                        .setEventHubsConnectionString(
+                                                "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKey="
+                                                        + KEY))
                 .hasMessageContaining("needs SharedAccessKeyName and SharedAccessKey")
                 .hasMessageNotContaining(KEY);
     }
 
     @Test
     void atLeastOnceIsHubroutesOwnSinkWithTheConnectionStringOnlyInItsProducerSettings() {
-        Sink<RoutedMessage> sink = EventHubsSink.builder().setEndpointName("hub").setEventHubsConnectionString(CONNECTION_STRING).build();
+        Sink<RoutedMessage> sink =
+                EventHubsSink.builder()
+                        .setEndpointName("hub")
+                        .setEventHubsConnectionString(CONNECTION_STRING)
+                        .build();
 
         assertThat(sink).isInstanceOf(EventHubsSink.class);
         EventHubsSinkOptions options = ((EventHubsSink) sink).options();
@@ -109,36 +142,48 @@ class EventHubsSinkBuilderTest {
 
     @Test
     void failurePolicySettingsMustAgree() {
-        Sink<RoutedMessage> deadLetterSink = EventHubsSink.builder().setEndpointName("dl").setBootstrapServers("k:9092").setTopic("dl").build();
+        Sink<RoutedMessage> deadLetterSink =
+                EventHubsSink.builder()
+                        .setEndpointName("dl")
+                        .setBootstrapServers("k:9092")
+                        .setTopic("dl")
+                        .build();
         DeadLetterEndpoint deadLetters = DeadLetterEndpoint.of("dl", deadLetterSink);
 
         assertThatThrownBy(
-                        () -> EventHubsSink.builder()
-                                .setEndpointName("e")
-                                .setBootstrapServers("k:9092")
-                                .setTopic("t")
-                                .setFailurePolicy(FailurePolicy.DEAD_LETTER)
-                                .build())
-                .hasMessage("Event Hubs endpoint 'e' uses DEAD_LETTER but has no dead-letter endpoint: call setDeadLetterEndpoint(...)");
+                        () ->
+                                EventHubsSink.builder()
+                                        .setEndpointName("e")
+                                        .setBootstrapServers("k:9092")
+                                        .setTopic("t")
+                                        .setFailurePolicy(FailurePolicy.DEAD_LETTER)
+                                        .build())
+                .hasMessage(
+                        "Event Hubs endpoint 'e' uses DEAD_LETTER but has no dead-letter endpoint: call setDeadLetterEndpoint(...)");
         assertThatThrownBy(
-                        () -> EventHubsSink.builder()
-                                .setEndpointName("e")
-                                .setBootstrapServers("k:9092")
-                                .setTopic("t")
-                                .setDeadLetterEndpoint(deadLetters)
-                                .build())
-                .hasMessage("Event Hubs endpoint 'e' has a dead-letter endpoint but uses BACKPRESSURE: call setFailurePolicy(FailurePolicy.DEAD_LETTER)");
+                        () ->
+                                EventHubsSink.builder()
+                                        .setEndpointName("e")
+                                        .setBootstrapServers("k:9092")
+                                        .setTopic("t")
+                                        .setDeadLetterEndpoint(deadLetters)
+                                        .build())
+                .hasMessage(
+                        "Event Hubs endpoint 'e' has a dead-letter endpoint but uses BACKPRESSURE: call setFailurePolicy(FailurePolicy.DEAD_LETTER)");
         assertThatThrownBy(
-                        () -> EventHubsSink.builder()
-                                .setEndpointName("e")
-                                .setBootstrapServers("k:9092")
-                                .setTopic("t")
-                                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                                .setTransactionalIdPrefix("p")
-                                .setFailurePolicy(FailurePolicy.DEAD_LETTER)
-                                .setDeadLetterEndpoint(deadLetters)
-                                .build())
-                .hasMessageStartingWith("Event Hubs endpoint 'e': DEAD_LETTER applies to AT_LEAST_ONCE only");
-        assertThatThrownBy(() -> EventHubsSink.builder().setMaxInFlight(0)).hasMessage("maxInFlight must be >= 1, got 0");
+                        () ->
+                                EventHubsSink.builder()
+                                        .setEndpointName("e")
+                                        .setBootstrapServers("k:9092")
+                                        .setTopic("t")
+                                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                                        .setTransactionalIdPrefix("p")
+                                        .setFailurePolicy(FailurePolicy.DEAD_LETTER)
+                                        .setDeadLetterEndpoint(deadLetters)
+                                        .build())
+                .hasMessageStartingWith(
+                        "Event Hubs endpoint 'e': DEAD_LETTER applies to AT_LEAST_ONCE only");
+        assertThatThrownBy(() -> EventHubsSink.builder().setMaxInFlight(0))
+                .hasMessage("maxInFlight must be >= 1, got 0");
     }
 }

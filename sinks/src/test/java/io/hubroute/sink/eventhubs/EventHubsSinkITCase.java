@@ -53,8 +53,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Event Hubs sink (hubroute's at-least-once writer; Flink's KafkaSink for exactly once) in a
- * Flink MiniCluster against a real in-process KRaft Kafka broker, which one test stops and
- * restarts on the same port.
+ * Flink MiniCluster against a real in-process KRaft Kafka broker, which one test stops and restarts
+ * on the same port.
  */
 class EventHubsSinkITCase {
     private static EmbeddedKafkaBroker kafka;
@@ -87,10 +87,15 @@ class EventHubsSinkITCase {
                                                 "contentEncoding", "utf-8",
                                                 "iothub-connection-device-id", "thermostat-1",
                                                 "iothub-connection-module-id", "sensor",
-                                                "iothub-connection-auth-generation-id", "637000000000000000",
-                                                "iothub-connection-auth-method", "{\"scope\":\"device\"}",
-                                                "iothub-enqueuedtime", "2024-05-01T10:15:30.1234567Z"))
-                                .appProperties(MessageProperties.of("level", "critical", "température", "élevée"))
+                                                "iothub-connection-auth-generation-id",
+                                                        "637000000000000000",
+                                                "iothub-connection-auth-method",
+                                                        "{\"scope\":\"device\"}",
+                                                "iothub-enqueuedtime",
+                                                        "2024-05-01T10:15:30.1234567Z"))
+                                .appProperties(
+                                        MessageProperties.of(
+                                                "level", "critical", "température", "élevée"))
                                 .body(body)
                                 .build(),
                         1,
@@ -146,13 +151,15 @@ class EventHubsSinkITCase {
                         .setTopic(topic)
                         .build());
 
-        List<ConsumerRecord<byte[], byte[]>> records = consume(topic, "read_uncommitted", Integer.MAX_VALUE);
+        List<ConsumerRecord<byte[], byte[]>> records =
+                consume(topic, "read_uncommitted", Integer.MAX_VALUE);
         assertThat(new HashSet<>(messageIds(records))).hasSize(count);
         // one device, one partition
         Map<String, Integer> partitionByDevice = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
             String device = new String(record.key(), StandardCharsets.UTF_8);
-            assertThat(partitionByDevice.computeIfAbsent(device, d -> record.partition())).isEqualTo(record.partition());
+            assertThat(partitionByDevice.computeIfAbsent(device, d -> record.partition()))
+                    .isEqualTo(record.partition());
         }
     }
 
@@ -178,13 +185,16 @@ class EventHubsSinkITCase {
         assertThat(new HashSet<>(ids)).hasSize(count);
     }
 
-    private static void runFailingOnceJob(String topic, int count, Sink<RoutedMessage> sink) throws Exception {
+    private static void runFailingOnceJob(String topic, int count, Sink<RoutedMessage> sink)
+            throws Exception {
         FailOnceAfterCheckpoint.reset(100);
         Configuration configuration = new Configuration();
         configuration.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         configuration.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
-        configuration.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, configuration);
+        configuration.set(
+                RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(2, configuration);
         env.enableCheckpointing(200);
         env.fromSequence(0, count - 1)
                 .map(new FailOnceAfterCheckpoint())
@@ -205,7 +215,8 @@ class EventHubsSinkITCase {
         EndpointMetricsReporter.reset();
         Configuration configuration = new Configuration();
         EndpointMetricsReporter.enable(configuration);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, configuration);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(1, configuration);
         Sink<RoutedMessage> sink =
                 EventHubsSink.builder()
                         .setEndpointName("outage")
@@ -235,8 +246,10 @@ class EventHubsSinkITCase {
             HoldFrom.release();
             awaitCondition(
                     "the endpoint reported unhealthy",
-                    () -> EndpointMetricsReporter.health("outage") == EndpointHealth.UNHEALTHY
-                            || EndpointMetricsReporter.health("outage") == EndpointHealth.DEAD);
+                    () ->
+                            EndpointMetricsReporter.health("outage") == EndpointHealth.UNHEALTHY
+                                    || EndpointMetricsReporter.health("outage")
+                                            == EndpointHealth.DEAD);
             finishedDuringOutage = job.getJobExecutionResult().isDone();
         } finally {
             kafka.restart();
@@ -244,14 +257,17 @@ class EventHubsSinkITCase {
         assertThat(finishedDuringOutage).as("the job waits for the endpoint").isFalse();
         job.getJobExecutionResult().get(120, TimeUnit.SECONDS);
 
-        Set<String> ids = new HashSet<>(messageIds(consume(topic, "read_uncommitted", Integer.MAX_VALUE)));
+        Set<String> ids =
+                new HashSet<>(messageIds(consume(topic, "read_uncommitted", Integer.MAX_VALUE)));
         assertThat(ids).hasSize(count).contains("m-0", "m-" + beforeOutage, "m-" + (count - 1));
         assertThat(EndpointMetricsReporter.count("outage", egress)).isGreaterThanOrEqualTo(count);
-        assertThat(EndpointMetricsReporter.health("outage")).isIn(EndpointHealth.DEGRADED, EndpointHealth.HEALTHY);
+        assertThat(EndpointMetricsReporter.health("outage"))
+                .isIn(EndpointHealth.DEGRADED, EndpointHealth.HEALTHY);
     }
 
     @Test
-    void endpointThatNeverComesUpDivertsEveryRecordToTheDeadLetterEndpointWithTheFailureRecorded() throws Exception {
+    void endpointThatNeverComesUpDivertsEveryRecordToTheDeadLetterEndpointWithTheFailureRecorded()
+            throws Exception {
         String deadLetterTopic = "deadletters-" + UUID.randomUUID();
         kafka.createTopic(deadLetterTopic, 1);
         int count = 8;
@@ -264,7 +280,8 @@ class EventHubsSinkITCase {
         EndpointMetricsReporter.reset();
         Configuration configuration = new Configuration();
         EndpointMetricsReporter.enable(configuration);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, configuration);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(1, configuration);
         env.fromSequence(0, count - 1)
                 .map(new ToDelivery("unreachable"), RoutedMessageTypeInfo.of())
                 .sinkTo(
@@ -280,11 +297,13 @@ class EventHubsSinkITCase {
                                                 .build())
                                 .setDeliveryTimeout(Duration.ofSeconds(1))
                                 .setFailurePolicy(FailurePolicy.DEAD_LETTER)
-                                .setDeadLetterEndpoint(DeadLetterEndpoint.of("deadletters", deadLetters))
+                                .setDeadLetterEndpoint(
+                                        DeadLetterEndpoint.of("deadletters", deadLetters))
                                 .build());
         env.execute("event-hubs-dead-letter");
 
-        List<ConsumerRecord<byte[], byte[]>> records = consume(deadLetterTopic, "read_uncommitted", count + 1);
+        List<ConsumerRecord<byte[], byte[]>> records =
+                consume(deadLetterTopic, "read_uncommitted", count + 1);
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             expected.add("m-" + i);
@@ -300,10 +319,19 @@ class EventHubsSinkITCase {
             assertThat(header(record, DeadLetters.ENDPOINT_PROPERTY)).isEqualTo("unreachable");
             assertThat(header(record, DeadLetters.ATTEMPTS_PROPERTY)).isNotNull();
         }
-        assertThat(EndpointMetricsReporter.count("unreachable", SinkMetrics.egress(SinkMetrics.EndpointKind.EVENT_HUBS))).isZero();
-        assertThat(EndpointMetricsReporter.count("unreachable", SinkMetrics.DEAD_LETTERED)).isEqualTo(count);
+        assertThat(
+                        EndpointMetricsReporter.count(
+                                "unreachable",
+                                SinkMetrics.egress(SinkMetrics.EndpointKind.EVENT_HUBS)))
+                .isZero();
+        assertThat(EndpointMetricsReporter.count("unreachable", SinkMetrics.DEAD_LETTERED))
+                .isEqualTo(count);
         assertThat(EndpointMetricsReporter.health("unreachable")).isEqualTo(EndpointHealth.DEAD);
-        assertThat(EndpointMetricsReporter.count("deadletters", SinkMetrics.egress(SinkMetrics.EndpointKind.EVENT_HUBS))).isEqualTo(count);
+        assertThat(
+                        EndpointMetricsReporter.count(
+                                "deadletters",
+                                SinkMetrics.egress(SinkMetrics.EndpointKind.EVENT_HUBS)))
+                .isEqualTo(count);
     }
 
     @Test
@@ -329,7 +357,11 @@ class EventHubsSinkITCase {
             deliveries.add(delivery);
         }
         Sink<RoutedMessage> deadLetters =
-                EventHubsSink.builder().setEndpointName("strict-deadletters").setBootstrapServers(kafka.bootstrapServers()).setTopic(deadLetterTopic).build();
+                EventHubsSink.builder()
+                        .setEndpointName("strict-deadletters")
+                        .setBootstrapServers(kafka.bootstrapServers())
+                        .setTopic(deadLetterTopic)
+                        .build();
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
         env.fromData(deliveries, RoutedMessageTypeInfo.of())
@@ -340,14 +372,18 @@ class EventHubsSinkITCase {
                                 .setTopic(topic)
                                 .setProducerProperty("max.request.size", "4096")
                                 .setFailurePolicy(FailurePolicy.DEAD_LETTER)
-                                .setDeadLetterEndpoint(DeadLetterEndpoint.of("strict-deadletters", deadLetters))
+                                .setDeadLetterEndpoint(
+                                        DeadLetterEndpoint.of("strict-deadletters", deadLetters))
                                 .build());
         env.execute("event-hubs-record-too-large");
 
-        assertThat(messageIds(consume(topic, "read_uncommitted", 6))).containsExactly("m-0", "m-1", "m-3", "m-4", "m-5");
-        List<ConsumerRecord<byte[], byte[]>> diverted = consume(deadLetterTopic, "read_uncommitted", 2);
+        assertThat(messageIds(consume(topic, "read_uncommitted", 6)))
+                .containsExactly("m-0", "m-1", "m-3", "m-4", "m-5");
+        List<ConsumerRecord<byte[], byte[]>> diverted =
+                consume(deadLetterTopic, "read_uncommitted", 2);
         assertThat(messageIds(diverted)).containsExactly("m-2");
-        assertThat(header(diverted.get(0), DeadLetters.REASON_PROPERTY)).startsWith("RecordTooLargeException");
+        assertThat(header(diverted.get(0), DeadLetters.REASON_PROPERTY))
+                .startsWith("RecordTooLargeException");
         assertThat(header(diverted.get(0), DeadLetters.ATTEMPTS_PROPERTY)).isEqualTo("1");
         assertThat(diverted.get(0).value()).hasSize(8192);
     }
@@ -376,7 +412,8 @@ class EventHubsSinkITCase {
     }
 
     /** Waits for a condition with a deadline generous enough for a loaded machine. */
-    private static void awaitCondition(String what, BooleanSupplier condition) throws InterruptedException {
+    private static void awaitCondition(String what, BooleanSupplier condition)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -394,7 +431,8 @@ class EventHubsSinkITCase {
         }
         try (Admin admin = kafka.admin()) {
             long total = 0;
-            for (ListOffsetsResult.ListOffsetsResultInfo info : admin.listOffsets(request).all().get().values()) {
+            for (ListOffsetsResult.ListOffsetsResultInfo info :
+                    admin.listOffsets(request).all().get().values()) {
                 total += info.offset();
             }
             return total;
@@ -405,7 +443,9 @@ class EventHubsSinkITCase {
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         Header header = record.headers().lastHeader(name);
-        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+        return header == null || header.value() == null
+                ? null
+                : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static int closedPort() throws IOException {
@@ -417,27 +457,36 @@ class EventHubsSinkITCase {
     private static List<String> messageIds(List<ConsumerRecord<byte[], byte[]>> records) {
         List<String> ids = new ArrayList<>(records.size());
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            ids.add(new String(record.headers().lastHeader("message-id").value(), StandardCharsets.UTF_8));
+            ids.add(
+                    new String(
+                            record.headers().lastHeader("message-id").value(),
+                            StandardCharsets.UTF_8));
         }
         return ids;
     }
 
-    /** Reads the topic from the start until {@code expected} records came or 3 s passed without any. */
-    private static List<ConsumerRecord<byte[], byte[]>> consume(String topic, String isolationLevel, int expected) {
+    /**
+     * Reads the topic from the start until {@code expected} records came or 3 s passed without any.
+     */
+    private static List<ConsumerRecord<byte[], byte[]>> consume(
+            String topic, String isolationLevel, int expected) {
         Properties properties = new Properties();
         properties.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         properties.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel);
         properties.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                new KafkaConsumer<>(
+                        properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+            consumer.partitionsFor(topic)
+                    .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long idleSince = System.currentTimeMillis();
             while (records.size() < expected && System.currentTimeMillis() - idleSince < 3_000) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<byte[], byte[]> record :
+                        consumer.poll(Duration.ofMillis(200))) {
                     records.add(record);
                     idleSince = System.currentTimeMillis();
                 }

@@ -24,7 +24,9 @@ public final class EndpointMetricsReporter implements MetricReporter, MetricRepo
 
     /** Turns the reporter on in a MiniCluster's configuration. */
     public static void enable(Configuration configuration) {
-        configuration.setString("metrics.reporter.hubroute_test.factory.class", EndpointMetricsReporter.class.getName());
+        configuration.setString(
+                "metrics.reporter.hubroute_test.factory.class",
+                EndpointMetricsReporter.class.getName());
         configuration.setString("metrics.reporter.hubroute_test.interval", "3600 s");
     }
 

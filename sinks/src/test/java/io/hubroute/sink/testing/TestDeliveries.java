@@ -13,7 +13,10 @@ import org.apache.flink.api.common.state.CheckpointListener;
 public final class TestDeliveries {
     private TestDeliveries() {}
 
-    /** Number {@code i} becomes a delivery with message id {@code m-i} from device {@code device-(i % 7)}. */
+    /**
+     * Number {@code i} becomes a delivery with message id {@code m-i} from device {@code device-(i
+     * % 7)}.
+     */
     public static final class ToDelivery implements MapFunction<Long, RoutedMessage> {
         private final String endpointName;
 
@@ -26,11 +29,16 @@ public final class TestDeliveries {
             Message message =
                     Message.builder(RoutingSource.DEVICE_MESSAGES)
                             .systemProperties(
-                                    MessageProperties.of("messageId", "m-" + i, "connectionDeviceId", "device-" + (i % 7)))
+                                    MessageProperties.of(
+                                            "messageId",
+                                            "m-" + i,
+                                            "connectionDeviceId",
+                                            "device-" + (i % 7)))
                             .appProperties(MessageProperties.of("sequence", Long.toString(i)))
                             .body("{\"i\":" + i + "}")
                             .build();
-            return new RoutedMessage(endpointName, message, (int) (i % 4), System.currentTimeMillis());
+            return new RoutedMessage(
+                    endpointName, message, (int) (i % 4), System.currentTimeMillis());
         }
     }
 
@@ -53,16 +61,19 @@ public final class TestDeliveries {
      * Throws once per {@link #reset}, after a checkpoint completed and a subtask passed {@code
      * failAfter} records; sleeps 2 ms per record so checkpoints happen mid-stream. Past {@code
      * failAfter} and until a checkpoint completes, each record takes 50 ms: on a loaded machine the
-     * first checkpoint may be slow, and the stream must not end before the planned failure (the
-     * map cannot simply wait for the checkpoint, since its barrier queues behind the records).
+     * first checkpoint may be slow, and the stream must not end before the planned failure (the map
+     * cannot simply wait for the checkpoint, since its barrier queues behind the records).
      */
-    public static final class FailOnceAfterCheckpoint extends RichMapFunction<Long, Long> implements CheckpointListener {
+    public static final class FailOnceAfterCheckpoint extends RichMapFunction<Long, Long>
+            implements CheckpointListener {
         public static final AtomicBoolean FAILED = new AtomicBoolean();
         private static final AtomicBoolean CHECKPOINTED = new AtomicBoolean();
         private static volatile int failAfter;
         private int seen;
 
-        /** Arms the failure: once, after {@code failAfter} records of one subtask and a checkpoint. */
+        /**
+         * Arms the failure: once, after {@code failAfter} records of one subtask and a checkpoint.
+         */
         public static void reset(int failAfterRecords) {
             FAILED.set(false);
             CHECKPOINTED.set(false);

@@ -75,7 +75,8 @@ final class AmqpChannel implements AutoCloseable {
     }
 
     /** Sends without waiting; {@code listener} hears the broker's acknowledgment or failure. */
-    void sendAsync(Message message, String messageId, CompletionListener listener) throws JMSException {
+    void sendAsync(Message message, String messageId, CompletionListener listener)
+            throws JMSException {
         messageIds.setNext(messageId);
         producer.send(message, listener);
     }

@@ -11,8 +11,8 @@ import java.security.NoSuchAlgorithmException;
  * restore, so receivers (and Service Bus duplicate detection) can drop repeats: the message's own
  * {@code messageId} when it has one, otherwise {@code hubroute-} and 32 hex digits of SHA-256 over
  * the device id, the enqueued time, the source partition and the body. Two different messages of
- * one device enqueued in the same millisecond on the same partition with the same body get the
- * same id; IoT Hub never produces such a pair. Not thread-safe (one per writer).
+ * one device enqueued in the same millisecond on the same partition with the same body get the same
+ * id; IoT Hub never produces such a pair. Not thread-safe (one per writer).
  */
 public final class DeliveryIds {
     private static final char[] HEX = "0123456789abcdef".toCharArray();

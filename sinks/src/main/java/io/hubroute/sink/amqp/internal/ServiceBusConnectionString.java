@@ -18,7 +18,8 @@ public final class ServiceBusConnectionString {
     private final String key;
     private final String entityPath;
 
-    private ServiceBusConnectionString(String amqpUri, String keyName, String key, String entityPath) {
+    private ServiceBusConnectionString(
+            String amqpUri, String keyName, String key, String entityPath) {
         this.amqpUri = amqpUri;
         this.keyName = keyName;
         this.key = key;
@@ -74,7 +75,9 @@ public final class ServiceBusConnectionString {
         }
         if (!endpoint.toLowerCase(Locale.ROOT).startsWith("sb://")) {
             throw new IllegalArgumentException(
-                    "Service Bus connection string Endpoint must start with sb://, got '" + endpoint + "'");
+                    "Service Bus connection string Endpoint must start with sb://, got '"
+                            + endpoint
+                            + "'");
         }
         if (keyName == null || keyName.isEmpty()) {
             throw new IllegalArgumentException(
@@ -90,9 +93,11 @@ public final class ServiceBusConnectionString {
             host = host.substring(0, slash);
         }
         if (host.isEmpty()) {
-            throw new IllegalArgumentException("Service Bus connection string Endpoint has no host: '" + endpoint + "'");
+            throw new IllegalArgumentException(
+                    "Service Bus connection string Endpoint has no host: '" + endpoint + "'");
         }
-        return new ServiceBusConnectionString("amqps://" + host + URI_OPTIONS, keyName, key, entityPath);
+        return new ServiceBusConnectionString(
+                "amqps://" + host + URI_OPTIONS, keyName, key, entityPath);
     }
 
     /** {@code amqps://<host>?amqp.idleTimeout=120000}. */

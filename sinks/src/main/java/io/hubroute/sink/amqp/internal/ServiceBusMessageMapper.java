@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * bytes; application properties in wire order, then the system properties Service Bus carries as
  * application properties under their {@code iothub-*} names; CorrelationId, ContentType and
  * ContentEncoding as AMQP properties fields. UserId goes as the application property {@code
- * user-id}: Qpid JMS always replaces the AMQP user-id field with the connection's own user. MessageId is set at send time (see {@link
- * ProvidedMessageIdPolicy}).
+ * user-id}: Qpid JMS always replaces the AMQP user-id field with the connection's own user.
+ * MessageId is set at send time (see {@link ProvidedMessageIdPolicy}).
  */
 public final class ServiceBusMessageMapper {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceBusMessageMapper.class);
@@ -31,13 +31,22 @@ public final class ServiceBusMessageMapper {
     /** System properties sent as application properties: queryable name, then Service Bus name. */
     static final List<String[]> SYSTEM_APPLICATION_PROPERTIES =
             List.of(
-                    new String[] {SystemPropertyNames.CONNECTION_DEVICE_ID, "iothub-connection-device-id"},
-                    new String[] {SystemPropertyNames.CONNECTION_MODULE_ID, "iothub-connection-module-id"},
                     new String[] {
-                        SystemPropertyNames.CONNECTION_DEVICE_GENERATION_ID, "iothub-connection-auth-generation-id"
+                        SystemPropertyNames.CONNECTION_DEVICE_ID, "iothub-connection-device-id"
                     },
-                    new String[] {SystemPropertyNames.CONNECTION_AUTH_METHOD, "iothub-connection-auth-method"},
-                    new String[] {SystemPropertyNames.CREATION_TIME_UTC, "iothub-creation-time-utc"},
+                    new String[] {
+                        SystemPropertyNames.CONNECTION_MODULE_ID, "iothub-connection-module-id"
+                    },
+                    new String[] {
+                        SystemPropertyNames.CONNECTION_DEVICE_GENERATION_ID,
+                        "iothub-connection-auth-generation-id"
+                    },
+                    new String[] {
+                        SystemPropertyNames.CONNECTION_AUTH_METHOD, "iothub-connection-auth-method"
+                    },
+                    new String[] {
+                        SystemPropertyNames.CREATION_TIME_UTC, "iothub-creation-time-utc"
+                    },
                     new String[] {SystemPropertyNames.DT_DATASCHEMA, "dt-dataschema"},
                     new String[] {SystemPropertyNames.DT_SUBJECT, "dt-subject"});
 
@@ -48,8 +57,8 @@ public final class ServiceBusMessageMapper {
     static final String ENQUEUED_TIME_PROPERTY = "iothub-enqueuedtime";
 
     /**
-     * Qpid JMS has no public setter for the AMQP content-encoding field; its facade's package-private
-     * accessor to the AMQP properties section is the one way to set it.
+     * Qpid JMS has no public setter for the AMQP content-encoding field; its facade's
+     * package-private accessor to the AMQP properties section is the one way to set it.
      */
     private static final Method PROPERTIES_ACCESSOR = findPropertiesAccessor();
 
@@ -71,7 +80,8 @@ public final class ServiceBusMessageMapper {
                 jms.setStringProperty(names[1], value);
             }
         }
-        String enqueuedTime = message.systemProperty(SystemPropertyNames.ENQUEUED_TIME).orElse(null);
+        String enqueuedTime =
+                message.systemProperty(SystemPropertyNames.ENQUEUED_TIME).orElse(null);
         if (enqueuedTime == null && delivery.enqueuedTimeMillis() > 0) {
             enqueuedTime = Instant.ofEpochMilli(delivery.enqueuedTimeMillis()).toString();
         }
@@ -79,7 +89,8 @@ public final class ServiceBusMessageMapper {
             jms.setStringProperty(ENQUEUED_TIME_PROPERTY, enqueuedTime);
         }
 
-        String correlationId = message.systemProperty(SystemPropertyNames.CORRELATION_ID).orElse(null);
+        String correlationId =
+                message.systemProperty(SystemPropertyNames.CORRELATION_ID).orElse(null);
         if (correlationId != null) {
             jms.setJMSCorrelationID(correlationId);
         }
@@ -94,7 +105,8 @@ public final class ServiceBusMessageMapper {
         if (contentType != null) {
             facade.setContentType(Symbol.valueOf(contentType));
         }
-        String contentEncoding = message.systemProperty(SystemPropertyNames.CONTENT_ENCODING).orElse(null);
+        String contentEncoding =
+                message.systemProperty(SystemPropertyNames.CONTENT_ENCODING).orElse(null);
         if (contentEncoding != null) {
             setContentEncoding(facade, contentEncoding);
         }
@@ -114,7 +126,8 @@ public final class ServiceBusMessageMapper {
             properties.setContentEncoding(Symbol.valueOf(contentEncoding));
         } else if (!warnedContentEncoding) {
             warnedContentEncoding = true;
-            LOG.warn("This Qpid JMS version does not let hubroute set the AMQP content-encoding; messages go without it");
+            LOG.warn(
+                    "This Qpid JMS version does not let hubroute set the AMQP content-encoding; messages go without it");
         }
     }
 

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When a send fails, the connection is dropped and the unacknowledged messages are sent again,
  * one at a time and waiting for each acknowledgment, with the retry policy's backoff between
- * attempts, until the endpoint takes them; then asynchronous sending resumes. Once the endpoint
- * has failed for a whole retry budget, the failure policy decides: keep retrying (back-pressure) or
+ * attempts, until the endpoint takes them; then asynchronous sending resumes. Once the endpoint has
+ * failed for a whole retry budget, the failure policy decides: keep retrying (back-pressure) or
  * divert each message to the dead-letter endpoint after one more failed attempt.
  */
 public final class ServiceBusWriter implements SinkWriter<RoutedMessage> {
@@ -48,20 +48,30 @@ public final class ServiceBusWriter implements SinkWriter<RoutedMessage> {
     private final SinkWriter<RoutedMessage> deadLetterWriter;
     private final String deadLetterEndpointName;
 
-    public ServiceBusWriter(ServiceBusSinkOptions options, WriterInitContext context) throws IOException {
+    public ServiceBusWriter(ServiceBusSinkOptions options, WriterInitContext context)
+            throws IOException {
         this.options = options;
         this.retryPolicy = options.retryPolicy();
         this.channel = new AmqpChannel(options);
-        this.metrics = EndpointMetrics.register(context.metricGroup(), options.endpointName(), options.kind().endpointKind());
-        this.health = EndpointHealthTracker.forRetryPolicy(options.endpointName(), metrics.group(), retryPolicy);
+        this.metrics =
+                EndpointMetrics.register(
+                        context.metricGroup(),
+                        options.endpointName(),
+                        options.kind().endpointKind());
+        this.health =
+                EndpointHealthTracker.forRetryPolicy(
+                        options.endpointName(), metrics.group(), retryPolicy);
         this.deadLettered = metrics.group().counter(SinkMetrics.DEAD_LETTERED);
         DeadLetterEndpoint deadLetterEndpoint = options.deadLetterEndpoint().orElse(null);
-        this.deadLetterWriter = deadLetterEndpoint == null ? null : deadLetterEndpoint.openWriter(context);
-        this.deadLetterEndpointName = deadLetterEndpoint == null ? null : deadLetterEndpoint.endpointName();
+        this.deadLetterWriter =
+                deadLetterEndpoint == null ? null : deadLetterEndpoint.openWriter(context);
+        this.deadLetterEndpointName =
+                deadLetterEndpoint == null ? null : deadLetterEndpoint.endpointName();
     }
 
     @Override
-    public void write(RoutedMessage delivery, Context context) throws IOException, InterruptedException {
+    public void write(RoutedMessage delivery, Context context)
+            throws IOException, InterruptedException {
         PendingSend send = new PendingSend(delivery, deliveryIds.idOf(delivery));
         unacknowledged.addLast(send);
         try {
@@ -99,7 +109,11 @@ public final class ServiceBusWriter implements SinkWriter<RoutedMessage> {
             } else if (state == PendingSend.State.FAILED) {
                 recover(head.failure());
             } else if (unacknowledged.size() > maxRemaining) {
-                recover(new TimeoutException("no acknowledgment within " + options.sendTimeout().toMillis() + " ms"));
+                recover(
+                        new TimeoutException(
+                                "no acknowledgment within "
+                                        + options.sendTimeout().toMillis()
+                                        + " ms"));
             } else {
                 return;
             }
@@ -107,8 +121,8 @@ public final class ServiceBusWriter implements SinkWriter<RoutedMessage> {
     }
 
     /**
-     * Drops the connection and sends every unacknowledged message again, in order, each one
-     * waiting for the broker, retrying with backoff.
+     * Drops the connection and sends every unacknowledged message again, in order, each one waiting
+     * for the broker, retrying with backoff.
      */
     private void recover(Exception cause) throws IOException, InterruptedException {
         channel.close();
@@ -124,13 +138,15 @@ public final class ServiceBusWriter implements SinkWriter<RoutedMessage> {
         }
     }
 
-    private void sendWithRetries(PendingSend send, Exception firstFailure) throws IOException, InterruptedException {
+    private void sendWithRetries(PendingSend send, Exception firstFailure)
+            throws IOException, InterruptedException {
         int failedAttempts = 1;
         Exception lastFailure = firstFailure;
         boolean warnedBackpressure = false;
         while (true) {
             boolean exhausted =
-                    retryPolicy.isExhausted(failedAttempts) || retryPolicy.isExhausted(health.consecutiveFailures());
+                    retryPolicy.isExhausted(failedAttempts)
+                            || retryPolicy.isExhausted(health.consecutiveFailures());
             if (exhausted) {
                 if (options.failurePolicy() == FailurePolicy.DEAD_LETTER) {
                     divert(send, lastFailure, failedAttempts);
@@ -174,9 +190,15 @@ public final class ServiceBusWriter implements SinkWriter<RoutedMessage> {
         health.recordSuccess();
     }
 
-    private void divert(PendingSend send, Exception failure, int attempts) throws IOException, InterruptedException {
+    private void divert(PendingSend send, Exception failure, int attempts)
+            throws IOException, InterruptedException {
         RoutedMessage diverted =
-                DeadLetters.divert(send.delivery, deadLetterEndpointName, failure, attempts, System.currentTimeMillis());
+                DeadLetters.divert(
+                        send.delivery,
+                        deadLetterEndpointName,
+                        failure,
+                        attempts,
+                        System.currentTimeMillis());
         deadLetterWriter.write(diverted, DeadLetterEndpoint.noContext());
         deadLettered.inc();
         LOG.warn(

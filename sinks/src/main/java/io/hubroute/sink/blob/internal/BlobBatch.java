@@ -14,9 +14,9 @@ import org.apache.avro.generic.GenericRecord;
 
 /**
  * One blob being written: its staged blocks and the encoded bytes not staged yet. For Avro, the
- * container header goes into the first staged block and every staged block ends on a sync
- * marker, so any prefix of blocks is a valid file; the pending records are kept (by reference) so
- * that a block that cannot be staged can be diverted.
+ * container header goes into the first staged block and every staged block ends on a sync marker,
+ * so any prefix of blocks is a valid file; the pending records are kept (by reference) so that a
+ * block that cannot be staged can be diverted.
  */
 final class BlobBatch {
     private static final int SYNC_SIZE = 16;
@@ -64,10 +64,13 @@ final class BlobBatch {
             this.avroWriter = null;
             this.header = new byte[0];
         } else {
-            this.avroWriter = new DataFileWriter<>(new GenericDatumWriter<>(IotHubMessageSchema.MESSAGE));
+            this.avroWriter =
+                    new DataFileWriter<>(new GenericDatumWriter<>(IotHubMessageSchema.MESSAGE));
             avroWriter.setSyncInterval(AVRO_SYNC_INTERVAL);
             avroWriter.setCodec(
-                    encoding == BlobEncoding.AVRO_DEFLATE ? CodecFactory.deflateCodec(CodecFactory.DEFAULT_DEFLATE_LEVEL) : CodecFactory.nullCodec());
+                    encoding == BlobEncoding.AVRO_DEFLATE
+                            ? CodecFactory.deflateCodec(CodecFactory.DEFAULT_DEFLATE_LEVEL)
+                            : CodecFactory.nullCodec());
             avroWriter.create(IotHubMessageSchema.MESSAGE, pending, syncMarker);
             avroWriter.flush();
             this.header = pending.toByteArray();
@@ -76,12 +79,30 @@ final class BlobBatch {
     }
 
     static BlobBatch open(
-            BlobEncoding encoding, String blobName, int partition, long epochMinute, long nowMillis, byte[] syncMarker, int blockSize)
+            BlobEncoding encoding,
+            String blobName,
+            int partition,
+            long epochMinute,
+            long nowMillis,
+            byte[] syncMarker,
+            int blockSize)
             throws IOException {
-        return new BlobBatch(encoding, blobName, partition, epochMinute, nowMillis, List.of(), false, syncMarker, 0, 0, blockSize);
+        return new BlobBatch(
+                encoding,
+                blobName,
+                partition,
+                epochMinute,
+                nowMillis,
+                List.of(),
+                false,
+                syncMarker,
+                0,
+                0,
+                blockSize);
     }
 
-    static BlobBatch restore(BlobEncoding encoding, BlobWriterState.OpenBatch state, int blockSize) throws IOException {
+    static BlobBatch restore(BlobEncoding encoding, BlobWriterState.OpenBatch state, int blockSize)
+            throws IOException {
         return new BlobBatch(
                 encoding,
                 state.blobName(),
@@ -171,7 +192,15 @@ final class BlobBatch {
 
     BlobWriterState.OpenBatch state() {
         return new BlobWriterState.OpenBatch(
-                blobName, partition, epochMinute, blockIds, headerStaged, syncMarker, stagedRecords, stagedBytes, openedAtMillis);
+                blobName,
+                partition,
+                epochMinute,
+                blockIds,
+                headerStaged,
+                syncMarker,
+                stagedRecords,
+                stagedBytes,
+                openedAtMillis);
     }
 
     BlobCommittable committable() {

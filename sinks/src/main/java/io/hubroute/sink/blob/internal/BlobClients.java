@@ -18,11 +18,18 @@ final class BlobClients {
     private BlobClients() {}
 
     static BlobContainerClient containerClient(BlobStorageSinkOptions options) {
-        // The SDK tries once; hubroute's RetryPolicy does the retrying, so health and metrics see it.
+        // The SDK tries once; hubroute's RetryPolicy does the retrying, so health and metrics see
+        // it.
         RequestRetryOptions sdkRetry =
                 new RequestRetryOptions(
-                        RetryPolicyType.FIXED, 1, TRY_TIMEOUT, Duration.ofMillis(1), Duration.ofMillis(1), null);
-        BlobContainerClientBuilder builder = new BlobContainerClientBuilder().retryOptions(sdkRetry);
+                        RetryPolicyType.FIXED,
+                        1,
+                        TRY_TIMEOUT,
+                        Duration.ofMillis(1),
+                        Duration.ofMillis(1),
+                        null);
+        BlobContainerClientBuilder builder =
+                new BlobContainerClientBuilder().retryOptions(sdkRetry);
         BlobAuthentication authentication = options.authentication();
         try {
             switch (authentication.kind()) {

@@ -16,7 +16,8 @@ public record BlobCommittable(String blobName, List<String> blockIds, long recor
         Objects.requireNonNull(blobName, "blobName");
         blockIds = List.copyOf(blockIds);
         if (blockIds.isEmpty()) {
-            throw new IllegalArgumentException("a committable needs at least one block: " + blobName);
+            throw new IllegalArgumentException(
+                    "a committable needs at least one block: " + blobName);
         }
     }
 }

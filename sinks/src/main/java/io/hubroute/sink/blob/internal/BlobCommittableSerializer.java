@@ -32,7 +32,11 @@ public final class BlobCommittableSerializer implements SimpleVersionedSerialize
     public BlobCommittable deserialize(int version, byte[] serialized) throws IOException {
         if (version != VERSION) {
             throw new IOException(
-                    "blob committable version " + version + " is not supported (this build reads " + VERSION + ")");
+                    "blob committable version "
+                            + version
+                            + " is not supported (this build reads "
+                            + VERSION
+                            + ")");
         }
         return read(new DataInputDeserializer(serialized));
     }

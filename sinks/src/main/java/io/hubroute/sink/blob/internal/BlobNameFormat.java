@@ -49,7 +49,8 @@ public final class BlobNameFormat {
             char c = format.charAt(position);
             if (c == '{') {
                 int end = format.indexOf('}', position);
-                String token = end < 0 ? format.substring(position) : format.substring(position, end + 1);
+                String token =
+                        end < 0 ? format.substring(position) : format.substring(position, end + 1);
                 int index = TOKENS.indexOf(token);
                 if (index < 0) {
                     throw new IllegalArgumentException(
@@ -94,18 +95,26 @@ public final class BlobNameFormat {
         }
         if (format.startsWith("/") || format.contains("//")) {
             throw new IllegalArgumentException(
-                    "fileNameFormat '" + format + "' has an empty path segment: remove the leading or doubled '/'");
+                    "fileNameFormat '"
+                            + format
+                            + "' has an empty path segment: remove the leading or doubled '/'");
         }
         for (String segment : format.split("/", -1)) {
             if (segment.equals(".") || segment.equals("..") || segment.isEmpty()) {
                 throw new IllegalArgumentException(
-                        "fileNameFormat '" + format + "' has a '" + segment + "' path segment: remove it");
+                        "fileNameFormat '"
+                                + format
+                                + "' has a '"
+                                + segment
+                                + "' path segment: remove it");
             }
         }
         return new BlobNameFormat(List.copyOf(parts));
     }
 
-    /** The base blob name for a partition and the minute (epoch minutes, UTC) of the enqueued time. */
+    /**
+     * The base blob name for a partition and the minute (epoch minutes, UTC) of the enqueued time.
+     */
     public String resolve(String hubName, int partition, long epochMinute) {
         LocalDateTime time = LocalDateTime.ofEpochSecond(epochMinute * 60, 0, ZoneOffset.UTC);
         StringBuilder name = new StringBuilder(64);
@@ -159,7 +168,8 @@ public final class BlobNameFormat {
             String container = BlobUrlParts.parse(url).getBlobContainerName();
             return container == null || container.isEmpty() ? null : container;
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("not a valid blob service URL: check the SAS URL's scheme and host");
+            throw new IllegalArgumentException(
+                    "not a valid blob service URL: check the SAS URL's scheme and host");
         }
     }
 
@@ -168,7 +178,11 @@ public final class BlobNameFormat {
         for (byte b : bytes) {
             int c = b & 0xff;
             boolean plain =
-                    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+                    (c >= 'a' && c <= 'z')
+                            || (c >= 'A' && c <= 'Z')
+                            || (c >= '0' && c <= '9')
+                            || c == '-'
+                            || c == '_';
             if (plain) {
                 target.append((char) c);
             } else {

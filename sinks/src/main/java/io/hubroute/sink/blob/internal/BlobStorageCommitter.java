@@ -41,11 +41,14 @@ public final class BlobStorageCommitter implements Committer<BlobCommittable> {
     public BlobStorageCommitter(BlobStorageSinkOptions options, MetricGroup metricGroup) {
         this.options = options;
         this.container = BlobClients.containerClient(options);
-        this.metrics = EndpointMetrics.register(metricGroup, options.endpointName(), SinkMetrics.EndpointKind.STORAGE);
+        this.metrics =
+                EndpointMetrics.register(
+                        metricGroup, options.endpointName(), SinkMetrics.EndpointKind.STORAGE);
         this.blobsWritten = metrics.group().counter(SinkMetrics.STORAGE_BLOBS_WRITTEN);
         this.bytesWritten = metrics.group().counter(SinkMetrics.STORAGE_BYTES_WRITTEN);
         EndpointHealthTracker health =
-                EndpointHealthTracker.forRetryPolicy(options.endpointName(), null, options.retryPolicy());
+                EndpointHealthTracker.forRetryPolicy(
+                        options.endpointName(), null, options.retryPolicy());
         this.retrier =
                 new Retrier(
                         options.endpointName(),
@@ -57,10 +60,12 @@ public final class BlobStorageCommitter implements Committer<BlobCommittable> {
     }
 
     @Override
-    public void commit(Collection<CommitRequest<BlobCommittable>> requests) throws IOException, InterruptedException {
+    public void commit(Collection<CommitRequest<BlobCommittable>> requests)
+            throws IOException, InterruptedException {
         for (CommitRequest<BlobCommittable> request : requests) {
             BlobCommittable committable = request.getCommittable();
-            BlockBlobClient blob = container.getBlobClient(committable.blobName()).getBlockBlobClient();
+            BlockBlobClient blob =
+                    container.getBlobClient(committable.blobName()).getBlockBlobClient();
             boolean committedNow;
             try {
                 committedNow = retrier.call(() -> commitOnce(blob, committable.blockIds()));
@@ -81,7 +86,10 @@ public final class BlobStorageCommitter implements Committer<BlobCommittable> {
                 metrics.recordEgress(committable.records());
                 blobsWritten.inc();
                 bytesWritten.inc(committable.bytes());
-                LOG.debug("Endpoint '{}' committed blob '{}'", options.endpointName(), committable.blobName());
+                LOG.debug(
+                        "Endpoint '{}' committed blob '{}'",
+                        options.endpointName(),
+                        committable.blobName());
             } else {
                 request.signalAlreadyCommitted();
             }

@@ -34,9 +34,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes deliveries into one batch per base blob name (partition and minute of the enqueued
- * time), stages blocks as they fill and at every checkpoint, and hands closed batches to the
- * committer. See {@link io.hubroute.sink.blob.BlobStorageSink} for the guarantee.
+ * Writes deliveries into one batch per base blob name (partition and minute of the enqueued time),
+ * stages blocks as they fill and at every checkpoint, and hands closed batches to the committer.
+ * See {@link io.hubroute.sink.blob.BlobStorageSink} for the guarantee.
  */
 public final class BlobStorageWriter
         implements StatefulSinkWriter<RoutedMessage, BlobWriterState>,
@@ -65,7 +65,9 @@ public final class BlobStorageWriter
     private long lastBatchKey = Long.MIN_VALUE;
 
     public BlobStorageWriter(
-            BlobStorageSinkOptions options, WriterInitContext context, Collection<BlobWriterState> recoveredStates)
+            BlobStorageSinkOptions options,
+            WriterInitContext context,
+            Collection<BlobWriterState> recoveredStates)
             throws IOException {
         this.options = options;
         this.encoding = options.encoding();
@@ -73,9 +75,14 @@ public final class BlobStorageWriter
         this.subtask = context.getTaskInfo().getIndexOfThisSubtask();
         this.timeService = context.getProcessingTimeService();
         this.encoder = new MessageRecordEncoder(encoding);
-        this.metrics = EndpointMetrics.register(context.metricGroup(), options.endpointName(), SinkMetrics.EndpointKind.STORAGE);
+        this.metrics =
+                EndpointMetrics.register(
+                        context.metricGroup(),
+                        options.endpointName(),
+                        SinkMetrics.EndpointKind.STORAGE);
         EndpointHealthTracker health =
-                EndpointHealthTracker.forRetryPolicy(options.endpointName(), metrics.group(), options.retryPolicy());
+                EndpointHealthTracker.forRetryPolicy(
+                        options.endpointName(), metrics.group(), options.retryPolicy());
         this.retrier =
                 new Retrier(
                         options.endpointName(),
@@ -85,7 +92,9 @@ public final class BlobStorageWriter
                         BlobClients::isTransient,
                         Retrier.Sleeper.THREAD);
         UUID id = UUID.randomUUID();
-        ByteBuffer.wrap(writerId).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits());
+        ByteBuffer.wrap(writerId)
+                .putLong(id.getMostSignificantBits())
+                .putLong(id.getLeastSignificantBits());
         this.container = BlobClients.containerClient(options);
         if (options.failurePolicy() == FailurePolicy.DEAD_LETTER) {
             DeadLetterEndpoint deadLetters = options.deadLetterEndpoint().orElseThrow();
@@ -102,16 +111,20 @@ public final class BlobStorageWriter
             restore(recoveredStates);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while opening endpoint '" + options.endpointName() + "'");
+            throw new InterruptedIOException(
+                    "interrupted while opening endpoint '" + options.endpointName() + "'");
         }
     }
 
-    private void restore(Collection<BlobWriterState> recoveredStates) throws IOException, InterruptedException {
+    private void restore(Collection<BlobWriterState> recoveredStates)
+            throws IOException, InterruptedException {
         for (BlobWriterState state : recoveredStates) {
             for (BlobWriterState.SequenceCounter counter : state.sequences()) {
                 long[] known = sequences.get(counter.baseName());
                 if (known == null || known[0] < counter.nextSequence()) {
-                    sequences.put(counter.baseName(), new long[] {counter.nextSequence(), counter.lastUsedMillis()});
+                    sequences.put(
+                            counter.baseName(),
+                            new long[] {counter.nextSequence(), counter.lastUsedMillis()});
                 }
             }
             for (BlobWriterState.OpenBatch open : state.openBatches()) {
@@ -136,9 +149,12 @@ public final class BlobStorageWriter
     }
 
     @Override
-    public void write(RoutedMessage delivery, Context context) throws IOException, InterruptedException {
+    public void write(RoutedMessage delivery, Context context)
+            throws IOException, InterruptedException {
         long enqueued = delivery.enqueuedTimeMillis();
-        long epochMinute = Math.floorDiv(enqueued > 0 ? enqueued : timeService.getCurrentProcessingTime(), 60_000L);
+        long epochMinute =
+                Math.floorDiv(
+                        enqueued > 0 ? enqueued : timeService.getCurrentProcessingTime(), 60_000L);
         long key = batchKey(delivery.partition(), epochMinute);
         BlobBatch batch = key == lastBatchKey ? lastBatch : openBatches.get(key);
         if (batch == null) {
@@ -194,7 +210,8 @@ public final class BlobStorageWriter
         List<BlobWriterState.SequenceCounter> counters = new ArrayList<>(sequences.size());
         for (Map.Entry<String, long[]> entry : sequences.entrySet()) {
             counters.add(
-                    new BlobWriterState.SequenceCounter(entry.getKey(), (int) entry.getValue()[0], entry.getValue()[1]));
+                    new BlobWriterState.SequenceCounter(
+                            entry.getKey(), (int) entry.getValue()[0], entry.getValue()[1]));
         }
         return List.of(new BlobWriterState(open, counters));
     }
@@ -206,7 +223,8 @@ public final class BlobStorageWriter
         }
     }
 
-    private BlobBatch openBatch(int partition, long epochMinute) throws IOException, InterruptedException {
+    private BlobBatch openBatch(int partition, long epochMinute)
+            throws IOException, InterruptedException {
         String baseName = nameFormat.resolve(options.hubName(), partition, epochMinute);
         long now = timeService.getCurrentProcessingTime();
         long[] counter = sequences.get(baseName);
@@ -218,7 +236,8 @@ public final class BlobStorageWriter
         while (true) {
             blobName = BlobNameFormat.blobName(baseName, subtask, (int) counter[0]);
             counter[0]++;
-            // A name counted in no state (pruned, or after rescaling) may already hold a committed blob.
+            // A name counted in no state (pruned, or after rescaling) may already hold a committed
+            // blob.
             if (!blobExists(blobName)) {
                 break;
             }
@@ -226,7 +245,15 @@ public final class BlobStorageWriter
         counter[1] = now;
         byte[] syncMarker = new byte[BlobBatch.syncSize(encoding)];
         random.nextBytes(syncMarker);
-        BlobBatch batch = BlobBatch.open(encoding, blobName, partition, epochMinute, now, syncMarker, options.blockSizeBytes());
+        BlobBatch batch =
+                BlobBatch.open(
+                        encoding,
+                        blobName,
+                        partition,
+                        epochMinute,
+                        now,
+                        syncMarker,
+                        options.blockSizeBytes());
         scheduleClose(batch);
         return batch;
     }
@@ -272,7 +299,8 @@ public final class BlobStorageWriter
         try {
             retrier.call(
                     () -> {
-                        container.getBlobClient(batch.blobName)
+                        container
+                                .getBlobClient(batch.blobName)
                                 .getBlockBlobClient()
                                 .stageBlock(blockId, BinaryData.fromBytes(block));
                         return null;
@@ -295,7 +323,12 @@ public final class BlobStorageWriter
         long now = System.currentTimeMillis();
         for (int i = 0; i < records.size(); i++) {
             deadLetterWriter.write(
-                    DeadLetters.divert(records.get(i), deadLetterEndpointName, failure.getCause(), failure.attempts(), now),
+                    DeadLetters.divert(
+                            records.get(i),
+                            deadLetterEndpointName,
+                            failure.getCause(),
+                            failure.attempts(),
+                            now),
                     DeadLetterEndpoint.noContext());
         }
         metrics.recordDeadLettered(records.size());
@@ -309,10 +342,12 @@ public final class BlobStorageWriter
 
     /** Writer id and block index: 20 bytes, so every block id of a blob has the same length. */
     private String blockId(int index) {
-        return Base64.getEncoder().encodeToString(ByteBuffer.allocate(20).put(writerId).putInt(index).array());
+        return Base64.getEncoder()
+                .encodeToString(ByteBuffer.allocate(20).put(writerId).putInt(index).array());
     }
 
-    private <T> T callUntilDone(Retrier.Attempt<T> attempt) throws IOException, InterruptedException {
+    private <T> T callUntilDone(Retrier.Attempt<T> attempt)
+            throws IOException, InterruptedException {
         try {
             return retrier.call(attempt);
         } catch (RetriesExhaustedException e) {

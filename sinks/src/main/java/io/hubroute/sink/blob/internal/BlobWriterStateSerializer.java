@@ -50,7 +50,11 @@ public final class BlobWriterStateSerializer implements SimpleVersionedSerialize
     public BlobWriterState deserialize(int version, byte[] serialized) throws IOException {
         if (version != VERSION) {
             throw new IOException(
-                    "blob writer state version " + version + " is not supported (this build reads " + VERSION + ")");
+                    "blob writer state version "
+                            + version
+                            + " is not supported (this build reads "
+                            + VERSION
+                            + ")");
         }
         DataInputDeserializer in = new DataInputDeserializer(serialized);
         int batchCount = in.readInt();
@@ -68,12 +72,21 @@ public final class BlobWriterStateSerializer implements SimpleVersionedSerialize
             long openedAt = in.readLong();
             batches.add(
                     new BlobWriterState.OpenBatch(
-                            blobName, partition, epochMinute, blockIds, headerStaged, syncMarker, records, bytes, openedAt));
+                            blobName,
+                            partition,
+                            epochMinute,
+                            blockIds,
+                            headerStaged,
+                            syncMarker,
+                            records,
+                            bytes,
+                            openedAt));
         }
         int counterCount = in.readInt();
         List<BlobWriterState.SequenceCounter> counters = new ArrayList<>(counterCount);
         for (int i = 0; i < counterCount; i++) {
-            counters.add(new BlobWriterState.SequenceCounter(in.readUTF(), in.readInt(), in.readLong()));
+            counters.add(
+                    new BlobWriterState.SequenceCounter(in.readUTF(), in.readInt(), in.readLong()));
         }
         return new BlobWriterState(batches, counters);
     }

@@ -33,7 +33,8 @@ import org.apache.avro.io.EncoderFactory;
  */
 final class MessageRecordEncoder {
     private static final DateTimeFormatter ENQUEUED_TIME_UTC =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'").withZone(ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'")
+                    .withZone(ZoneOffset.UTC);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final BlobEncoding encoding;
@@ -45,13 +46,18 @@ final class MessageRecordEncoder {
         this.encoding = encoding;
     }
 
-    /** Encodes the delivery; the bytes are in {@link #buffer()} up to {@link #size()} until the next call. */
+    /**
+     * Encodes the delivery; the bytes are in {@link #buffer()} up to {@link #size()} until the next
+     * call.
+     */
     void encode(RoutedMessage delivery) throws IOException {
         out.reset();
         Message message = delivery.message();
-        String enqueuedTimeUtc = ENQUEUED_TIME_UTC.format(Instant.ofEpochMilli(delivery.enqueuedTimeMillis()));
+        String enqueuedTimeUtc =
+                ENQUEUED_TIME_UTC.format(Instant.ofEpochMilli(delivery.enqueuedTimeMillis()));
         Map<String, String> properties = message.appProperties().toMap();
-        Map<String, String> systemProperties = storageSystemProperties(message, delivery.enqueuedTimeMillis());
+        Map<String, String> systemProperties =
+                storageSystemProperties(message, delivery.enqueuedTimeMillis());
         if (encoding == BlobEncoding.JSON) {
             encodeJson(message, enqueuedTimeUtc, properties, systemProperties);
         } else {
@@ -68,7 +74,10 @@ final class MessageRecordEncoder {
     }
 
     private void encodeAvro(
-            Message message, String enqueuedTimeUtc, Map<String, String> properties, Map<String, String> systemProperties)
+            Message message,
+            String enqueuedTimeUtc,
+            Map<String, String> properties,
+            Map<String, String> systemProperties)
             throws IOException {
         avroEncoder = EncoderFactory.get().binaryEncoder(out, avroEncoder);
         avroEncoder.writeString(enqueuedTimeUtc);
@@ -91,7 +100,10 @@ final class MessageRecordEncoder {
     }
 
     private void encodeJson(
-            Message message, String enqueuedTimeUtc, Map<String, String> properties, Map<String, String> systemProperties)
+            Message message,
+            String enqueuedTimeUtc,
+            Map<String, String> properties,
+            Map<String, String> systemProperties)
             throws IOException {
         try (JsonGenerator json = jsonFactory.createGenerator(out, JsonEncoding.UTF8)) {
             json.writeStartObject();
@@ -110,7 +122,8 @@ final class MessageRecordEncoder {
         out.write('\n');
     }
 
-    private static void writeJsonMap(JsonGenerator json, String field, Map<String, String> map) throws IOException {
+    private static void writeJsonMap(JsonGenerator json, String field, Map<String, String> map)
+            throws IOException {
         json.writeObjectFieldStart(field);
         for (Map.Entry<String, String> entry : map.entrySet()) {
             json.writeStringField(entry.getKey(), entry.getValue() == null ? "" : entry.getValue());
@@ -118,7 +131,9 @@ final class MessageRecordEncoder {
         json.writeEndObject();
     }
 
-    /** The body as JSON when the message says it is JSON in a UTF encoding and it parses; else null. */
+    /**
+     * The body as JSON when the message says it is JSON in a UTF encoding and it parses; else null.
+     */
     static JsonNode jsonBody(Message message, Map<String, String> systemProperties) {
         String contentType = systemProperties.get(SystemPropertyNames.CONTENT_TYPE);
         String contentEncoding = systemProperties.get(SystemPropertyNames.CONTENT_ENCODING);
@@ -155,8 +170,8 @@ final class MessageRecordEncoder {
     }
 
     /**
-     * System properties under their storage names, each once (the alias that wins on IoT Hub),
-     * null values left out, the enqueued time always present.
+     * System properties under their storage names, each once (the alias that wins on IoT Hub), null
+     * values left out, the enqueued time always present.
      */
     static Map<String, String> storageSystemProperties(Message message, long enqueuedTimeMillis) {
         List<MessageProperties.Property> entries = message.systemProperties().entries();
@@ -171,7 +186,9 @@ final class MessageRecordEncoder {
             }
         }
         if (!result.containsKey(SystemPropertyNames.ENQUEUED_TIME)) {
-            result.put(SystemPropertyNames.ENQUEUED_TIME, ENQUEUED_TIME_UTC.format(Instant.ofEpochMilli(enqueuedTimeMillis)));
+            result.put(
+                    SystemPropertyNames.ENQUEUED_TIME,
+                    ENQUEUED_TIME_UTC.format(Instant.ofEpochMilli(enqueuedTimeMillis)));
         }
         return result;
     }

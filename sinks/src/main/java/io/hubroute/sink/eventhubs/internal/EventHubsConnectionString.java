@@ -90,6 +90,10 @@ public final class EventHubsConnectionString {
 
     @Override
     public String toString() {
-        return "EventHubsConnectionString{bootstrap=" + bootstrapServers() + ", entityPath=" + entityPath + ", key=***}";
+        return "EventHubsConnectionString{bootstrap="
+                + bootstrapServers()
+                + ", entityPath="
+                + entityPath
+                + ", key=***}";
     }
 }

@@ -57,12 +57,19 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
     private final String deadLetterEndpointName;
     private KafkaProducer<byte[], byte[]> producer;
 
-    public EventHubsWriter(EventHubsSinkOptions options, WriterInitContext context) throws IOException {
+    public EventHubsWriter(EventHubsSinkOptions options, WriterInitContext context)
+            throws IOException {
         this.options = options;
-        this.serializer = new RoutedMessageRecordSerializer(options.topic(), options.endpointName(), options.kind());
+        this.serializer =
+                new RoutedMessageRecordSerializer(
+                        options.topic(), options.endpointName(), options.kind());
         this.answerTimeoutMillis = deliveryTimeoutMillis(options) + ANSWER_MARGIN_MILLIS;
-        this.metrics = EndpointMetrics.register(context.metricGroup(), options.endpointName(), options.kind());
-        this.health = EndpointHealthTracker.forRetryPolicy(options.endpointName(), metrics.group(), options.retryPolicy());
+        this.metrics =
+                EndpointMetrics.register(
+                        context.metricGroup(), options.endpointName(), options.kind());
+        this.health =
+                EndpointHealthTracker.forRetryPolicy(
+                        options.endpointName(), metrics.group(), options.retryPolicy());
         this.retrier =
                 new Retrier(
                         options.endpointName(),
@@ -72,13 +79,16 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
                         EventHubsWriter::isTransient,
                         Retrier.Sleeper.THREAD);
         DeadLetterEndpoint deadLetterEndpoint = options.deadLetterEndpoint().orElse(null);
-        this.deadLetterWriter = deadLetterEndpoint == null ? null : deadLetterEndpoint.openWriter(context);
-        this.deadLetterEndpointName = deadLetterEndpoint == null ? null : deadLetterEndpoint.endpointName();
+        this.deadLetterWriter =
+                deadLetterEndpoint == null ? null : deadLetterEndpoint.openWriter(context);
+        this.deadLetterEndpointName =
+                deadLetterEndpoint == null ? null : deadLetterEndpoint.endpointName();
         this.producer = newProducer();
     }
 
     @Override
-    public void write(RoutedMessage delivery, Context context) throws IOException, InterruptedException {
+    public void write(RoutedMessage delivery, Context context)
+            throws IOException, InterruptedException {
         PendingRecord send = new PendingRecord(delivery, serializer.toRecord(delivery));
         unacknowledged.addLast(send);
         send(send);
@@ -112,7 +122,11 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
             } else if (state == PendingRecord.State.FAILED) {
                 recover(head.failure());
             } else if (mustWait) {
-                recover(new TimeoutException("no answer from the producer within " + answerTimeoutMillis + " ms"));
+                recover(
+                        new TimeoutException(
+                                "no answer from the producer within "
+                                        + answerTimeoutMillis
+                                        + " ms"));
             } else {
                 return;
             }
@@ -150,9 +164,11 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
             }
             retryCause = cause;
         }
-        // a late acknowledgment from the old producer could not be told from a lost record: resend all
+        // a late acknowledgment from the old producer could not be told from a lost record: resend
+        // all
         closeProducer();
-        if (options.failurePolicy() == FailurePolicy.DEAD_LETTER && health.health() == EndpointHealth.DEAD) {
+        if (options.failurePolicy() == FailurePolicy.DEAD_LETTER
+                && health.health() == EndpointHealth.DEAD) {
             health.recordFailure(retryCause);
             divert(unsettled, retryCause, 1);
             return;
@@ -208,14 +224,18 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
                     failure =
                             state == PendingRecord.State.FAILED
                                     ? send.failure()
-                                    : new TimeoutException("no answer from the producer within " + answerTimeoutMillis + " ms");
+                                    : new TimeoutException(
+                                            "no answer from the producer within "
+                                                    + answerTimeoutMillis
+                                                    + " ms");
                 }
             }
         }
         unsettled.clear();
         unsettled.addAll(left);
         if (failure == null && !left.isEmpty()) {
-            // a round ends early only on a failure, which is kept above: never report unsent records as done
+            // a round ends early only on a failure, which is kept above: never report unsent
+            // records as done
             throw new IllegalStateException(left.size() + " record(s) neither sent nor failed");
         }
         if (failure != null) {
@@ -229,7 +249,9 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
         }
     }
 
-    /** Under DEAD_LETTER, a record that failed with an error retrying cannot fix is diverted alone. */
+    /**
+     * Under DEAD_LETTER, a record that failed with an error retrying cannot fix is diverted alone.
+     */
     private boolean isUnfixable(Exception failure) {
         return options.failurePolicy() == FailurePolicy.DEAD_LETTER && !isTransient(failure);
     }
@@ -262,11 +284,13 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
         metrics.recordAccepted(send.delivery.enqueuedTimeMillis(), send.acknowledgedAtMillis());
     }
 
-    private void divert(List<PendingRecord> sends, Throwable failure, int attempts) throws IOException, InterruptedException {
+    private void divert(List<PendingRecord> sends, Throwable failure, int attempts)
+            throws IOException, InterruptedException {
         long now = System.currentTimeMillis();
         for (int i = 0; i < sends.size(); i++) {
             deadLetterWriter.write(
-                    DeadLetters.divert(sends.get(i).delivery, deadLetterEndpointName, failure, attempts, now),
+                    DeadLetters.divert(
+                            sends.get(i).delivery, deadLetterEndpointName, failure, attempts, now),
                     DeadLetterEndpoint.noContext());
         }
         metrics.recordDeadLettered(sends.size());
@@ -280,7 +304,8 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
     }
 
     private KafkaProducer<byte[], byte[]> newProducer() {
-        return new KafkaProducer<>(options.producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(
+                options.producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** Closes without waiting: what it still holds is sent again (or was acknowledged already). */
@@ -292,7 +317,9 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
         }
     }
 
-    /** Kafka's retriable errors (timeouts, lost connections, leader changes) and our own timeouts. */
+    /**
+     * Kafka's retriable errors (timeouts, lost connections, leader changes) and our own timeouts.
+     */
     static boolean isTransient(Throwable failure) {
         return failure instanceof RetriableException
                 || failure instanceof TimeoutException
@@ -303,14 +330,17 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
         // a setProducerProperty(...) override wins over the builder's delivery timeout
         String configured = options.producerProperties().getProperty("delivery.timeout.ms");
         try {
-            return configured == null ? options.deliveryTimeout().toMillis() : Long.parseLong(configured.trim());
+            return configured == null
+                    ? options.deliveryTimeout().toMillis()
+                    : Long.parseLong(configured.trim());
         } catch (NumberFormatException e) {
             return options.deliveryTimeout().toMillis();
         }
     }
 
     private static InterruptedException interrupted(InterruptException e) {
-        InterruptedException interrupted = new InterruptedException("interrupted while sending to Kafka");
+        InterruptedException interrupted =
+                new InterruptedException("interrupted while sending to Kafka");
         interrupted.initCause(e);
         return interrupted;
     }

@@ -6,9 +6,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * One send of one record, not yet known to be acknowledged. The producer's I/O thread completes
- * it; the writer's thread waits for it. A record sent again gets a new instance ({@link #again()}),
- * so a late answer to an abandoned send changes nothing.
+ * One send of one record, not yet known to be acknowledged. The producer's I/O thread completes it;
+ * the writer's thread waits for it. A record sent again gets a new instance ({@link #again()}), so
+ * a late answer to an abandoned send changes nothing.
  */
 final class PendingRecord implements Callback {
     enum State {

@@ -26,14 +26,18 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  * d2c.endpoints.egress.<kind>} and {@code d2c.endpoints.latency.<kind>} when the record is handed
  * to the Kafka producer; hubroute's own writer calls {@link #toRecord} and counts acknowledgments.
  */
-public final class RoutedMessageRecordSerializer implements KafkaRecordSerializationSchema<RoutedMessage> {
+public final class RoutedMessageRecordSerializer
+        implements KafkaRecordSerializationSchema<RoutedMessage> {
     private static final long serialVersionUID = 1L;
 
     /** System properties as headers: queryable name, then Event Hubs name. */
     static final String[][] SYSTEM_HEADERS = {
         {SystemPropertyNames.CONNECTION_DEVICE_ID, "iothub-connection-device-id"},
         {SystemPropertyNames.CONNECTION_MODULE_ID, "iothub-connection-module-id"},
-        {SystemPropertyNames.CONNECTION_DEVICE_GENERATION_ID, "iothub-connection-auth-generation-id"},
+        {
+            SystemPropertyNames.CONNECTION_DEVICE_GENERATION_ID,
+            "iothub-connection-auth-generation-id"
+        },
         {SystemPropertyNames.CONNECTION_AUTH_METHOD, "iothub-connection-auth-method"},
         {SystemPropertyNames.CREATION_TIME_UTC, "iothub-creation-time-utc"},
         {SystemPropertyNames.DT_DATASCHEMA, "dt-dataschema"},
@@ -52,19 +56,22 @@ public final class RoutedMessageRecordSerializer implements KafkaRecordSerializa
     private final SinkMetrics.EndpointKind kind;
     private transient EndpointMetrics metrics;
 
-    public RoutedMessageRecordSerializer(String topic, String endpointName, SinkMetrics.EndpointKind kind) {
+    public RoutedMessageRecordSerializer(
+            String topic, String endpointName, SinkMetrics.EndpointKind kind) {
         this.topic = Objects.requireNonNull(topic, "topic");
         this.endpointName = Objects.requireNonNull(endpointName, "endpointName");
         this.kind = Objects.requireNonNull(kind, "kind");
     }
 
     @Override
-    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+    public void open(
+            SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
         metrics = EndpointMetrics.register(context.getMetricGroup(), endpointName, kind);
     }
 
     @Override
-    public ProducerRecord<byte[], byte[]> serialize(RoutedMessage delivery, KafkaSinkContext context, Long timestamp) {
+    public ProducerRecord<byte[], byte[]> serialize(
+            RoutedMessage delivery, KafkaSinkContext context, Long timestamp) {
         if (metrics != null) {
             metrics.recordAccepted(delivery.enqueuedTimeMillis(), System.currentTimeMillis());
         }
@@ -74,7 +81,9 @@ public final class RoutedMessageRecordSerializer implements KafkaRecordSerializa
     /** The delivery as a record of this serializer's topic; counts nothing. */
     public ProducerRecord<byte[], byte[]> toRecord(RoutedMessage delivery) {
         Message message = delivery.message();
-        List<Header> headers = new ArrayList<>(message.appProperties().entries().size() + SYSTEM_HEADERS.length + 1);
+        List<Header> headers =
+                new ArrayList<>(
+                        message.appProperties().entries().size() + SYSTEM_HEADERS.length + 1);
         for (MessageProperties.Property property : message.appProperties().entries()) {
             headers.add(new RecordHeader(property.name(), utf8(property.value())));
         }
@@ -84,7 +93,8 @@ public final class RoutedMessageRecordSerializer implements KafkaRecordSerializa
                 headers.add(new RecordHeader(names[1], utf8(value)));
             }
         }
-        String enqueuedTime = message.systemProperty(SystemPropertyNames.ENQUEUED_TIME).orElse(null);
+        String enqueuedTime =
+                message.systemProperty(SystemPropertyNames.ENQUEUED_TIME).orElse(null);
         if (enqueuedTime == null && delivery.enqueuedTimeMillis() > 0) {
             enqueuedTime = Instant.ofEpochMilli(delivery.enqueuedTimeMillis()).toString();
         }
@@ -92,8 +102,10 @@ public final class RoutedMessageRecordSerializer implements KafkaRecordSerializa
             headers.add(new RecordHeader(ENQUEUED_TIME_HEADER, utf8(enqueuedTime)));
         }
         String deviceId = message.deviceId().orElse(null);
-        Long recordTimestamp = delivery.enqueuedTimeMillis() > 0 ? delivery.enqueuedTimeMillis() : null;
-        return new ProducerRecord<>(topic, null, recordTimestamp, utf8(deviceId), message.body(), headers);
+        Long recordTimestamp =
+                delivery.enqueuedTimeMillis() > 0 ? delivery.enqueuedTimeMillis() : null;
+        return new ProducerRecord<>(
+                topic, null, recordTimestamp, utf8(deviceId), message.body(), headers);
     }
 
     private static byte[] utf8(String value) {

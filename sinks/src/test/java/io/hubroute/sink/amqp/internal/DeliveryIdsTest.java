@@ -11,11 +11,14 @@ import org.junit.jupiter.api.Test;
 class DeliveryIdsTest {
     private final DeliveryIds ids = new DeliveryIds();
 
-    private static RoutedMessage delivery(String systemName, String systemValue, String body, int partition, long enqueued) {
+    private static RoutedMessage delivery(
+            String systemName, String systemValue, String body, int partition, long enqueued) {
         return new RoutedMessage(
                 "e",
                 Message.builder(RoutingSource.DEVICE_MESSAGES)
-                        .systemProperties(MessageProperties.of("connectionDeviceId", "d-1", systemName, systemValue))
+                        .systemProperties(
+                                MessageProperties.of(
+                                        "connectionDeviceId", "d-1", systemName, systemValue))
                         .body(body)
                         .build(),
                 partition,
@@ -36,6 +39,7 @@ class DeliveryIdsTest {
         assertThat(ids.idOf(delivery("x-other", "v", "body", 2, 1000))).isNotEqualTo(id);
         assertThat(ids.idOf(delivery("x-other", "v", "body", 1, 1001))).isNotEqualTo(id);
         assertThat(ids.idOf(delivery("x-other", "v", "bodY", 1, 1000))).isNotEqualTo(id);
-        assertThat(ids.idOf(delivery("connectionDeviceId", "d-2", "body", 1, 1000))).isNotEqualTo(id);
+        assertThat(ids.idOf(delivery("connectionDeviceId", "d-2", "body", 1, 1000)))
+                .isNotEqualTo(id);
     }
 }

@@ -46,7 +46,9 @@ class RoutedMessageRecordSerializerTest {
                 new RoutedMessage(
                         "e",
                         Message.builder(RoutingSource.DEVICE_MESSAGES)
-                                .systemProperties(MessageProperties.of("iothub-content-type", "text/plain", "cid", "c-9"))
+                                .systemProperties(
+                                        MessageProperties.of(
+                                                "iothub-content-type", "text/plain", "cid", "c-9"))
                                 .build(),
                         2,
                         1714558530999L);
