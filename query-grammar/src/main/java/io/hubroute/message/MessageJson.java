@@ -1,9 +1,6 @@
 package io.hubroute.message;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
@@ -17,7 +14,6 @@ import java.util.Map;
  * {"desired": {...}, "reported": {...}}}}.
  */
 public final class MessageJson {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private MessageJson() {}
 
@@ -91,25 +87,5 @@ public final class MessageJson {
                     "\"twin\" must be a JSON object like {\"tags\": {...}, \"properties\": {\"desired\": {...}, \"reported\": {...}}}");
         }
         return Twin.of(node);
-    }
-
-    /**
-     * The JSON object of a message (body as text when it is valid UTF-8 JSON-ish text, else
-     * base64).
-     */
-    public static ObjectNode toJson(Message message) {
-        ObjectNode node = MAPPER.createObjectNode();
-        ObjectNode system = node.putObject("systemProperties");
-        message.systemProperties().entries().forEach(p -> system.put(p.name(), p.value()));
-        ObjectNode app = node.putObject("appProperties");
-        message.appProperties().entries().forEach(p -> app.put(p.name(), p.value()));
-        byte[] body = message.body();
-        String text = new String(body, StandardCharsets.UTF_8);
-        if (java.util.Arrays.equals(text.getBytes(StandardCharsets.UTF_8), body)) {
-            node.put("body", text);
-        } else {
-            node.put("bodyBase64", Base64.getEncoder().encodeToString(body));
-        }
-        return node;
     }
 }

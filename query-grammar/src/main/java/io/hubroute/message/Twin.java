@@ -2,7 +2,6 @@ package io.hubroute.message;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -77,10 +76,6 @@ public final class Twin {
         } catch (IOException e) {
             throw new UncheckedIOException("twin is not valid JSON: " + e.getMessage(), e);
         }
-    }
-
-    public static Twin empty() {
-        return new Twin(JsonNodeFactory.instance.objectNode());
     }
 
     /** The whole document (do not modify). */

@@ -32,17 +32,32 @@ final class Fixtures {
 
     static MessageProperties appProperties() {
         return MessageProperties.of(
-                "level", "critical",
-                "severity", "4",
-                "nullprop", null,
-                "zone-2", "a",
-                "TRUE", "yes",
-                "dup", "first",
-                "DUP", "second",
-                "$level", "shadowed",
-                "$body.shadow", "from-property",
-                "a!", "x",
-                "b", "x");
+                "level",
+                "critical",
+                "severity",
+                "4",
+                "nullprop",
+                null,
+                "zone-2",
+                "a",
+                "TRUE",
+                "yes",
+                "dup",
+                "first",
+                "DUP",
+                "second",
+                "$level",
+                "shadowed",
+                "$body.shadow",
+                "from-property",
+                "$body",
+                "literal app property",
+                "'a'||'b'",
+                "x",
+                "a!",
+                "x",
+                "b",
+                "x");
     }
 
     static Message message() {

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.TestFactory;
 class SectionTest {
     private static final String LEXICAL =
             """
-            true      | 'x'||'y' = 'x'||'y' OR NOT is_defined('x'||'y')
+            false     | is_defined('x'||'y')
+            true      | 'a'||'b' = 'x'
             true      | zone-2 = 'a'
             error     | level -1
             true      | TRUE = 'yes'
@@ -63,7 +64,6 @@ class SectionTest {
             true      | LEVEL = 'critical'
             true      | dup = 'second'
             true      | $level = 'shadowed'
-            true      | {$level} = $level OR NOT is_defined({$level})
             false     | is_defined({$level})
             true      | $contentType = 'application/json'
             true      | $content-type = 'application/json'
@@ -197,7 +197,8 @@ class SectionTest {
             error     | $body.0 = 1
             error     | $body.a[0]x = 1
             error     | $body.a..b = 1
-            true      | $body = $body OR NOT is_defined($body)
+            true      | $body = 'literal app property'
+            false     | is_defined({$body})
             """;
 
     private static final String TWIN =
