@@ -5,15 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hubroute.cli.Main;
+import io.hubroute.config.InputFormat;
 import io.hubroute.config.RoutingConfig;
 import io.hubroute.config.RoutingConfigLoader;
 import io.hubroute.config.SecretLookup;
-import io.hubroute.demo.EmbeddedAmqpBroker;
-import io.hubroute.demo.EmbeddedKafka;
 import io.hubroute.demo.IotHubRecords;
+import io.hubroute.embedded.EmbeddedAmqpBroker;
+import io.hubroute.embedded.EmbeddedKafkaBroker;
 import io.hubroute.job.source.DecodeResult;
 import io.hubroute.job.source.DecodedRecord;
-import io.hubroute.job.source.InputFormat;
 import io.hubroute.job.source.IotHubRecordDecoder;
 import io.hubroute.query.Engine;
 import io.hubroute.routing.Delivery;
@@ -93,7 +93,7 @@ class RunCommandE2ECase {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void runRoutesToTheRealEndpointsAndSummarizesWhatTheRouterDecides() throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"));
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(work.resolve("kafka"));
                 EmbeddedAmqpBroker amqp = EmbeddedAmqpBroker.start(work.resolve("amqp"))) {
             kafka.createTopics(2, D2C, "events", "telemetry");
             Path secrets = Files.createDirectories(work.resolve("secrets"));

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hubroute.cli.Main;
-import io.hubroute.demo.EmbeddedKafka;
 import io.hubroute.demo.IotHubRecords;
+import io.hubroute.embedded.EmbeddedKafkaBroker;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -58,7 +58,7 @@ class SubmitE2ECase {
                         "hubroute-",
                         "azure-storage-blob",
                         "qpid-jms");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"))) {
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(work.resolve("kafka"))) {
             kafka.createTopics(2, "d2c", "hot", "events");
             String endpointConnection = "kafka://" + kafka.bootstrapServers();
             Path routes =
@@ -205,7 +205,7 @@ class SubmitE2ECase {
     @Test
     void flinkRunSubmitsTheJobJarAndRoutesOnTheCluster() throws Exception {
         Path jobJar = jobJar();
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"))) {
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(work.resolve("kafka"))) {
             kafka.createTopics(2, "d2c", "hot", "events");
             String endpointConnection = "kafka://" + kafka.bootstrapServers();
             Path routes =

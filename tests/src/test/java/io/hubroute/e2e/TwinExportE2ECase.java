@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hubroute.cli.Main;
-import io.hubroute.demo.EmbeddedKafka;
 import io.hubroute.demo.IotHubRecords;
+import io.hubroute.embedded.EmbeddedKafkaBroker;
 import io.hubroute.twin.TwinEvents;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -49,7 +49,7 @@ class TwinExportE2ECase {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void routesSeeExportedTwinsUntilLiveEventsReplaceThem() throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"))) {
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(work.resolve("kafka"))) {
             kafka.createTopics(2, D2C, "north", "events");
             Files.writeString(work.resolve("kafka.secret"), "kafka://" + kafka.bootstrapServers());
             Path routes =

@@ -9,23 +9,23 @@ import com.azure.storage.blob.BlobServiceVersion;
 import com.azure.storage.blob.models.BlobItem;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hubroute.cli.LiveCounters;
+import io.hubroute.config.InputFormat;
+import io.hubroute.config.JobConfig;
 import io.hubroute.config.RoutingConfig;
 import io.hubroute.config.RoutingConfigLoader;
 import io.hubroute.config.SecretLookup;
-import io.hubroute.demo.EmbeddedAmqpBroker;
-import io.hubroute.demo.EmbeddedKafka;
+import io.hubroute.config.SourceOptions;
 import io.hubroute.demo.IotHubRecords;
-import io.hubroute.demo.LocalLinesSink;
+import io.hubroute.embedded.EmbeddedAmqpBroker;
+import io.hubroute.embedded.EmbeddedKafkaBroker;
+import io.hubroute.job.DiagnosticsFileSink;
 import io.hubroute.job.EndpointSinks;
 import io.hubroute.job.JobMetrics;
-import io.hubroute.job.LiveCounters;
 import io.hubroute.job.RoutesFileRouter;
 import io.hubroute.job.RoutingJob;
-import io.hubroute.job.config.JobConfig;
-import io.hubroute.job.config.SourceOptions;
 import io.hubroute.job.source.DecodeResult;
 import io.hubroute.job.source.DecodedRecord;
-import io.hubroute.job.source.InputFormat;
 import io.hubroute.job.source.IotHubRecordDecoder;
 import io.hubroute.query.Engine;
 import io.hubroute.routing.Delivery;
@@ -128,14 +128,14 @@ class HubrouteE2ECase {
 
     @TempDir static Path work;
 
-    private static EmbeddedKafka kafka;
+    private static EmbeddedKafkaBroker kafka;
     private static EmbeddedAmqpBroker amqp;
     private static Process azurite;
     private static String storageConnection;
 
     @BeforeAll
     static void startComponents() throws Exception {
-        kafka = EmbeddedKafka.start(work.resolve("kafka"));
+        kafka = EmbeddedKafkaBroker.start(work.resolve("kafka"));
         amqp = EmbeddedAmqpBroker.start(work.resolve("amqp"));
         int blobPort = freePort();
         Path azuriteBin =
@@ -624,7 +624,7 @@ class HubrouteE2ECase {
                 RoutingJob.builder()
                         .setJobConfig(config)
                         .setRouterFactory(RoutesFileRouter.factory(ROUTES, routesFile.toString()))
-                        .setDiagnosticsSink(new LocalLinesSink(work.resolve("diagnostics")));
+                        .setDiagnosticsSink(new DiagnosticsFileSink(work.resolve("diagnostics")));
         EndpointSinks.forAllEndpoints(routing).forEach(job::addEndpointSink);
         job.build().addTo(env);
         return env.executeAsync("hubroute e2e");

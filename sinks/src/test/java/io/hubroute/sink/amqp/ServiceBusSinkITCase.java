@@ -2,6 +2,8 @@ package io.hubroute.sink.amqp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hubroute.embedded.EmbeddedAmqpBroker;
+import io.hubroute.embedded.ReceivedAmqpMessage;
 import io.hubroute.message.Message;
 import io.hubroute.message.MessageProperties;
 import io.hubroute.message.RoutingSource;

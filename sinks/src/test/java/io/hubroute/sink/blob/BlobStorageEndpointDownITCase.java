@@ -2,6 +2,7 @@ package io.hubroute.sink.blob;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hubroute.embedded.AzuriteProcess;
 import io.hubroute.sink.RetryPolicy;
 import io.hubroute.sink.RoutedMessage;
 import io.hubroute.sink.RoutedMessageTypeInfo;

@@ -2,6 +2,7 @@ package io.hubroute.sink.eventhubs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hubroute.embedded.EmbeddedKafkaBroker;
 import io.hubroute.message.Message;
 import io.hubroute.message.MessageProperties;
 import io.hubroute.message.RoutingSource;

@@ -1,0 +1,256 @@
+package io.hubroute.job;
+
+import io.hubroute.config.CheckpointOptions;
+import io.hubroute.config.JobConfig;
+import io.hubroute.config.SourceOptions;
+import io.hubroute.job.internal.DecodeSplitter;
+import io.hubroute.job.internal.DecodedRecordTypeInfo;
+import io.hubroute.job.internal.DecodingDeserializer;
+import io.hubroute.job.internal.RouteFunction;
+import io.hubroute.job.internal.TwinKeySelector;
+import io.hubroute.job.source.DecodeResult;
+import io.hubroute.job.source.DecodedRecord;
+import io.hubroute.job.source.IotHubRecordDecoder;
+import io.hubroute.sink.RoutedMessage;
+import io.hubroute.sink.RoutedMessageTypeInfo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.OutputTag;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The routing job's dataflow: Kafka source (decode) → invalid records to diagnostics → keyed by
+ * device or module → route (twin state, router) → one sink per endpoint. Every stateful operator
+ * has a stable uid, so savepoints survive upgrades.
+ *
+ * <pre>{@code
+ * StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(RoutingJob.flinkConfiguration(config));
+ * RoutingJob.builder()
+ *     .setJobConfig(config)
+ *     .setRouterFactory(routerFactory)
+ *     .addEndpointSink("storage", storageSink)
+ *     .addEndpointSink("events", eventsSink)
+ *     .build()
+ *     .addTo(env);
+ * env.execute("hubroute");
+ * }</pre>
+ */
+public final class RoutingJob {
+    public static final String SOURCE_UID = "hubroute-source";
+    public static final String DECODE_UID = "hubroute-decode";
+    public static final String ROUTE_UID = "hubroute-route";
+    public static final String DIAGNOSTICS_UID = "hubroute-diagnostics";
+
+    /** The uid of an endpoint's sink: this prefix and the endpoint's name. */
+    public static final String ENDPOINT_UID_PREFIX = "hubroute-endpoint-";
+
+    private final JobConfig config;
+    private final JobRouter.Factory routerFactory;
+    private final Map<String, Sink<RoutedMessage>> endpointSinks;
+    private final Sink<String> diagnosticsSink;
+
+    private RoutingJob(Builder builder) {
+        this.config = builder.config;
+        this.routerFactory = builder.routerFactory;
+        this.endpointSinks = new LinkedHashMap<>(builder.endpointSinks);
+        this.diagnosticsSink = builder.diagnosticsSink;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Flink settings from the job config: checkpointing, checkpoint directory, state backend,
+     * parallelism; and generic types off, so a type that would fall back to Kryo fails when the job
+     * is built instead of being serialized slowly and without a versioned format.
+     */
+    public static Configuration flinkConfiguration(JobConfig config) {
+        Configuration configuration = new Configuration();
+        configuration.set(PipelineOptions.GENERIC_TYPES, false);
+        configuration.set(
+                StateBackendOptions.STATE_BACKEND,
+                config.stateBackend().name().toLowerCase(java.util.Locale.ROOT));
+        CheckpointOptions checkpointing = config.checkpointing();
+        if (checkpointing.directory() != null) {
+            configuration.set(
+                    CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointing.directory());
+        }
+        configuration.setString("parallelism.default", Integer.toString(config.parallelism()));
+        return configuration;
+    }
+
+    /**
+     * Adds the dataflow to {@code env} and applies the checkpoint settings. Turns generic types off
+     * in {@code env} too, whatever configuration it was made with: every type on the message path
+     * has its own serializer, and one that does not must fail here, not fall back to Kryo.
+     */
+    public void addTo(StreamExecutionEnvironment env) {
+        Configuration noGenericTypes = new Configuration();
+        noGenericTypes.set(PipelineOptions.GENERIC_TYPES, false);
+        env.configure(noGenericTypes);
+        CheckpointOptions checkpointing = config.checkpointing();
+        if (checkpointing.enabled()) {
+            env.enableCheckpointing(
+                    checkpointing.interval().toMillis(),
+                    checkpointing.exactlyOnce()
+                            ? CheckpointingMode.EXACTLY_ONCE
+                            : CheckpointingMode.AT_LEAST_ONCE);
+            env.getCheckpointConfig().setCheckpointTimeout(checkpointing.timeout().toMillis());
+        }
+        env.setParallelism(config.parallelism());
+
+        SourceOptions sourceOptions = config.source();
+        Properties consumerProperties = new Properties();
+        consumerProperties.putAll(sourceOptions.consumerProperties());
+        consumerProperties.setProperty("partition.discovery.interval.ms", "60000");
+        KafkaSource<DecodeResult> source =
+                KafkaSource.<DecodeResult>builder()
+                        .setProperties(consumerProperties)
+                        .setTopics(sourceOptions.topics())
+                        .setGroupId(sourceOptions.groupId())
+                        .setStartingOffsets(startingOffsets(sourceOptions))
+                        .setDeserializer(
+                                new DecodingDeserializer(
+                                        new IotHubRecordDecoder(sourceOptions.inputFormat())))
+                        .build();
+
+        // Names are shown in the web UI: they hold topic names, never connection strings.
+        DataStream<DecodeResult> records =
+                env.fromSource(
+                                source,
+                                WatermarkStrategy.noWatermarks(),
+                                "d2c source " + sourceOptions.topics())
+                        .uid(SOURCE_UID);
+        SingleOutputStreamOperator<DecodedRecord> decoded =
+                records.process(new DecodeSplitter(), DecodedRecordTypeInfo.of())
+                        .name("decode")
+                        .uid(DECODE_UID);
+        if (diagnosticsSink != null) {
+            decoded.getSideOutput(DecodeSplitter.DIAGNOSTICS)
+                    .sinkTo(diagnosticsSink)
+                    .name("diagnostics")
+                    .uid(DIAGNOSTICS_UID);
+        }
+
+        Map<String, OutputTag<RoutedMessage>> outputs = new LinkedHashMap<>();
+        for (String endpoint : endpointSinks.keySet()) {
+            outputs.put(endpoint, RouteFunction.outputFor(endpoint));
+        }
+        // The export is read here, where the job is built (the client of flink run, the JobManager
+        // for REST submissions), and travels with the route operator: no source can race it.
+        SingleOutputStreamOperator<RoutedMessage> routed =
+                decoded.keyBy(new TwinKeySelector())
+                        .process(
+                                new RouteFunction(routerFactory, outputs, exportedTwins()),
+                                RoutedMessageTypeInfo.of())
+                        .name("route")
+                        .uid(ROUTE_UID);
+        for (Map.Entry<String, Sink<RoutedMessage>> endpoint : endpointSinks.entrySet()) {
+            routed.getSideOutput(outputs.get(endpoint.getKey()))
+                    .sinkTo(endpoint.getValue())
+                    .name("endpoint " + endpoint.getKey())
+                    .uid(ENDPOINT_UID_PREFIX + endpoint.getKey());
+        }
+    }
+
+    private Map<String, byte[]> exportedTwins() {
+        if (config.twinExportFile() == null) {
+            return Map.of();
+        }
+        try {
+            return TwinExport.read(Path.of(config.twinExportFile()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "twins.exportFile " + config.twinExportFile() + ": cannot be read", e);
+        }
+    }
+
+    private static OffsetsInitializer startingOffsets(SourceOptions options) {
+        switch (options.startingOffsets()) {
+            case EARLIEST:
+                return OffsetsInitializer.earliest();
+            case LATEST:
+                return OffsetsInitializer.latest();
+            default:
+                return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        }
+    }
+
+    /**
+     * Builds a {@link RoutingJob}; the config (with a source), the router and a sink per endpoint
+     * are required.
+     */
+    public static final class Builder {
+        private JobConfig config;
+        private JobRouter.Factory routerFactory;
+        private final Map<String, Sink<RoutedMessage>> endpointSinks = new LinkedHashMap<>();
+        private Sink<String> diagnosticsSink;
+
+        private Builder() {}
+
+        public Builder setJobConfig(JobConfig jobConfig) {
+            this.config = Objects.requireNonNull(jobConfig, "jobConfig");
+            if (jobConfig.source() == null) {
+                throw new IllegalArgumentException(
+                        "the job config has no source: add a source section to job.yaml");
+            }
+            return this;
+        }
+
+        public Builder setRouterFactory(JobRouter.Factory factory) {
+            this.routerFactory = Objects.requireNonNull(factory, "routerFactory");
+            return this;
+        }
+
+        public Builder addEndpointSink(String endpointName, Sink<RoutedMessage> sink) {
+            Objects.requireNonNull(endpointName, "endpointName");
+            Objects.requireNonNull(sink, "sink");
+            if (endpointSinks.put(endpointName, sink) != null) {
+                throw new IllegalArgumentException(
+                        "endpoint '" + endpointName + "' already has a sink");
+            }
+            return this;
+        }
+
+        /**
+         * Where undecodable records go as JSON lines; without one they are only counted and logged.
+         */
+        public Builder setDiagnosticsSink(Sink<String> sink) {
+            this.diagnosticsSink = Objects.requireNonNull(sink, "diagnosticsSink");
+            return this;
+        }
+
+        public RoutingJob build() {
+            if (config == null) {
+                throw new IllegalStateException(
+                        "no job config: call setJobConfig(JobConfig.load(path))");
+            }
+            if (routerFactory == null) {
+                throw new IllegalStateException("no router: call setRouterFactory(...)");
+            }
+            if (endpointSinks.isEmpty()) {
+                throw new IllegalStateException(
+                        "no endpoint sinks: call addEndpointSink(name, sink) for every endpoint");
+            }
+            return new RoutingJob(this);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.hubroute.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The device-to-cloud stream the job reads: any Kafka, or the Event Hubs Kafka endpoint of an IoT
+ * Hub's built-in endpoint (or of an Event Hub it routes to).
+ *
+ * @param bootstrapServers {@code host:port,...}; derived from the connection string for Event Hubs
+ * @param eventHubsConnectionString the Event Hubs namespace (or hub) connection string, or null for
+ *     plain Kafka; a secret: never shown by {@link #toString()}
+ * @param topics the topics (event hubs) to read, at least one
+ * @param groupId the Kafka consumer group
+ * @param startingOffsets where to start without a checkpoint
+ * @param inputFormat how records are written
+ * @param kafkaProperties extra Kafka consumer properties, passed as they are
+ */
+public record SourceOptions(
+        String bootstrapServers,
+        String eventHubsConnectionString,
+        List<String> topics,
+        String groupId,
+        StartingOffsets startingOffsets,
+        InputFormat inputFormat,
+        Map<String, String> kafkaProperties) {
+    public static final String DEFAULT_GROUP_ID = "hubroute";
+
+    public SourceOptions {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        topics = List.copyOf(topics);
+        Objects.requireNonNull(groupId, "groupId");
+        Objects.requireNonNull(startingOffsets, "startingOffsets");
+        Objects.requireNonNull(inputFormat, "inputFormat");
+        kafkaProperties = Map.copyOf(kafkaProperties);
+        if (topics.isEmpty()) {
+            throw new IllegalArgumentException("at least one topic is needed");
+        }
+    }
+
+    /** Plain Kafka at {@code bootstrapServers}, IoT Hub records, from the earliest offset. */
+    public static SourceOptions kafka(String bootstrapServers, List<String> topics) {
+        return new SourceOptions(
+                bootstrapServers,
+                null,
+                topics,
+                DEFAULT_GROUP_ID,
+                StartingOffsets.EARLIEST,
+                InputFormat.IOTHUB,
+                Map.of());
+    }
+
+    public SourceOptions withInputFormat(InputFormat format) {
+        return new SourceOptions(
+                bootstrapServers,
+                eventHubsConnectionString,
+                topics,
+                groupId,
+                startingOffsets,
+                format,
+                kafkaProperties);
+    }
+
+    public SourceOptions withGroupId(String newGroupId) {
+        return new SourceOptions(
+                bootstrapServers,
+                eventHubsConnectionString,
+                topics,
+                newGroupId,
+                startingOffsets,
+                inputFormat,
+                kafkaProperties);
+    }
+
+    /**
+     * The consumer properties: bootstrap servers, Event Hubs' SASL_SSL / PLAIN login when a
+     * connection string is set, then {@link #kafkaProperties()}. Holds the secret: do not log.
+     */
+    public Map<String, String> consumerProperties() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("bootstrap.servers", bootstrapServers);
+        if (eventHubsConnectionString != null) {
+            properties.put("security.protocol", "SASL_SSL");
+            properties.put("sasl.mechanism", "PLAIN");
+            properties.put(
+                    "sasl.jaas.config",
+                    "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"$ConnectionString\" password=\""
+                            + eventHubsConnectionString.replace("\\", "\\\\").replace("\"", "\\\"")
+                            + "\";");
+        }
+        properties.putAll(kafkaProperties);
+        return properties;
+    }
+
+    /**
+     * The Kafka bootstrap address of an Event Hubs connection string ({@code
+     * Endpoint=sb://NAMESPACE.servicebus.windows.net/;...}): {@code
+     * NAMESPACE.servicebus.windows.net:9093}.
+     */
+    public static String eventHubsBootstrapServers(String connectionString) {
+        String endpoint = connectionStringPart(connectionString, "Endpoint");
+        if (endpoint == null) {
+            throw new IllegalArgumentException(
+                    "the Event Hubs connection string has no Endpoint=sb://NAMESPACE.servicebus.windows.net/ part");
+        }
+        String host = endpoint.replaceFirst("^[a-zA-Z]+://", "");
+        int slash = host.indexOf('/');
+        if (slash >= 0) {
+            host = host.substring(0, slash);
+        }
+        int colon = host.indexOf(':');
+        if (colon >= 0) {
+            host = host.substring(0, colon);
+        }
+        if (host.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "the Event Hubs connection string's Endpoint has no host");
+        }
+        return host + ":9093";
+    }
+
+    /** A {@code Key=value} part of a connection string (key in any case), or null. */
+    public static String connectionStringPart(String connectionString, String key) {
+        for (String part : connectionString.split(";")) {
+            int equals = part.indexOf('=');
+            if (equals > 0 && part.substring(0, equals).trim().equalsIgnoreCase(key)) {
+                return part.substring(equals + 1).trim();
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return "SourceOptions{bootstrapServers="
+                + bootstrapServers
+                + ", eventHubs="
+                + (eventHubsConnectionString != null)
+                + ", topics="
+                + topics
+                + ", groupId="
+                + groupId
+                + ", startingOffsets="
+                + startingOffsets
+                + ", inputFormat="
+                + inputFormat.configName()
+                + ", kafkaProperties="
+                + kafkaProperties.keySet()
+                + "}";
+    }
+}
