@@ -385,13 +385,13 @@ class SubmitE2ECase {
                 .doesNotContain("c2VjcmV0");
     }
 
-    /** The job jar built by routing-job (mvn package), or -Dhubroute.job.jar. */
+    /** The job jar built by routing-job/job (mvn package), or -Dhubroute.job.jar. */
     private static Path jobJar() throws IOException {
         String configured = System.getProperty("hubroute.job.jar");
         if (configured != null) {
             return Path.of(configured);
         }
-        Path target = Path.of("..", "routing-job", "target").toAbsolutePath().normalize();
+        Path target = Path.of("..", "routing-job", "job", "target").toAbsolutePath().normalize();
         try (var files = Files.list(target)) {
             return files.filter(
                             file ->
@@ -404,7 +404,7 @@ class SubmitE2ECase {
                                     new IllegalStateException(
                                             "no job jar in "
                                                     + target
-                                                    + ": run mvn package -pl routing-job"));
+                                                    + ": run mvn package -pl routing-job/job -am"));
         }
     }
 

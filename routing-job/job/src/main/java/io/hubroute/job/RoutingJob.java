@@ -62,7 +62,7 @@ public final class RoutingJob {
     public static final String ENDPOINT_UID_PREFIX = "hubroute-endpoint-";
 
     private final JobConfig config;
-    private final JobRouter.Factory routerFactory;
+    private final RoutesFileRouter routerFactory;
     private final Map<String, Sink<RoutedMessage>> endpointSinks;
     private final Sink<String> diagnosticsSink;
 
@@ -200,7 +200,7 @@ public final class RoutingJob {
      */
     public static final class Builder {
         private JobConfig config;
-        private JobRouter.Factory routerFactory;
+        private RoutesFileRouter routerFactory;
         private final Map<String, Sink<RoutedMessage>> endpointSinks = new LinkedHashMap<>();
         private Sink<String> diagnosticsSink;
 
@@ -215,7 +215,7 @@ public final class RoutingJob {
             return this;
         }
 
-        public Builder setRouterFactory(JobRouter.Factory factory) {
+        public Builder setRouterFactory(RoutesFileRouter factory) {
             this.routerFactory = Objects.requireNonNull(factory, "routerFactory");
             return this;
         }

@@ -14,6 +14,11 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * The routing job's entry point on a Flink cluster: the {@code Main-Class} of the job jar ({@code
@@ -92,80 +97,75 @@ public final class RoutingJobMain {
         return config;
     }
 
-    /** The parsed command line: each of routes and config given as a file or as text. */
+    /**
+     * The program arguments: each of routes and config given as a file or as text. Parsed by
+     * picocli, as every {@code hubroute} command is.
+     */
+    @Command(
+            name = "RoutingJobMain",
+            description = "The hubroute routing job (the job jar's Main-Class).",
+            mixinStandardHelpOptions = false)
     static final class Arguments {
-        private final String routesText;
-        private final String routesName;
-        private final Path routesDirectory;
-        private final String configText;
-        private final String configName;
-        private final Path configDirectory;
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        RoutesSource routes;
 
-        private Arguments(
-                String routesText,
-                String routesName,
-                Path routesDirectory,
-                String configText,
-                String configName,
-                Path configDirectory) {
-            this.routesText = routesText;
-            this.routesName = routesName;
-            this.routesDirectory = routesDirectory;
-            this.configText = configText;
-            this.configName = configName;
-            this.configDirectory = configDirectory;
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        ConfigSource config;
+
+        static final class RoutesSource {
+            @Option(
+                    names = "--routes",
+                    paramLabel = "FILE",
+                    description = "the routes file, readable where this main method runs")
+            Path file;
+
+            @Option(
+                    names = "--routes-yaml",
+                    paramLabel = "TEXT",
+                    description = "the routes file's text (what hubroute submit sends)")
+            String text;
         }
 
+        static final class ConfigSource {
+            @Option(
+                    names = "--config",
+                    paramLabel = "FILE",
+                    description = "job.yaml, readable where this main method runs")
+            Path file;
+
+            @Option(
+                    names = "--config-yaml",
+                    paramLabel = "TEXT",
+                    description = "job.yaml's text (what hubroute submit sends)")
+            String text;
+        }
+
+        private String routesText;
+        private String configText;
+
+        /**
+         * Parses the program arguments and reads the files they name.
+         *
+         * @throws IllegalArgumentException naming the argument and the fix, with the usage
+         */
         static Arguments parse(List<String> args) throws IOException {
-            Path routesFile = null;
-            String routesYaml = null;
-            Path configFile = null;
-            String configYaml = null;
-            for (int i = 0; i < args.size(); i++) {
-                String option = args.get(i);
-                if (i + 1 >= args.size()) {
-                    throw new IllegalArgumentException(
-                            "missing value after " + option + "\n" + USAGE);
-                }
-                String value = args.get(++i);
-                switch (option) {
-                    case "--routes":
-                        routesFile = Path.of(value);
-                        break;
-                    case "--routes-yaml":
-                        routesYaml = value;
-                        break;
-                    case "--config":
-                        configFile = Path.of(value);
-                        break;
-                    case "--config-yaml":
-                        configYaml = value;
-                        break;
-                    default:
-                        throw new IllegalArgumentException(
-                                "unknown option " + option + "\n" + USAGE);
-                }
-            }
-            if ((routesFile == null) == (routesYaml == null)) {
+            Arguments arguments = new Arguments();
+            CommandLine commandLine = new CommandLine(arguments);
+            try {
+                commandLine.parseArgs(args.toArray(new String[0]));
+            } catch (ParameterException e) {
                 throw new IllegalArgumentException(
-                        "give the routes as --routes FILE or --routes-yaml TEXT (exactly one)\n"
-                                + USAGE);
+                        e.getMessage() + "\n" + commandLine.getUsageMessage(), e);
             }
-            if ((configFile == null) == (configYaml == null)) {
-                throw new IllegalArgumentException(
-                        "give the job settings as --config FILE or --config-yaml TEXT (exactly one)\n"
-                                + USAGE);
-            }
-            Path workingDirectory = Path.of("").toAbsolutePath();
-            return new Arguments(
-                    routesFile == null ? routesYaml : read(routesFile, "--routes"),
-                    routesFile == null ? INLINE_ROUTES : routesFile.toString(),
-                    routesFile == null ? workingDirectory : routesFile.toAbsolutePath().getParent(),
-                    configFile == null ? configYaml : read(configFile, "--config"),
-                    configFile == null ? INLINE_CONFIG : configFile.toString(),
-                    configFile == null
-                            ? workingDirectory
-                            : configFile.toAbsolutePath().getParent());
+            arguments.routesText =
+                    arguments.routes.file == null
+                            ? arguments.routes.text
+                            : read(arguments.routes.file, "--routes");
+            arguments.configText =
+                    arguments.config.file == null
+                            ? arguments.config.text
+                            : read(arguments.config.file, "--config");
+            return arguments;
         }
 
         private static String read(Path file, String option) throws IOException {
@@ -187,11 +187,11 @@ public final class RoutingJobMain {
         }
 
         String routesName() {
-            return routesName;
+            return routes.file == null ? INLINE_ROUTES : routes.file.toString();
         }
 
         Path routesDirectory() {
-            return routesDirectory;
+            return directoryOf(routes.file);
         }
 
         String configText() {
@@ -199,14 +199,16 @@ public final class RoutingJobMain {
         }
 
         String configName() {
-            return configName;
+            return config.file == null ? INLINE_CONFIG : config.file.toString();
         }
 
         Path configDirectory() {
-            return configDirectory;
+            return directoryOf(config.file);
+        }
+
+        /** Where relative {@code ${file:}} references resolve: beside the file, or here. */
+        private static Path directoryOf(Path file) {
+            return file == null ? Path.of("").toAbsolutePath() : file.toAbsolutePath().getParent();
         }
     }
-
-    static final String USAGE =
-            "usage: RoutingJobMain (--routes FILE | --routes-yaml TEXT) (--config FILE | --config-yaml TEXT)";
 }

@@ -408,7 +408,7 @@ public final class Router {
                 }
                 invalidEndpoints.add(endpointNames[endpoint]);
             } else {
-                deliveries.add(new Delivery(endpointNames[endpoint], delivered));
+                deliveries.add(new Delivery(endpointNames[endpoint], delivered, endpoint));
             }
         }
         RoutingCounters counters =

@@ -69,6 +69,35 @@ public final class RoutingDecision {
         return outcomes;
     }
 
+    /**
+     * How many routes were decided for this message: the enabled routes of its source. With {@link
+     * #routeIndex(int)} and {@link #routeResult(int)}, the results without allocating a list.
+     */
+    public int decidedRouteCount() {
+        return plan.enabled.length;
+    }
+
+    /**
+     * The position in {@link io.hubroute.config.RoutingConfig#routes()} of the {@code i}-th decided
+     * route (file order).
+     */
+    public int routeIndex(int i) {
+        return plan.enabled[i].index;
+    }
+
+    /** The result of the {@code i}-th decided route. */
+    public RouteResult routeResult(int i) {
+        return resultOf(plan.enabled[i]);
+    }
+
+    /** Why the {@code i}-th decided route is undefined (spec §15), or null when it is not. */
+    public String undefinedReason(int i) {
+        Router.CompiledRoute route = plan.enabled[i];
+        return resultOf(route) == RouteResult.UNDEFINED
+                ? route.condition.undefinedReason(context)
+                : null;
+    }
+
     /** One route's result; empty when the route is disabled, of another source, or unknown. */
     public Optional<RouteResult> result(String routeName) {
         for (RouteOutcome outcome : routeResults()) {

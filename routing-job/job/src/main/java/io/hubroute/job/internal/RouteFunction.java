@@ -1,10 +1,17 @@
 package io.hubroute.job.internal;
 
+import io.hubroute.config.Endpoint;
+import io.hubroute.config.Route;
+import io.hubroute.config.RoutingConfig;
 import io.hubroute.job.JobMetrics;
-import io.hubroute.job.JobRouter;
+import io.hubroute.job.RoutesFileRouter;
 import io.hubroute.job.source.DecodedRecord;
 import io.hubroute.message.Message;
 import io.hubroute.message.Twin;
+import io.hubroute.query.RouteResult;
+import io.hubroute.routing.Delivery;
+import io.hubroute.routing.Router;
+import io.hubroute.routing.RoutingDecision;
 import io.hubroute.sink.RoutedMessage;
 import io.hubroute.sink.RoutedMessageTypeInfo;
 import io.hubroute.twin.TwinEvents;
@@ -47,11 +54,11 @@ public final class RouteFunction
     private static final Logger LOG = LoggerFactory.getLogger(RouteFunction.class);
     private static final long LOG_INTERVAL_MILLIS = 1000;
 
-    private final JobRouter.Factory routerFactory;
+    private final RoutesFileRouter routerFactory;
     private final Map<String, OutputTag<RoutedMessage>> outputs;
     private final HashMap<String, byte[]> exportedTwins;
 
-    private transient JobRouter router;
+    private transient Router router;
     private transient ValueState<byte[]> twinState;
 
     /**
@@ -66,8 +73,17 @@ public final class RouteFunction
     private transient Counter fallback;
     private transient Counter twinErrors;
     private transient Histogram latency;
-    private transient Map<String, Counter[]> routeCounters;
-    private transient Map<String, Counter> endpointCounters;
+
+    /** By route position in the routes file, then by {@link RouteResult} ordinal. */
+    private transient Counter[][] routeCounters;
+
+    /**
+     * By endpoint position ({@link Delivery#endpointIndex()}); null for endpoints without a sink.
+     */
+    private transient Counter[] endpointCounters;
+
+    private transient OutputTag<RoutedMessage>[] endpointOutputs;
+    private transient String[] routeNames;
     private transient long lastUndefinedLogMillis;
     private transient long undefinedSuppressed;
 
@@ -75,7 +91,7 @@ public final class RouteFunction
      * @param outputs the output of each endpoint, by endpoint name
      */
     public RouteFunction(
-            JobRouter.Factory routerFactory, Map<String, OutputTag<RoutedMessage>> outputs) {
+            RoutesFileRouter routerFactory, Map<String, OutputTag<RoutedMessage>> outputs) {
         this(routerFactory, outputs, Map.of());
     }
 
@@ -84,7 +100,7 @@ public final class RouteFunction
      * @param exportedTwins twins of a device export by twin key, as {@link TwinState#toBytes()}
      */
     public RouteFunction(
-            JobRouter.Factory routerFactory,
+            RoutesFileRouter routerFactory,
             Map<String, OutputTag<RoutedMessage>> outputs,
             Map<String, byte[]> exportedTwins) {
         this.routerFactory = routerFactory;
@@ -98,6 +114,7 @@ public final class RouteFunction
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void open(OpenContext openContext) throws Exception {
         router = routerFactory.create();
         twinState =
@@ -129,21 +146,31 @@ public final class RouteFunction
         twinErrors = metrics.counter("twin.update.errors");
         bootstrapped = metrics.counter(JobMetrics.TWINS_FROM_EXPORT);
         latency = metrics.histogram(JobMetrics.LATENCY, new DescriptiveStatisticsHistogram(1024));
-        routeCounters = new HashMap<>();
-        for (String route : router.routeNames()) {
-            MetricGroup group = metrics.addGroup(JobMetrics.ROUTE_GROUP, route);
-            routeCounters.put(
-                    route,
-                    new Counter[] {
-                        group.counter("true"), group.counter("false"), group.counter("undefined")
-                    });
+        RoutingConfig routes = router.config();
+        routeNames = new String[routes.routes().size()];
+        routeCounters = new Counter[routeNames.length][];
+        for (int i = 0; i < routeNames.length; i++) {
+            Route route = routes.routes().get(i);
+            routeNames[i] = route.name();
+            MetricGroup group = metrics.addGroup(JobMetrics.ROUTE_GROUP, route.name());
+            Counter[] byResult = new Counter[RouteResult.values().length];
+            byResult[RouteResult.TRUE.ordinal()] = group.counter("true");
+            byResult[RouteResult.FALSE.ordinal()] = group.counter("false");
+            byResult[RouteResult.UNDEFINED.ordinal()] = group.counter("undefined");
+            routeCounters[i] = byResult;
         }
-        endpointCounters = new HashMap<>();
-        for (String endpoint : outputs.keySet()) {
-            endpointCounters.put(
-                    endpoint,
-                    metrics.addGroup(JobMetrics.ENDPOINT_GROUP, endpoint)
-                            .counter(JobMetrics.DELIVERED));
+        List<Endpoint> endpoints = routes.allEndpoints();
+        endpointCounters = new Counter[endpoints.size()];
+        endpointOutputs = new OutputTag[endpoints.size()];
+        for (int i = 0; i < endpoints.size(); i++) {
+            String endpoint = endpoints.get(i).name();
+            OutputTag<RoutedMessage> output = outputs.get(endpoint);
+            if (output != null) {
+                endpointOutputs[i] = output;
+                endpointCounters[i] =
+                        metrics.addGroup(JobMetrics.ENDPOINT_GROUP, endpoint)
+                                .counter(JobMetrics.DELIVERED);
+            }
         }
     }
 
@@ -173,19 +200,17 @@ public final class RouteFunction
             }
         }
         Twin view = twin == null ? null : twin.asTwin();
-        JobRouter.Decision decision = router.route(message, view);
-        List<JobRouter.RouteVerdict> verdicts = decision.verdicts();
-        for (int i = 0; i < verdicts.size(); i++) {
-            JobRouter.RouteVerdict verdict = verdicts.get(i);
-            Counter[] counters = routeCounters.get(verdict.routeName());
-            if (counters != null) {
-                counters[verdict.verdict().ordinal()].inc();
-            }
-            if (verdict.verdict() == JobRouter.Verdict.UNDEFINED) {
-                logUndefined(verdict, context.getCurrentKey(), message);
+        RoutingDecision decision = router.route(message, view);
+        int decided = decision.decidedRouteCount();
+        for (int i = 0; i < decided; i++) {
+            RouteResult result = decision.routeResult(i);
+            int route = decision.routeIndex(i);
+            routeCounters[route][result.ordinal()].inc();
+            if (result == RouteResult.UNDEFINED) {
+                logUndefined(decision, i, context.getCurrentKey(), message);
             }
         }
-        List<JobRouter.Delivery> deliveries = decision.deliveries();
+        List<Delivery> deliveries = decision.deliveries();
         if (deliveries.isEmpty()) {
             orphaned.inc();
         } else {
@@ -195,8 +220,9 @@ public final class RouteFunction
             }
         }
         for (int i = 0; i < deliveries.size(); i++) {
-            JobRouter.Delivery delivery = deliveries.get(i);
-            OutputTag<RoutedMessage> tag = outputs.get(delivery.endpointName());
+            Delivery delivery = deliveries.get(i);
+            int endpoint = delivery.endpointIndex();
+            OutputTag<RoutedMessage> tag = endpointOutputs[endpoint];
             if (tag == null) {
                 throw new IllegalStateException(
                         "the router delivered to endpoint '"
@@ -210,7 +236,7 @@ public final class RouteFunction
                             delivery.message(),
                             value.partition(),
                             value.enqueuedTimeMillis()));
-            endpointCounters.get(delivery.endpointName()).inc();
+            endpointCounters[endpoint].inc();
         }
         latency.update(Math.max(0, System.currentTimeMillis() - value.enqueuedTimeMillis()));
     }
@@ -233,7 +259,7 @@ public final class RouteFunction
         return exported;
     }
 
-    private void logUndefined(JobRouter.RouteVerdict verdict, String key, Message message) {
+    private void logUndefined(RoutingDecision decision, int i, String key, Message message) {
         long now = System.currentTimeMillis();
         if (now - lastUndefinedLogMillis < LOG_INTERVAL_MILLIS) {
             undefinedSuppressed++;
@@ -241,14 +267,16 @@ public final class RouteFunction
         }
         LOG.info(
                 "Route {} evaluated to undefined for {} message {}: {} ({} more undefined since the last report)",
-                verdict.routeName(),
+                routeNames[decision.routeIndex(i)],
                 key,
                 message.messageId().orElse("(no id)"),
-                verdict.undefinedReason() == null
-                        ? "condition evaluated to undefined"
-                        : verdict.undefinedReason(),
+                reasonOrDefault(decision.undefinedReason(i)),
                 undefinedSuppressed);
         lastUndefinedLogMillis = now;
         undefinedSuppressed = 0;
+    }
+
+    private static String reasonOrDefault(String undefinedReason) {
+        return undefinedReason == null ? "condition evaluated to undefined" : undefinedReason;
     }
 }
