@@ -87,7 +87,7 @@ public final class RoutingJobMain {
                 JobConfig.parse(
                         arguments.configText(),
                         arguments.configName(),
-                        System::getenv,
+                        SecretLookup.system(),
                         arguments.configDirectory());
         if (config.source() == null) {
             throw new JobConfigException(

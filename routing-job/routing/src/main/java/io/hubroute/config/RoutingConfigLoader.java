@@ -495,35 +495,14 @@ public final class RoutingConfigLoader {
             if (secrets == null) {
                 return Secret.unresolved(text);
             }
-            String target = Secret.target(text);
-            String value;
-            String fix;
-            if (Secret.scheme(text).equals("env")) {
-                value = secrets.environment(target);
-                fix = "set the environment variable " + target + " before starting";
-            } else {
-                Path path = directory == null ? Path.of(target) : directory.resolve(target);
-                fix = "create " + path + " holding the connection string";
-                try {
-                    value = secrets.file(path);
-                } catch (IOException e) {
-                    yaml.problem(
-                            node,
-                            "endpoint '"
-                                    + endpoint
-                                    + "': cannot read "
-                                    + text
-                                    + " ("
-                                    + e.getClass().getSimpleName()
-                                    + ")",
-                            "make " + path + " readable");
-                    return null;
-                }
-            }
-            if (value == null || value.isEmpty()) {
-                yaml.problem(node, "endpoint '" + endpoint + "': " + text + " is not set", fix);
+            SecretReferences.Resolution resolution =
+                    new SecretReferences(secrets, directory)
+                            .resolve(text, "endpoint '" + endpoint + "'", "the connection string");
+            if (!resolution.succeeded()) {
+                yaml.problem(node, resolution.problem(), resolution.fix());
                 return null;
             }
+            String value = resolution.value();
             return Secret.resolved(text, value);
         }
 

@@ -2,8 +2,6 @@ package io.hubroute.config;
 
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A connection string: written inline, or as a {@code ${env:NAME}} / {@code ${file:PATH}} reference
@@ -11,8 +9,6 @@ import java.util.regex.Pattern;
  * shows the reference, or {@code <inline>}.
  */
 public final class Secret {
-    private static final Pattern REFERENCE = Pattern.compile("\\$\\{(env|file):([^}]+)}");
-
     private final String reference;
     private final String value;
 
@@ -42,7 +38,7 @@ public final class Secret {
      * Whether {@code text} is written as a reference, {@code ${env:NAME}} or {@code ${file:PATH}}.
      */
     public static boolean isReference(String text) {
-        return REFERENCE.matcher(text).matches();
+        return SecretReferences.isReference(text);
     }
 
     /**
@@ -52,16 +48,23 @@ public final class Secret {
         return text.contains("${") && !isReference(text);
     }
 
+    /**
+     * Whether the secret is written with references only: what may travel in program arguments,
+     * which Flink's web UI shows. A value that holds a reference among other text (a JAAS line with
+     * {@code password="${env:KEY}"}) counts too.
+     */
+    public boolean isWrittenAsReference() {
+        return reference != null;
+    }
+
     /** {@code env} or {@code file} for a reference. */
     static String scheme(String reference) {
-        Matcher matcher = REFERENCE.matcher(reference);
-        return matcher.matches() ? matcher.group(1) : null;
+        return SecretReferences.scheme(reference);
     }
 
     /** The variable name or path of a reference. */
     static String target(String reference) {
-        Matcher matcher = REFERENCE.matcher(reference);
-        return matcher.matches() ? matcher.group(2) : null;
+        return SecretReferences.target(reference);
     }
 
     /** The reference as written, when the secret is one. */

@@ -11,21 +11,24 @@ import java.util.Objects;
  *
  * @param bootstrapServers {@code host:port,...}; derived from the connection string for Event Hubs
  * @param eventHubsConnectionString the Event Hubs namespace (or hub) connection string, or null for
- *     plain Kafka; a secret: never shown by {@link #toString()}
+ *     plain Kafka; never shown by {@link #toString()}
  * @param topics the topics (event hubs) to read, at least one
  * @param groupId the Kafka consumer group
  * @param startingOffsets where to start without a checkpoint
  * @param inputFormat how records are written
  * @param kafkaProperties extra Kafka consumer properties, passed as they are
+ * @param kafkaSecretProperties extra Kafka consumer properties that are secrets (Kafka's
+ *     password-typed settings such as {@code sasl.jaas.config}); never shown by {@link #toString()}
  */
 public record SourceOptions(
         String bootstrapServers,
-        String eventHubsConnectionString,
+        Secret eventHubsConnectionString,
         List<String> topics,
         String groupId,
         StartingOffsets startingOffsets,
         InputFormat inputFormat,
-        Map<String, String> kafkaProperties) {
+        Map<String, String> kafkaProperties,
+        Map<String, Secret> kafkaSecretProperties) {
     public static final String DEFAULT_GROUP_ID = "hubroute";
 
     public SourceOptions {
@@ -35,6 +38,22 @@ public record SourceOptions(
         Objects.requireNonNull(startingOffsets, "startingOffsets");
         Objects.requireNonNull(inputFormat, "inputFormat");
         kafkaProperties = Map.copyOf(kafkaProperties);
+        kafkaSecretProperties = Map.copyOf(kafkaSecretProperties);
+        if (eventHubsConnectionString != null && !eventHubsConnectionString.isResolved()) {
+            throw new IllegalArgumentException(
+                    "the Event Hubs connection string "
+                            + eventHubsConnectionString
+                            + " is not resolved: load job.yaml with JobConfigLoader.resolvingSecrets");
+        }
+        for (Map.Entry<String, Secret> property : kafkaSecretProperties.entrySet()) {
+            if (!property.getValue().isResolved()) {
+                throw new IllegalArgumentException(
+                        property.getKey()
+                                + " "
+                                + property.getValue()
+                                + " is not resolved: load job.yaml with JobConfigLoader.resolvingSecrets");
+            }
+        }
         if (topics.isEmpty()) {
             throw new IllegalArgumentException("at least one topic is needed");
         }
@@ -49,6 +68,7 @@ public record SourceOptions(
                 DEFAULT_GROUP_ID,
                 StartingOffsets.EARLIEST,
                 InputFormat.IOTHUB,
+                Map.of(),
                 Map.of());
     }
 
@@ -60,7 +80,8 @@ public record SourceOptions(
                 groupId,
                 startingOffsets,
                 format,
-                kafkaProperties);
+                kafkaProperties,
+                kafkaSecretProperties);
     }
 
     public SourceOptions withGroupId(String newGroupId) {
@@ -71,12 +92,14 @@ public record SourceOptions(
                 newGroupId,
                 startingOffsets,
                 inputFormat,
-                kafkaProperties);
+                kafkaProperties,
+                kafkaSecretProperties);
     }
 
     /**
      * The consumer properties: bootstrap servers, Event Hubs' SASL_SSL / PLAIN login when a
-     * connection string is set, then {@link #kafkaProperties()}. Holds the secret: do not log.
+     * connection string is set, then {@link #kafkaProperties()} and {@link
+     * #kafkaSecretProperties()}. Holds the secrets: do not log.
      */
     public Map<String, String> consumerProperties() {
         Map<String, String> properties = new LinkedHashMap<>();
@@ -87,10 +110,17 @@ public record SourceOptions(
             properties.put(
                     "sasl.jaas.config",
                     "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"$ConnectionString\" password=\""
-                            + eventHubsConnectionString.replace("\\", "\\\\").replace("\"", "\\\"")
+                            + eventHubsConnectionString
+                                    .value()
+                                    .orElseThrow()
+                                    .replace("\\", "\\\\")
+                                    .replace("\"", "\\\"")
                             + "\";");
         }
         properties.putAll(kafkaProperties);
+        for (Map.Entry<String, Secret> property : kafkaSecretProperties.entrySet()) {
+            properties.put(property.getKey(), property.getValue().value().orElseThrow());
+        }
         return properties;
     }
 
@@ -148,6 +178,8 @@ public record SourceOptions(
                 + inputFormat.configName()
                 + ", kafkaProperties="
                 + kafkaProperties.keySet()
+                + ", kafkaSecretProperties="
+                + kafkaSecretProperties
                 + "}";
     }
 }

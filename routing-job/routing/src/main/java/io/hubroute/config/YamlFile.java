@@ -36,6 +36,7 @@ public final class YamlFile {
     private final int[][] lines;
     private final Node root;
     private final List<ConfigProblem> problems = new ArrayList<>();
+    private boolean empty;
 
     private YamlFile(String fileName, String text) {
         this.fileName = fileName;
@@ -65,6 +66,7 @@ public final class YamlFile {
         try {
             Node node = new Compose(settings).composeString(text).orElse(null);
             if (node == null) {
+                empty = true;
                 problems.add(
                         new ConfigProblem(
                                 fileName, 1, 1, "the file is empty", "write the YAML document"));
@@ -111,6 +113,11 @@ public final class YamlFile {
         return sorted;
     }
 
+    /** Whether the file holds no document (empty, or comments only); one problem says so. */
+    public boolean isEmpty() {
+        return empty;
+    }
+
     public boolean hasProblems() {
         return !problems.isEmpty();
     }
@@ -132,7 +139,11 @@ public final class YamlFile {
         problems.add(new ConfigProblem(fileName, line, column, message, fix));
     }
 
-    /** The mapping's entries by key, after checking that keys are scalars, unique and known. */
+    /**
+     * The mapping's entries by key, after checking that keys are scalars, unique and known.
+     *
+     * @param knownKeys the keys allowed, or null for any key
+     */
     public Map<String, NodeTuple> mapping(Node node, String what, Set<String> knownKeys) {
         if (!(node instanceof MappingNode)) {
             problem(node, what + " must be a mapping", "write " + what + " as `key: value` lines");
@@ -148,7 +159,7 @@ public final class YamlFile {
                 continue;
             }
             String key = ((ScalarNode) tuple.getKeyNode()).getValue();
-            if (!knownKeys.contains(key)) {
+            if (knownKeys != null && !knownKeys.contains(key)) {
                 problem(
                         tuple.getKeyNode(),
                         "unknown key '" + key + "' in " + what,

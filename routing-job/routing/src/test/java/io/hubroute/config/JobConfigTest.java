@@ -21,8 +21,21 @@ class JobConfigTest {
                     "EH_CONN",
                     "Endpoint=sb://my-ns.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=s3cr3t=;EntityPath=hub-1");
 
+    private static final SecretLookup SECRETS =
+            new SecretLookup() {
+                @Override
+                public String environment(String name) {
+                    return ENV.get(name);
+                }
+
+                @Override
+                public String file(Path path) {
+                    return null;
+                }
+            };
+
     private static JobConfig parse(String yaml) throws JobConfigException {
-        return JobConfig.parse(yaml, "job.yaml", ENV::get, Path.of("/etc/hubroute"));
+        return JobConfig.parse(yaml, "job.yaml", SECRETS, Path.of("/etc/hubroute"));
     }
 
     @Test
@@ -118,47 +131,165 @@ class JobConfigTest {
     static Stream<Arguments> errors() {
         return Stream.of(
                 Arguments.of(
-                        "parallelism: 0\n", "job.yaml:1:14: parallelism must be at least 1, not 0"),
+                        "parallelism: 0\n",
+                        "job.yaml:1:14: parallelism must be at least 1, not 0\n"
+                                + "    fix: write a whole number from 1"),
                 Arguments.of(
                         "parallelism: many\n",
-                        "job.yaml:1:14: parallelism must be a whole number, not 'many'"),
+                        "job.yaml:1:14: parallelism must be a whole number, not 'many'\n"
+                                + "    fix: write a whole number from 1"),
                 Arguments.of(
                         "source:\n  bootstrapServers: k:9092\n  topic: x\n",
-                        "job.yaml:3:3: unknown key 'topic' in source (expected one of bootstrapServers, eventHubsConnectionString, "
-                                + "groupId, inputFormat, kafkaProperties, startingOffsets, topics)"),
+                        "job.yaml:2:3: source.topics is missing\n"
+                                + "    fix: add topics: [name] (the topics or event hubs to read)\n"
+                                + "job.yaml:3:3: unknown key 'topic' in source\n"
+                                + "    fix: use one of: bootstrapServers, eventHubsConnectionString, topics, "
+                                + "groupId, startingOffsets, inputFormat, kafkaProperties"),
                 Arguments.of(
                         "source:\n  topics: [a]\n",
-                        "job.yaml:2:3: source needs bootstrapServers (any Kafka) or eventHubsConnectionString (Event Hubs)"),
+                        "job.yaml:2:3: source needs bootstrapServers (any Kafka) or eventHubsConnectionString (Event Hubs)\n"
+                                + "    fix: add bootstrapServers: host:9092, or eventHubsConnectionString: ${env:NAME}"),
                 Arguments.of(
                         "source:\n  bootstrapServers: k:9092\n",
-                        "job.yaml:2:3: source.topics is missing: name the topics (event hubs) to read"),
+                        "job.yaml:2:3: source.topics is missing\n"
+                                + "    fix: add topics: [name] (the topics or event hubs to read)"),
                 Arguments.of(
                         "source:\n  eventHubsConnectionString: ${env:NOPE}\n  topics: [a]\n",
-                        "job.yaml:2:30: source.eventHubsConnectionString refers to ${env:NOPE}, which is not set: "
-                                + "export it or change source.eventHubsConnectionString"),
+                        "job.yaml:2:30: source.eventHubsConnectionString: ${env:NOPE} is not set\n"
+                                + "    fix: set the environment variable NOPE before starting"),
+                Arguments.of(
+                        "source:\n  eventHubsConnectionString: ${env:EH\n  topics: [a]\n",
+                        "job.yaml:2:30: source.eventHubsConnectionString: malformed secret reference\n"
+                                + "    fix: write ${env:VARIABLE} or ${file:PATH}"),
                 Arguments.of(
                         "source:\n  bootstrapServers: k:9092\n  topics: [a]\n  inputFormat: avro\n",
-                        "job.yaml:4:16: source.inputFormat must be iothub or json-envelope, not 'avro'"),
+                        "job.yaml:4:16: source.inputFormat must be iothub or json-envelope, not 'avro'\n"
+                                + "    fix: write iothub (IoT Hub's Event Hubs records) or json-envelope"),
                 Arguments.of(
                         "source:\n  bootstrapServers: k:9092\n  topics: [a]\n  startingOffsets: now\n",
-                        "job.yaml:4:20: source.startingOffsets must be earliest, latest or committed, not 'now'"),
+                        "job.yaml:4:20: source.startingOffsets must be earliest, latest or committed, not 'now'\n"
+                                + "    fix: write earliest, latest or committed (the consumer group's offsets, else earliest)"),
                 Arguments.of(
                         "checkpointing:\n  interval: often\n",
-                        "job.yaml:2:13: checkpointing.interval must be a duration such as 500ms, 10s, 5m, 1h or PT10S, not 'often'"),
+                        "job.yaml:2:13: checkpointing.interval must be a duration such as 500ms, 10s, 5min, 1h, 2d or PT10S, not 'often'\n"
+                                + "    fix: write a whole number and a unit: ms, s, min (or m), h, d"),
+                Arguments.of(
+                        "checkpointing:\n  interval: 5ms\n",
+                        "job.yaml:2:13: checkpointing.interval must be at least 10ms, not '5ms'\n"
+                                + "    fix: write 10ms or more (10s is the default)"),
                 Arguments.of(
                         "checkpointing:\n  mode: twice\n",
-                        "job.yaml:2:9: checkpointing.mode must be exactly-once or at-least-once, not 'twice'"),
+                        "job.yaml:2:9: checkpointing.mode must be exactly-once or at-least-once, not 'twice'\n"
+                                + "    fix: write exactly-once (the default) or at-least-once"),
                 Arguments.of(
                         "stateBackend: memory\n",
-                        "job.yaml:1:15: stateBackend must be hashmap or rocksdb, not 'memory'"),
+                        "job.yaml:1:15: stateBackend must be hashmap or rocksdb, not 'memory'\n"
+                                + "    fix: write hashmap (twins on the heap) or rocksdb (twins on disk)"),
                 Arguments.of(
                         "parallelism: 1\nparallelism: 2\n",
-                        "job.yaml:2:1: duplicate key 'parallelism' in the document"),
+                        "job.yaml:2:1: duplicate key 'parallelism' in the document\n"
+                                + "    fix: keep one 'parallelism'"),
                 Arguments.of(
-                        "- a\n", "job.yaml:1:1: the document must be a mapping of keys to values"),
+                        "- a\n",
+                        "job.yaml:1:1: the document must be a mapping\n"
+                                + "    fix: write the document as `key: value` lines"),
                 Arguments.of(
                         "source: [\n",
-                        "job.yaml:2:1: not valid YAML: expected the node content, but found '<stream end>'"));
+                        "job.yaml:2:1: invalid YAML: expected the node content, but found '<stream end>'\n"
+                                + "    fix: fix the YAML syntax at this position"));
+    }
+
+    @Test
+    void reportsEveryProblemAtOnceInFileOrder() {
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        String.join(
+                                                "\n",
+                                                "parallelism: none",
+                                                "checkpointing:",
+                                                "  interval: sometimes",
+                                                "  mode: twice",
+                                                "stateBackend: memory",
+                                                "")))
+                .isInstanceOfSatisfying(
+                        JobConfigException.class,
+                        e ->
+                                assertThat(e.problems())
+                                        .extracting(ConfigProblem::location)
+                                        .containsExactly(
+                                                "job.yaml:1:14",
+                                                "job.yaml:3:13",
+                                                "job.yaml:4:9",
+                                                "job.yaml:5:15"));
+    }
+
+    @Test
+    void withoutSecretsListsHowEverySecretIsWrittenAndResolvesNothing() {
+        JobConfigLoader.Result result =
+                JobConfigLoader.withoutSecrets()
+                        .parse(
+                                String.join(
+                                        "\n",
+                                        "source:",
+                                        "  eventHubsConnectionString: ${env:NOT_HERE}",
+                                        "  kafkaProperties:",
+                                        "    ssl.truststore.password: changeit",
+                                        "    sasl.jaas.config: 'PlainLoginModule required password=\"${file:/run/pw}\";'",
+                                        "    max.poll.records: 100",
+                                        ""),
+                                "job.yaml",
+                                Path.of("/etc/hubroute"));
+
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.config()).isEmpty();
+        assertThat(result.secretSettings())
+                .extracting(
+                        JobConfigLoader.SecretSetting::key,
+                        JobConfigLoader.SecretSetting::location,
+                        setting -> setting.secret().isWrittenAsReference())
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                "source.eventHubsConnectionString", "job.yaml:2:30", true),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "source.kafkaProperties.ssl.truststore.password",
+                                "job.yaml:4:30",
+                                false),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "source.kafkaProperties.sasl.jaas.config", "job.yaml:5:23", true));
+    }
+
+    @Test
+    void secretKafkaPropertiesAreTypedAsSecretsAndResolvedInsideTheirText() throws Exception {
+        JobConfig config =
+                parse(
+                        String.join(
+                                "\n",
+                                "source:",
+                                "  bootstrapServers: k:9093",
+                                "  topics: [a]",
+                                "  kafkaProperties:",
+                                "    security.protocol: SASL_SSL",
+                                "    sasl.jaas.config: 'PlainLoginModule required password=\"${env:EH_CONN}\";'",
+                                ""));
+        SourceOptions source = config.source();
+        assertThat(source.kafkaProperties()).containsOnlyKeys("security.protocol");
+        assertThat(source.kafkaSecretProperties()).containsOnlyKeys("sasl.jaas.config");
+        assertThat(source.consumerProperties().get("sasl.jaas.config"))
+                .isEqualTo("PlainLoginModule required password=\"" + ENV.get("EH_CONN") + "\";");
+        assertThat(source.toString()).doesNotContain("s3cr3t").contains("${env:EH_CONN}");
+    }
+
+    @Test
+    void durationsTakeFlinksForms() throws Exception {
+        assertThat(parse("checkpointing:\n  interval: 2 min\n").checkpointing().interval())
+                .isEqualTo(Duration.ofMinutes(2));
+        assertThat(parse("checkpointing:\n  interval: 1500\n").checkpointing().interval())
+                .isEqualTo(Duration.ofMillis(1500));
+        assertThat(parse("checkpointing:\n  timeout: PT90S\n").checkpointing().timeout())
+                .isEqualTo(Duration.ofSeconds(90));
+        assertThat(parse("checkpointing:\n  timeout: 1d\n").checkpointing().timeout())
+                .isEqualTo(Duration.ofDays(1));
     }
 
     @ParameterizedTest
