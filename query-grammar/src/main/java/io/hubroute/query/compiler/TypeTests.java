@@ -8,6 +8,7 @@ import static io.hubroute.query.compiler.Nodes.UNKNOWN;
 import io.hubroute.query.MessageContext;
 import io.hubroute.query.analyzer.Builtin;
 import io.hubroute.query.analyzer.TypedExpression;
+import io.hubroute.query.compiler.ConstantNodes.BoolConstant;
 import io.hubroute.query.compiler.Nodes.BoolNode;
 import io.hubroute.query.compiler.Nodes.JsonNode;
 import io.hubroute.query.compiler.Nodes.NumberNode;
@@ -74,7 +75,7 @@ final class TypeTests {
                     }
                 };
             case NULL:
-                return new FastCompiler.BoolConstant(
+                return new BoolConstant(
                         test == Builtin.IS_DEFINED || test == Builtin.IS_NULL ? TRUE : FALSE);
             case JSON:
                 JsonNode json = FastCompiler.json(argument);
@@ -103,7 +104,7 @@ final class TypeTests {
                     }
                 };
             default: // undefined
-                return new FastCompiler.BoolConstant(FALSE);
+                return new BoolConstant(FALSE);
         }
     }
 }
