@@ -2,6 +2,7 @@ package io.hubroute.twin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hubroute.message.Json;
 import io.hubroute.message.Message;
 import io.hubroute.message.RoutingSource;
 import java.io.IOException;
@@ -30,7 +31,7 @@ public final class TwinEvents {
     public static final String CREATE_MODULE_IDENTITY = "createModuleIdentity";
     public static final String DELETE_MODULE_IDENTITY = "deleteModuleIdentity";
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = Json.MAPPER;
 
     private TwinEvents() {}
 

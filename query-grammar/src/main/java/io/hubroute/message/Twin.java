@@ -14,7 +14,7 @@ import java.util.Objects;
  * and {@code $version} members never show.
  */
 public final class Twin {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = Json.MAPPER;
 
     /** The three queryable sections of a twin. */
     public enum Section {

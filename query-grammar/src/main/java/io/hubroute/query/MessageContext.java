@@ -1,9 +1,9 @@
 package io.hubroute.query;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.hubroute.message.Json;
 import io.hubroute.message.JsonPath;
 import io.hubroute.message.Message;
 import io.hubroute.message.Twin;
@@ -20,8 +20,7 @@ import java.util.Set;
  * shared by all conditions evaluated on it.
  */
 public final class MessageContext {
-    private static final ObjectMapper STRICT_TREE_READER =
-            new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectReader STRICT_TREE_READER = Json.STRICT;
 
     private final Message message;
     private final Twin twin;

@@ -1,10 +1,10 @@
 package io.hubroute.job.source;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hubroute.config.InputFormat;
+import io.hubroute.message.Json;
 import io.hubroute.message.Message;
 import io.hubroute.message.MessageProperties;
 import io.hubroute.message.RoutingSource;
@@ -81,8 +81,7 @@ public final class IotHubRecordDecoder implements Serializable {
                     "reply-to-group-id",
                     "subject");
 
-    private static final ObjectMapper MAPPER =
-            new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectReader MAPPER = Json.NO_DUPLICATE_KEYS;
 
     private final InputFormat format;
 
