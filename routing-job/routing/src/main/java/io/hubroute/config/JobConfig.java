@@ -1,6 +1,5 @@
 package io.hubroute.config;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -91,7 +90,7 @@ public record JobConfig(
      *
      * @throws JobConfigException listing every problem of the file
      */
-    public static JobConfig load(Path file) throws IOException, JobConfigException {
+    public static JobConfig load(Path file) throws JobConfigException {
         return JobConfigLoader.resolvingSecrets(SecretLookup.system()).load(file).orThrow();
     }
 

@@ -1,8 +1,5 @@
 package io.hubroute.config;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -144,12 +141,12 @@ public final class JobConfigLoader {
         }
     }
 
-    /** Reads a job.yaml; relative references and paths resolve against its directory. */
-    public Result load(Path file) throws IOException {
-        return parse(
-                Files.readString(file, StandardCharsets.UTF_8),
-                file.toString(),
-                file.toAbsolutePath().getParent());
+    /**
+     * Reads a job.yaml; relative references and paths resolve against its directory. A missing
+     * file, or one that is not UTF-8, is a problem.
+     */
+    public Result load(Path file) {
+        return parse(YamlFile.read(file), file.toAbsolutePath().getParent());
     }
 
     /**
@@ -159,7 +156,11 @@ public final class JobConfigLoader {
      * @param directory what relative {@code ${file:}} references and paths resolve against
      */
     public Result parse(String text, String fileName, Path directory) {
-        YamlFile yaml = YamlFile.parse(text, fileName);
+        return parse(YamlFile.parse(text, fileName), directory);
+    }
+
+    private Result parse(YamlFile yaml, Path directory) {
+        String fileName = yaml.fileName();
         if (yaml.isEmpty()) {
             // no settings: every default applies
             return new Result(

@@ -7,9 +7,6 @@ import io.hubroute.query.CompilationResult;
 import io.hubroute.query.CompileError;
 import io.hubroute.query.QueryLanguage;
 import io.hubroute.query.SourcePosition;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -106,24 +103,9 @@ public final class RoutingConfigLoader {
         return new RoutingConfigLoader(null);
     }
 
-    /** Loads a route file; unreadable files are reported as a problem. */
+    /** Loads a route file; an unreadable file or one that is not UTF-8 is reported as a problem. */
     public Result load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return new Result(
-                    null,
-                    List.of(
-                            new ConfigProblem(
-                                    file.toString(),
-                                    1,
-                                    1,
-                                    "cannot read the route file: " + e,
-                                    "check the path")));
-        }
-        Path directory = file.toAbsolutePath().getParent();
-        return parse(text, file.toString(), directory);
+        return parse(YamlFile.read(file), file.toAbsolutePath().getParent());
     }
 
     /**
@@ -133,7 +115,10 @@ public final class RoutingConfigLoader {
      * @param directory what relative {@code ${file:...}} paths are resolved against
      */
     public Result parse(String text, String fileName, Path directory) {
-        YamlFile yaml = YamlFile.parse(text, fileName);
+        return parse(YamlFile.parse(text, fileName), directory);
+    }
+
+    private Result parse(YamlFile yaml, Path directory) {
         if (yaml.root() == null) {
             return new Result(null, yaml.problems());
         }

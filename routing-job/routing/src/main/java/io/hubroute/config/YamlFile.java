@@ -5,16 +5,35 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hubroute.query.SourcePosition;
+import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
+import org.snakeyaml.engine.v2.events.AliasEvent;
+import org.snakeyaml.engine.v2.events.CollectionEndEvent;
+import org.snakeyaml.engine.v2.events.CollectionStartEvent;
+import org.snakeyaml.engine.v2.events.Event;
+import org.snakeyaml.engine.v2.events.NodeEvent;
+import org.snakeyaml.engine.v2.events.ScalarEvent;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -32,6 +51,15 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  * of a file in one pass.
  */
 public final class YamlFile {
+    /** Deeper than any configuration needs; deep enough nesting would overflow the stack. */
+    static final int MAX_DEPTH = 64;
+
+    /**
+     * Values that aliases may add to a document once expanded (an alias bomb adds billions); a
+     * document without aliases has no limit.
+     */
+    static final long MAX_ALIASED_VALUES = 1_000_000;
+
     private final String fileName;
     private final int[][] lines;
     private final Node root;
@@ -60,10 +88,88 @@ public final class YamlFile {
         return new YamlFile(fileName, text);
     }
 
+    /**
+     * Reads a file as UTF-8. A missing or unreadable file, or bytes that are not UTF-8 (reported at
+     * the line and column of the first bad byte), become the file's only problem, and the root is
+     * null.
+     */
+    public static YamlFile read(Path file) {
+        String fileName = file.toString();
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return failed(fileName, 1, 1, "no such file", "check the path");
+        } catch (IOException e) {
+            return failed(
+                    fileName,
+                    1,
+                    1,
+                    "cannot read the file (" + e.getClass().getSimpleName() + ")",
+                    "check the path and its permissions");
+        }
+        CharsetDecoder decoder =
+                StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer input = ByteBuffer.wrap(bytes);
+        try {
+            return new YamlFile(fileName, decoder.decode(input).toString());
+        } catch (CharacterCodingException e) {
+            // The decoder stopped at the first bad byte: decode what came before to place it.
+            int bad = firstMalformedByte(bytes);
+            String before = new String(bytes, 0, bad, StandardCharsets.UTF_8);
+            int line = 1;
+            int lineStart = 0;
+            for (int i = 0; i < before.length(); i++) {
+                if (before.charAt(i) == '\n') {
+                    line++;
+                    lineStart = i + 1;
+                }
+            }
+            int column = before.codePointCount(lineStart, before.length()) + 1;
+            return failed(
+                    fileName,
+                    line,
+                    column,
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "not UTF-8: byte 0x%02X cannot start or continue a character",
+                            bytes[bad] & 0xFF),
+                    "save the file as UTF-8");
+        }
+    }
+
+    /** The offset of the first byte that is not part of a well-formed UTF-8 sequence. */
+    private static int firstMalformedByte(byte[] bytes) {
+        CharsetDecoder decoder =
+                StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer input = ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer output = java.nio.CharBuffer.allocate(bytes.length + 1);
+        decoder.decode(input, output, true);
+        return Math.min(input.position(), bytes.length - 1);
+    }
+
+    private static YamlFile failed(
+            String fileName, int line, int column, String message, String fix) {
+        YamlFile yaml = new YamlFile(fileName, "");
+        yaml.problems.clear();
+        yaml.empty = false;
+        yaml.problem(line, column, message, fix);
+        return yaml;
+    }
+
     private Node compose(String text) {
         LoadSettings settings =
                 LoadSettings.builder().setLabel(fileName).setSchema(new CoreSchema()).build();
         try {
+            if (!withinLimits(text, settings)) {
+                return null;
+            }
             Node node = new Compose(settings).composeString(text).orElse(null);
             if (node == null) {
                 empty = true;
@@ -93,6 +199,70 @@ public final class YamlFile {
                             "fix the YAML syntax"));
             return null;
         }
+    }
+
+    /**
+     * Walks the document's events (iteratively: no recursion) and refuses, at the offending
+     * position, nesting deeper than {@link #MAX_DEPTH} and aliases that expand to more than {@link
+     * #MAX_ALIASED_VALUES} values more: composing or walking such a document would overflow the
+     * stack or exhaust memory.
+     */
+    private boolean withinLimits(String text, LoadSettings settings) {
+        Map<String, Long> expandedSizeOfAnchor = new HashMap<>();
+        Deque<Long> expandedAtStart = new ArrayDeque<>(); // of each open collection
+        Deque<String> openAnchors = new ArrayDeque<>();
+        long literal = 0; // values written in the file
+        long expanded = 0; // values once every alias is replaced by what it names
+        for (Event event : new Parse(settings).parseString(text)) {
+            if (event instanceof CollectionStartEvent) {
+                if (expandedAtStart.size() >= MAX_DEPTH) {
+                    problem(
+                            event,
+                            "nested more than " + MAX_DEPTH + " levels deep",
+                            "flatten the document: configuration never needs this depth");
+                    return false;
+                }
+                expandedAtStart.push(expanded);
+                openAnchors.push(((NodeEvent) event).getAnchor().map(Object::toString).orElse(""));
+                literal++;
+                expanded++;
+            } else if (event instanceof CollectionEndEvent) {
+                long start = expandedAtStart.pop();
+                String anchor = openAnchors.pop();
+                if (!anchor.isEmpty()) {
+                    expandedSizeOfAnchor.put(anchor, expanded - start);
+                }
+            } else if (event instanceof ScalarEvent) {
+                ((ScalarEvent) event)
+                        .getAnchor()
+                        .ifPresent(anchor -> expandedSizeOfAnchor.put(anchor.toString(), 1L));
+                literal++;
+                expanded++;
+            } else if (event instanceof AliasEvent) {
+                expanded +=
+                        expandedSizeOfAnchor.getOrDefault(
+                                ((AliasEvent) event).getAlias().toString(), 1L);
+                if (expanded - literal > MAX_ALIASED_VALUES) {
+                    problem(
+                            event,
+                            "aliases expand the document by more than "
+                                    + MAX_ALIASED_VALUES
+                                    + " values (each alias repeats all it names)",
+                            "write the values out, or nest fewer aliases");
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private void problem(Event event, String message, String fix) {
+        Mark mark = event.getStartMark().orElse(null);
+        problem(
+                mark == null ? 1 : mark.getLine() + 1,
+                mark == null ? 1 : mark.getColumn() + 1,
+                message,
+                fix);
     }
 
     public String fileName() {
