@@ -59,25 +59,6 @@ public final class DeadLetterEndpoint implements Serializable {
         return sink.createWriter(context);
     }
 
-    /** A {@link SinkWriter.Context} for diverted messages: no watermark, no timestamp. */
-    public static SinkWriter.Context noContext() {
-        return NoContext.INSTANCE;
-    }
-
-    private enum NoContext implements SinkWriter.Context {
-        INSTANCE;
-
-        @Override
-        public long currentWatermark() {
-            return Long.MIN_VALUE;
-        }
-
-        @Override
-        public Long timestamp() {
-            return null;
-        }
-    }
-
     @Override
     public String toString() {
         return "DeadLetterEndpoint{" + endpointName + "}";

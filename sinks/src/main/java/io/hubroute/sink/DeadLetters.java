@@ -1,13 +1,13 @@
 package io.hubroute.sink;
 
-import io.hubroute.message.Message;
-import io.hubroute.message.MessageProperties;
-import java.time.Instant;
-
 /**
- * Records a delivery failure on a message that is diverted to a dead-letter endpoint, as
- * application properties, so whoever reads the dead letters knows where the message was going and
- * why it did not get there. Failure text is {@linkplain Redaction redacted}.
+ * The application properties a sink adds to a message it diverts to its {@link DeadLetterEndpoint},
+ * so whoever reads the dead letters knows where the message was going and why it did not get there.
+ * Failure text is redacted: no connection string, key or SAS signature.
+ *
+ * <pre>{@code
+ * String endpoint = deadLetter.appProperties().get(DeadLetters.ENDPOINT_PROPERTY);
+ * }</pre>
  */
 public final class DeadLetters {
     /** The endpoint the message was routed to. */
@@ -23,28 +23,4 @@ public final class DeadLetters {
     public static final String TIME_PROPERTY = "hubroute-deadletter-time";
 
     private DeadLetters() {}
-
-    /**
-     * The delivery re-addressed to {@code deadLetterEndpoint}, with the failure recorded in its
-     * application properties.
-     */
-    public static RoutedMessage divert(
-            RoutedMessage delivery,
-            String deadLetterEndpoint,
-            Throwable failure,
-            int attempts,
-            long nowMillis) {
-        Message message = delivery.message();
-        MessageProperties properties =
-                message.appProperties()
-                        .with(ENDPOINT_PROPERTY, delivery.endpointName())
-                        .with(REASON_PROPERTY, Redaction.describe(failure))
-                        .with(ATTEMPTS_PROPERTY, Integer.toString(attempts))
-                        .with(TIME_PROPERTY, Instant.ofEpochMilli(nowMillis).toString());
-        return new RoutedMessage(
-                deadLetterEndpoint,
-                message.withAppProperties(properties),
-                delivery.partition(),
-                delivery.enqueuedTimeMillis());
-    }
 }

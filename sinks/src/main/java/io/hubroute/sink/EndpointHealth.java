@@ -1,9 +1,9 @@
 package io.hubroute.sink;
 
 /**
- * IoT Hub's endpoint health states, as {@code az iot hub get-endpoint-health} reports them. A sink
- * reports its endpoint's state through {@link EndpointHealthTracker}; the gauge value of each state
- * is {@link #code()}.
+ * IoT Hub's endpoint health states, as {@code az iot hub get-endpoint-health} reports them. Each
+ * sink logs every change of its endpoint's state and exposes it as the {@link SinkMetrics#HEALTH}
+ * gauge, whose value is the state's {@link #code()}.
  */
 public enum EndpointHealth {
     /** Accepting messages as expected. */

@@ -1,6 +1,6 @@
 package io.hubroute.sink.blob;
 
-import io.hubroute.sink.Redaction;
+import io.hubroute.sink.internal.Redaction;
 import java.io.Serializable;
 import java.util.Objects;
 

@@ -1,6 +1,5 @@
 package io.hubroute.sink.internal;
 
-import io.hubroute.sink.MessageSerialization;
 import io.hubroute.sink.RoutedMessage;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;

@@ -2,7 +2,7 @@ package io.hubroute.job.internal;
 
 import io.hubroute.job.source.DecodedRecord;
 import io.hubroute.message.Message;
-import io.hubroute.sink.MessageSerialization;
+import io.hubroute.sink.MessageSerializer;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
@@ -13,7 +13,7 @@ import org.apache.flink.types.StringValue;
 /**
  * Serializes {@link DecodedRecord} in this field order (format version 1): device id, module id
  * (presence flag, string), topic, partition (int), offset (long), enqueued time (long), then the
- * message as {@link MessageSerialization} writes it. Records are immutable, so copies share them.
+ * message as {@link MessageSerializer} writes it. Records are immutable, so copies share them.
  */
 public final class DecodedRecordSerializer extends TypeSerializerSingleton<DecodedRecord> {
     private static final long serialVersionUID = 1L;
@@ -72,24 +72,36 @@ public final class DecodedRecordSerializer extends TypeSerializerSingleton<Decod
 
     static void write(DecodedRecord record, DataOutputView target) throws IOException {
         StringValue.writeString(record.deviceId(), target);
-        MessageSerialization.writeNullable(record.moduleId(), target);
+        writeNullable(record.moduleId(), target);
         StringValue.writeString(record.topic(), target);
         target.writeInt(record.partition());
         target.writeLong(record.offset());
         target.writeLong(record.enqueuedTimeMillis());
-        MessageSerialization.write(record.message(), target);
+        MessageSerializer.write(record.message(), target);
     }
 
     static DecodedRecord read(DataInputView source) throws IOException {
         String deviceId = StringValue.readString(source);
-        String moduleId = MessageSerialization.readNullable(source);
+        String moduleId = readNullable(source);
         String topic = StringValue.readString(source);
         int partition = source.readInt();
         long offset = source.readLong();
         long enqueuedTimeMillis = source.readLong();
-        Message message = MessageSerialization.read(source);
+        Message message = MessageSerializer.read(source);
         return new DecodedRecord(
                 message, deviceId, moduleId, topic, partition, offset, enqueuedTimeMillis);
+    }
+
+    /** A string that may be null: presence flag, then the string. */
+    private static void writeNullable(String value, DataOutputView target) throws IOException {
+        target.writeBoolean(value != null);
+        if (value != null) {
+            StringValue.writeString(value, target);
+        }
+    }
+
+    private static String readNullable(DataInputView source) throws IOException {
+        return source.readBoolean() ? StringValue.readString(source) : null;
     }
 
     /** The snapshot of {@link DecodedRecordSerializer}; version 1 is the only format so far. */

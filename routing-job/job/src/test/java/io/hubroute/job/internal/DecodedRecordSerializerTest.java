@@ -9,7 +9,7 @@ import io.hubroute.job.source.DecodedRecord;
 import io.hubroute.message.Message;
 import io.hubroute.message.MessageProperties;
 import io.hubroute.message.RoutingSource;
-import io.hubroute.sink.internal.RoutedMessageSerializerSnapshot;
+import io.hubroute.sink.RoutedMessageTypeInfo;
 import java.io.IOException;
 import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -204,7 +204,10 @@ class DecodedRecordSerializerTest {
     void snapshotOfAnotherSerializerIsIncompatible() {
         @SuppressWarnings({"unchecked", "rawtypes"})
         TypeSerializerSnapshot<DecodedRecord> other =
-                (TypeSerializerSnapshot) new RoutedMessageSerializerSnapshot();
+                (TypeSerializerSnapshot)
+                        RoutedMessageTypeInfo.of()
+                                .createSerializer(NO_GENERIC_TYPES)
+                                .snapshotConfiguration();
         assertThat(
                         serializer
                                 .snapshotConfiguration()

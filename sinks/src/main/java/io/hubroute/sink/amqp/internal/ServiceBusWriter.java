@@ -1,15 +1,13 @@
 package io.hubroute.sink.amqp.internal;
 
 import io.hubroute.sink.DeadLetterEndpoint;
-import io.hubroute.sink.DeadLetters;
-import io.hubroute.sink.EndpointHealthTracker;
-import io.hubroute.sink.EndpointMetrics;
-import io.hubroute.sink.FailurePolicy;
-import io.hubroute.sink.Redaction;
-import io.hubroute.sink.RetryPolicy;
 import io.hubroute.sink.RoutedMessage;
-import io.hubroute.sink.SinkMetrics;
 import io.hubroute.sink.amqp.ServiceBusSinkOptions;
+import io.hubroute.sink.internal.DeadLetterDiversion;
+import io.hubroute.sink.internal.EndpointMetrics;
+import io.hubroute.sink.internal.Redaction;
+import io.hubroute.sink.internal.Retrier;
+import io.hubroute.sink.internal.RetriesExhaustedException;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
@@ -18,7 +16,6 @@ import java.util.ArrayDeque;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.apache.flink.metrics.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,40 +25,44 @@ import org.slf4j.LoggerFactory;
  * all of them are acknowledged, which is what makes the sink at-least-once.
  *
  * <p>When a send fails, the connection is dropped and the unacknowledged messages are sent again,
- * one at a time and waiting for each acknowledgment, with the retry policy's backoff between
- * attempts, until the endpoint takes them; then asynchronous sending resumes. Once the endpoint has
- * failed for a whole retry budget, the failure policy decides: keep retrying (back-pressure) or
- * divert each message to the dead-letter endpoint after one more failed attempt.
+ * in order, one at a time and waiting for each acknowledgment, on a new connection: one attempt per
+ * round, paced and budgeted by the {@link Retrier} (which reports the endpoint's health), until the
+ * endpoint takes them all; then asynchronous sending resumes. Once the endpoint has failed for a
+ * whole retry budget, the failure policy decides: keep retrying (back-pressure) or divert the
+ * unacknowledged messages to the dead-letter endpoint. While the endpoint stays dead under
+ * DEAD_LETTER, each new message is diverted after its own failed attempt.
  */
 public final class ServiceBusWriter implements SinkWriter<RoutedMessage> {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceBusWriter.class);
 
     private final ServiceBusSinkOptions options;
-    private final RetryPolicy retryPolicy;
     private final AmqpChannel channel;
     private final ServiceBusMessageMapper mapper = new ServiceBusMessageMapper();
     private final DeliveryIds deliveryIds = new DeliveryIds();
     private final ArrayDeque<PendingSend> unacknowledged = new ArrayDeque<>();
     private final EndpointMetrics metrics;
-    private final EndpointHealthTracker health;
-    private final Counter deadLettered;
+    private final Retrier retrier;
     private final SinkWriter<RoutedMessage> deadLetterWriter;
     private final String deadLetterEndpointName;
 
     public ServiceBusWriter(ServiceBusSinkOptions options, WriterInitContext context)
             throws IOException {
         this.options = options;
-        this.retryPolicy = options.retryPolicy();
         this.channel = new AmqpChannel(options);
         this.metrics =
                 EndpointMetrics.register(
                         context.metricGroup(),
                         options.endpointName(),
                         options.kind().endpointKind());
-        this.health =
-                EndpointHealthTracker.forRetryPolicy(
-                        options.endpointName(), metrics.group(), retryPolicy);
-        this.deadLettered = metrics.group().counter(SinkMetrics.DEAD_LETTERED);
+        // Every failure is worth another attempt on a new connection: a broker that refuses a
+        // message for good is not told apart from one that is down.
+        this.retrier =
+                Retrier.forEndpoint(
+                        options.endpointName(),
+                        metrics.group(),
+                        options.retryPolicy(),
+                        options.failurePolicy(),
+                        failure -> true);
         DeadLetterEndpoint deadLetterEndpoint = options.deadLetterEndpoint().orElse(null);
         this.deadLetterWriter =
                 deadLetterEndpoint == null ? null : deadLetterEndpoint.openWriter(context);
@@ -106,6 +107,7 @@ public final class ServiceBusWriter implements SinkWriter<RoutedMessage> {
             if (state == PendingSend.State.ACKNOWLEDGED) {
                 unacknowledged.removeFirst();
                 accepted(head);
+                retrier.attemptSucceeded();
             } else if (state == PendingSend.State.FAILED) {
                 recover(head.failure());
             } else if (unacknowledged.size() > maxRemaining) {
@@ -121,93 +123,71 @@ public final class ServiceBusWriter implements SinkWriter<RoutedMessage> {
     }
 
     /**
-     * Drops the connection and sends every unacknowledged message again, in order, each one waiting
-     * for the broker, retrying with backoff.
+     * Drops the connection and sends every unacknowledged message again, retrying as the policies
+     * say, until each is acknowledged or diverted. Returns with the queue empty.
      */
     private void recover(Exception cause) throws IOException, InterruptedException {
         channel.close();
-        health.recordFailure(cause);
-        while (!unacknowledged.isEmpty()) {
-            PendingSend send = unacknowledged.removeFirst();
-            // a late acknowledgment of the asynchronous send counts: the broker has the message
-            if (send.state() == PendingSend.State.ACKNOWLEDGED) {
-                accepted(send);
-            } else {
-                sendWithRetries(send, cause);
-            }
+        try {
+            retrier.retryAfter(cause, this::resendUnacknowledged);
+        } catch (RetriesExhaustedException e) {
+            divertUnacknowledged(e.getCause(), e.attempts());
         }
     }
 
-    private void sendWithRetries(PendingSend send, Exception firstFailure)
-            throws IOException, InterruptedException {
-        int failedAttempts = 1;
-        Exception lastFailure = firstFailure;
-        boolean warnedBackpressure = false;
-        while (true) {
-            boolean exhausted =
-                    retryPolicy.isExhausted(failedAttempts)
-                            || retryPolicy.isExhausted(health.consecutiveFailures());
-            if (exhausted) {
-                if (options.failurePolicy() == FailurePolicy.DEAD_LETTER) {
-                    divert(send, lastFailure, failedAttempts);
-                    return;
-                }
-                if (!warnedBackpressure) {
-                    warnedBackpressure = true;
-                    LOG.warn(
-                            "Endpoint '{}': message {} still not accepted after {} attempts; holding the job back"
-                                    + " and retrying every {} ms (failure policy BACKPRESSURE). Last failure: {}",
+    /**
+     * One attempt: sends the unacknowledged messages again in order on the current (or a new)
+     * connection, each waiting for the broker, and takes each acknowledged one off the queue. At
+     * the first failure the connection is dropped and the failure thrown; the rest waits for the
+     * next attempt.
+     */
+    private Void resendUnacknowledged() throws JMSException {
+        while (!unacknowledged.isEmpty()) {
+            PendingSend send = unacknowledged.peekFirst();
+            // a late acknowledgment of the asynchronous send counts: the broker has the message
+            if (send.state() != PendingSend.State.ACKNOWLEDGED) {
+                try {
+                    Session session = channel.open();
+                    channel.sendAndWait(
+                            mapper.toJmsMessage(session, send.delivery), send.messageId);
+                } catch (JMSException | RuntimeException e) {
+                    channel.close();
+                    LOG.debug(
+                            "Endpoint '{}': sending message {} again failed: {}",
                             options.endpointName(),
                             send.messageId,
-                            failedAttempts,
-                            retryPolicy.maxDelay().toMillis(),
-                            Redaction.describe(lastFailure));
+                            Redaction.describe(e));
+                    throw e;
                 }
             }
-            Thread.sleep(retryPolicy.delayMillisAfter(failedAttempts));
-            try {
-                Session session = channel.open();
-                channel.sendAndWait(mapper.toJmsMessage(session, send.delivery), send.messageId);
-                accepted(send);
-                return;
-            } catch (JMSException | RuntimeException e) {
-                failedAttempts++;
-                lastFailure = e;
-                channel.close();
-                health.recordFailure(e);
-                LOG.debug(
-                        "Endpoint '{}': attempt {} for message {} failed: {}",
-                        options.endpointName(),
-                        failedAttempts,
-                        send.messageId,
-                        Redaction.describe(e));
-            }
+            unacknowledged.removeFirst();
+            accepted(send);
         }
+        return null;
     }
 
     private void accepted(PendingSend send) {
         metrics.recordAccepted(send.delivery.enqueuedTimeMillis(), System.currentTimeMillis());
-        health.recordSuccess();
     }
 
-    private void divert(PendingSend send, Exception failure, int attempts)
+    private void divertUnacknowledged(Throwable failure, int attempts)
             throws IOException, InterruptedException {
-        RoutedMessage diverted =
-                DeadLetters.divert(
-                        send.delivery,
-                        deadLetterEndpointName,
-                        failure,
-                        attempts,
-                        System.currentTimeMillis());
-        deadLetterWriter.write(diverted, DeadLetterEndpoint.noContext());
-        deadLettered.inc();
-        LOG.warn(
-                "Endpoint '{}': message {} diverted to dead-letter endpoint '{}' after {} attempts: {}",
-                options.endpointName(),
-                send.messageId,
-                deadLetterEndpointName,
-                attempts,
-                Redaction.describe(failure));
+        long now = System.currentTimeMillis();
+        while (!unacknowledged.isEmpty()) {
+            PendingSend send = unacknowledged.removeFirst();
+            deadLetterWriter.write(
+                    DeadLetterDiversion.divert(
+                            send.delivery, deadLetterEndpointName, failure, attempts, now),
+                    DeadLetterDiversion.noContext());
+            metrics.recordDeadLettered(1);
+            LOG.warn(
+                    "Endpoint '{}': message {} diverted to dead-letter endpoint '{}' after {} attempts: {}",
+                    options.endpointName(),
+                    send.messageId,
+                    deadLetterEndpointName,
+                    attempts,
+                    Redaction.describe(failure));
+        }
     }
 
     @Override

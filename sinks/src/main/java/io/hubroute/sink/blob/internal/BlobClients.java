@@ -4,14 +4,23 @@ import com.azure.core.exception.HttpResponseException;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobContainerClientBuilder;
+import com.azure.storage.blob.models.Block;
+import com.azure.storage.blob.models.BlockList;
+import com.azure.storage.blob.models.BlockListType;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
-import io.hubroute.sink.Redaction;
 import io.hubroute.sink.blob.BlobAuthentication;
 import io.hubroute.sink.blob.BlobStorageSinkOptions;
+import io.hubroute.sink.internal.Redaction;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
-/** Builds the container client of an endpoint and classifies its failures. */
+/**
+ * Builds the container client of an endpoint, gives the committer its view of it, and classifies
+ * its failures.
+ */
 final class BlobClients {
     private static final Duration TRY_TIMEOUT = Duration.ofSeconds(60);
 
@@ -61,6 +70,11 @@ final class BlobClients {
         }
     }
 
+    /** The committer's view of the container. */
+    static BlockLists blockLists(BlobContainerClient container) {
+        return new ContainerBlockLists(container);
+    }
+
     /** Whether retrying may help: timeouts, throttling, server errors and network errors. */
     static boolean isTransient(Throwable failure) {
         if (failure instanceof HttpResponseException) {
@@ -74,5 +88,44 @@ final class BlobClients {
         return failure instanceof HttpResponseException
                 ? ((HttpResponseException) failure).getResponse().getStatusCode()
                 : -1;
+    }
+
+    private static final class ContainerBlockLists implements BlockLists {
+        private final BlobContainerClient container;
+
+        ContainerBlockLists(BlobContainerClient container) {
+            this.container = container;
+        }
+
+        @Override
+        public Optional<List<String>> committed(String blobName) {
+            BlockList list;
+            try {
+                list =
+                        container
+                                .getBlobClient(blobName)
+                                .getBlockBlobClient()
+                                .listBlocks(BlockListType.COMMITTED);
+            } catch (RuntimeException e) {
+                if (statusCode(e) == 404) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+            List<Block> blocks = list.getCommittedBlocks();
+            if (blocks == null) {
+                return Optional.empty();
+            }
+            List<String> blockIds = new ArrayList<>(blocks.size());
+            for (int i = 0; i < blocks.size(); i++) {
+                blockIds.add(blocks.get(i).getName());
+            }
+            return Optional.of(blockIds);
+        }
+
+        @Override
+        public void commit(String blobName, List<String> blockIds) {
+            container.getBlobClient(blobName).getBlockBlobClient().commitBlockList(blockIds, true);
+        }
     }
 }

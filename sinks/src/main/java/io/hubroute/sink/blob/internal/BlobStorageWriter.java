@@ -3,16 +3,15 @@ package io.hubroute.sink.blob.internal;
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import io.hubroute.sink.DeadLetterEndpoint;
-import io.hubroute.sink.DeadLetters;
-import io.hubroute.sink.EndpointHealthTracker;
-import io.hubroute.sink.EndpointMetrics;
 import io.hubroute.sink.FailurePolicy;
-import io.hubroute.sink.Retrier;
-import io.hubroute.sink.RetriesExhaustedException;
 import io.hubroute.sink.RoutedMessage;
 import io.hubroute.sink.SinkMetrics;
 import io.hubroute.sink.blob.BlobEncoding;
 import io.hubroute.sink.blob.BlobStorageSinkOptions;
+import io.hubroute.sink.internal.DeadLetterDiversion;
+import io.hubroute.sink.internal.EndpointMetrics;
+import io.hubroute.sink.internal.Retrier;
+import io.hubroute.sink.internal.RetriesExhaustedException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -80,17 +79,13 @@ public final class BlobStorageWriter
                         context.metricGroup(),
                         options.endpointName(),
                         SinkMetrics.EndpointKind.STORAGE);
-        EndpointHealthTracker health =
-                EndpointHealthTracker.forRetryPolicy(
-                        options.endpointName(), metrics.group(), options.retryPolicy());
         this.retrier =
-                new Retrier(
+                Retrier.forEndpoint(
                         options.endpointName(),
+                        metrics.group(),
                         options.retryPolicy(),
                         options.failurePolicy(),
-                        health,
-                        BlobClients::isTransient,
-                        Retrier.Sleeper.THREAD);
+                        BlobClients::isTransient);
         UUID id = UUID.randomUUID();
         ByteBuffer.wrap(writerId)
                 .putLong(id.getMostSignificantBits())
@@ -323,13 +318,13 @@ public final class BlobStorageWriter
         long now = System.currentTimeMillis();
         for (int i = 0; i < records.size(); i++) {
             deadLetterWriter.write(
-                    DeadLetters.divert(
+                    DeadLetterDiversion.divert(
                             records.get(i),
                             deadLetterEndpointName,
                             failure.getCause(),
                             failure.attempts(),
                             now),
-                    DeadLetterEndpoint.noContext());
+                    DeadLetterDiversion.noContext());
         }
         metrics.recordDeadLettered(records.size());
         LOG.warn(

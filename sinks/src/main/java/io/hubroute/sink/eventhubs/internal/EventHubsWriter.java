@@ -1,16 +1,14 @@
 package io.hubroute.sink.eventhubs.internal;
 
 import io.hubroute.sink.DeadLetterEndpoint;
-import io.hubroute.sink.DeadLetters;
-import io.hubroute.sink.EndpointHealth;
-import io.hubroute.sink.EndpointHealthTracker;
-import io.hubroute.sink.EndpointMetrics;
 import io.hubroute.sink.FailurePolicy;
-import io.hubroute.sink.Redaction;
-import io.hubroute.sink.Retrier;
-import io.hubroute.sink.RetriesExhaustedException;
 import io.hubroute.sink.RoutedMessage;
 import io.hubroute.sink.eventhubs.EventHubsSinkOptions;
+import io.hubroute.sink.internal.DeadLetterDiversion;
+import io.hubroute.sink.internal.EndpointMetrics;
+import io.hubroute.sink.internal.Redaction;
+import io.hubroute.sink.internal.Retrier;
+import io.hubroute.sink.internal.RetriesExhaustedException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -51,7 +49,6 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
     private final long answerTimeoutMillis;
     private final ArrayDeque<PendingRecord> unacknowledged = new ArrayDeque<>();
     private final EndpointMetrics metrics;
-    private final EndpointHealthTracker health;
     private final Retrier retrier;
     private final SinkWriter<RoutedMessage> deadLetterWriter;
     private final String deadLetterEndpointName;
@@ -67,17 +64,13 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
         this.metrics =
                 EndpointMetrics.register(
                         context.metricGroup(), options.endpointName(), options.kind());
-        this.health =
-                EndpointHealthTracker.forRetryPolicy(
-                        options.endpointName(), metrics.group(), options.retryPolicy());
         this.retrier =
-                new Retrier(
+                Retrier.forEndpoint(
                         options.endpointName(),
+                        metrics.group(),
                         options.retryPolicy(),
                         options.failurePolicy(),
-                        health,
-                        EventHubsWriter::isTransient,
-                        Retrier.Sleeper.THREAD);
+                        EventHubsWriter::isTransient);
         DeadLetterEndpoint deadLetterEndpoint = options.deadLetterEndpoint().orElse(null);
         this.deadLetterWriter =
                 deadLetterEndpoint == null ? null : deadLetterEndpoint.openWriter(context);
@@ -118,7 +111,7 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
             if (state == PendingRecord.State.ACKNOWLEDGED) {
                 unacknowledged.removeFirst();
                 countAccepted(head);
-                health.recordSuccess();
+                retrier.attemptSucceeded();
             } else if (state == PendingRecord.State.FAILED) {
                 recover(head.failure());
             } else if (mustWait) {
@@ -167,12 +160,6 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
         // a late acknowledgment from the old producer could not be told from a lost record: resend
         // all
         closeProducer();
-        if (options.failurePolicy() == FailurePolicy.DEAD_LETTER
-                && health.health() == EndpointHealth.DEAD) {
-            health.recordFailure(retryCause);
-            divert(unsettled, retryCause, 1);
-            return;
-        }
         int[] attempt = {1};
         try {
             retrier.retryAfter(
@@ -289,9 +276,9 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
         long now = System.currentTimeMillis();
         for (int i = 0; i < sends.size(); i++) {
             deadLetterWriter.write(
-                    DeadLetters.divert(
+                    DeadLetterDiversion.divert(
                             sends.get(i).delivery, deadLetterEndpointName, failure, attempts, now),
-                    DeadLetterEndpoint.noContext());
+                    DeadLetterDiversion.noContext());
         }
         metrics.recordDeadLettered(sends.size());
         LOG.warn(

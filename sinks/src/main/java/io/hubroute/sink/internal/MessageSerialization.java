@@ -1,4 +1,4 @@
-package io.hubroute.sink;
+package io.hubroute.sink.internal;
 
 import io.hubroute.message.Message;
 import io.hubroute.message.MessageProperties;
@@ -11,12 +11,12 @@ import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 
 /**
- * The binary form of a {@link Message} that every hubroute Flink serializer uses, in this field
- * order: routing source (its IoT Hub name), application properties, system properties, body (int
- * length, bytes). Properties are a count, then name, presence flag and value per entry, keeping
- * wire order, case duplicates and null values. Strings use Flink's {@link StringValue} encoding (no
- * 64 KiB limit). Changing this layout changes every serializer's format: bump their snapshot
- * versions.
+ * The binary form of a {@link Message} that every hubroute Flink serializer uses (outside the sinks
+ * through {@link io.hubroute.sink.MessageSerializer}), in this field order: routing source (its IoT
+ * Hub name), application properties, system properties, body (int length, bytes). Properties are a
+ * count, then name, presence flag and value per entry, keeping wire order, case duplicates and null
+ * values. Strings use Flink's {@link StringValue} encoding (no 64 KiB limit). Changing this layout
+ * changes every serializer's format: bump their snapshot versions.
  */
 public final class MessageSerialization {
     private MessageSerialization() {}
@@ -49,14 +49,14 @@ public final class MessageSerialization {
     }
 
     /** A string that may be null: presence flag, then the string. */
-    public static void writeNullable(String value, DataOutputView target) throws IOException {
+    private static void writeNullable(String value, DataOutputView target) throws IOException {
         target.writeBoolean(value != null);
         if (value != null) {
             StringValue.writeString(value, target);
         }
     }
 
-    public static String readNullable(DataInputView source) throws IOException {
+    private static String readNullable(DataInputView source) throws IOException {
         return source.readBoolean() ? StringValue.readString(source) : null;
     }
 

@@ -1,7 +1,8 @@
-package io.hubroute.sink;
+package io.hubroute.sink.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hubroute.sink.EndpointHealth;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,8 @@
-package io.hubroute.sink;
+package io.hubroute.sink.internal;
 
+import io.hubroute.sink.EndpointHealth;
+import io.hubroute.sink.RetryPolicy;
+import io.hubroute.sink.SinkMetrics;
 import java.util.Objects;
 import org.apache.flink.metrics.MetricGroup;
 import org.slf4j.Logger;
@@ -17,9 +20,10 @@ import org.slf4j.LoggerFactory;
  *       EndpointHealth#HEALTHY} after {@code healthyAfterSuccesses} consecutive successes.
  * </ul>
  *
- * <p>Not thread-safe: use it from the writer's (or committer's) thread.
+ * <p>Only {@link Retrier} reports to it, so every transition comes from one place. Not thread-safe:
+ * use it from the writer's (or committer's) thread.
  */
-public final class EndpointHealthTracker {
+final class EndpointHealthTracker {
     private static final Logger LOG = LoggerFactory.getLogger(EndpointHealthTracker.class);
 
     private final String endpointName;
@@ -36,7 +40,7 @@ public final class EndpointHealthTracker {
      * @param deadAfterFailures consecutive failures after which the endpoint is dead
      * @param healthyAfterSuccesses consecutive successes after failures before it is healthy again
      */
-    public EndpointHealthTracker(
+    EndpointHealthTracker(
             String endpointName,
             MetricGroup endpointGroup,
             int deadAfterFailures,
@@ -58,21 +62,17 @@ public final class EndpointHealthTracker {
     }
 
     /** A tracker whose endpoint is dead once a whole retry budget has failed. */
-    public static EndpointHealthTracker forRetryPolicy(
+    static EndpointHealthTracker forRetryPolicy(
             String endpointName, MetricGroup endpointGroup, RetryPolicy retryPolicy) {
         return new EndpointHealthTracker(endpointName, endpointGroup, retryPolicy.maxAttempts(), 3);
     }
 
-    public EndpointHealth health() {
+    EndpointHealth health() {
         return health;
     }
 
-    public int consecutiveFailures() {
-        return consecutiveFailures;
-    }
-
     /** An attempt succeeded. */
-    public void recordSuccess() {
+    void recordSuccess() {
         consecutiveSuccesses++;
         EndpointHealth next;
         if (consecutiveFailures > 0) {
@@ -89,7 +89,7 @@ public final class EndpointHealthTracker {
     }
 
     /** An attempt failed. */
-    public void recordFailure(Throwable failure) {
+    void recordFailure(Throwable failure) {
         consecutiveSuccesses = 0;
         consecutiveFailures++;
         transition(
@@ -97,6 +97,15 @@ public final class EndpointHealthTracker {
                         ? EndpointHealth.DEAD
                         : EndpointHealth.UNHEALTHY,
                 failure);
+    }
+
+    /**
+     * The caller's retry budget is spent: the endpoint is dead until an attempt succeeds. (A whole
+     * budget of consecutive failures has made it so already when the tracker was made {@link
+     * #forRetryPolicy for the policy}; this keeps the two from ever disagreeing.)
+     */
+    void recordRetriesExhausted(Throwable lastFailure) {
+        transition(EndpointHealth.DEAD, lastFailure);
     }
 
     private void transition(EndpointHealth next, Throwable failure) {

@@ -1,5 +1,6 @@
-package io.hubroute.sink;
+package io.hubroute.sink.internal;
 
+import io.hubroute.sink.SinkMetrics;
 import java.util.Objects;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;

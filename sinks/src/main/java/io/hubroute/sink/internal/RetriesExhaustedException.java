@@ -1,4 +1,6 @@
-package io.hubroute.sink;
+package io.hubroute.sink.internal;
+
+import io.hubroute.sink.FailurePolicy;
 
 /**
  * An endpoint call failed for a whole retry budget (or with a failure that retrying cannot fix)

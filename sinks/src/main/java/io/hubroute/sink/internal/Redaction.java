@@ -1,4 +1,4 @@
-package io.hubroute.sink;
+package io.hubroute.sink.internal;
 
 import java.util.regex.Pattern;
 

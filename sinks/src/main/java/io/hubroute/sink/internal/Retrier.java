@@ -1,0 +1,208 @@
+package io.hubroute.sink.internal;
+
+import io.hubroute.sink.EndpointHealth;
+import io.hubroute.sink.FailurePolicy;
+import io.hubroute.sink.RetryPolicy;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.function.Predicate;
+import org.apache.flink.metrics.MetricGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sinks' one retry component: runs endpoint calls under a {@link RetryPolicy} and {@link
+ * FailurePolicy}, and is the only thing that reports attempts to the endpoint's {@link
+ * EndpointHealthTracker} (attempt failed, retries exhausted, attempt succeeded), so every health
+ * transition comes from here.
+ *
+ * <ul>
+ *   <li>{@link FailurePolicy#BACKPRESSURE}: transient failures are retried for ever (at the
+ *       policy's maximum delay once the budget is spent, which is logged once per call), blocking
+ *       the caller; a failure that is not transient is thrown as an {@link IOException}, which
+ *       fails the job so it restarts from its last checkpoint.
+ *   <li>{@link FailurePolicy#DEAD_LETTER}: after the budget, or at once for a failure that is not
+ *       transient, {@link RetriesExhaustedException} tells the caller to divert.
+ * </ul>
+ *
+ * <p>Writers use {@link #call} for a synchronous call, {@link #retryAfter} once an asynchronous
+ * send has failed (the attempt then sends everything unacknowledged again), and {@link
+ * #attemptSucceeded} for each acknowledgment that arrives asynchronously. Committers do not retry
+ * here: Flink retries a commit request that asks for it ({@code CommitRequest.retryLater()}), so
+ * they only report the outcome of each attempt ({@link #attemptFailed}, {@link #attemptSucceeded})
+ * and ask {@link #isTransient} whether to ask for a retry.
+ *
+ * <pre>{@code
+ * Retrier retrier = Retrier.forEndpoint("telemetry", metrics.group(), retryPolicy,
+ *     FailurePolicy.BACKPRESSURE, failure -> !(failure instanceof IllegalArgumentException));
+ * retrier.call(() -> client.send(batch));
+ * }</pre>
+ *
+ * <p>Not thread-safe: use it from the writer's (or committer's) thread.
+ */
+public final class Retrier {
+    private static final Logger LOG = LoggerFactory.getLogger(Retrier.class);
+
+    /** One attempt of an endpoint call. */
+    @FunctionalInterface
+    public interface Attempt<T> {
+        T run() throws Exception;
+    }
+
+    /** Waits between attempts; tests pass a fake. */
+    @FunctionalInterface
+    public interface Sleeper {
+        Sleeper THREAD = Thread::sleep;
+
+        void sleep(long millis) throws InterruptedException;
+    }
+
+    private final String endpointName;
+    private final RetryPolicy retryPolicy;
+    private final FailurePolicy failurePolicy;
+    private final EndpointHealthTracker health;
+    private final Predicate<Throwable> isTransient;
+    private final Sleeper sleeper;
+
+    Retrier(
+            String endpointName,
+            RetryPolicy retryPolicy,
+            FailurePolicy failurePolicy,
+            EndpointHealthTracker health,
+            Predicate<Throwable> isTransient,
+            Sleeper sleeper) {
+        this.endpointName = Objects.requireNonNull(endpointName, "endpointName");
+        this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+        this.failurePolicy = Objects.requireNonNull(failurePolicy, "failurePolicy");
+        this.health = Objects.requireNonNull(health, "health");
+        this.isTransient = Objects.requireNonNull(isTransient, "isTransient");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    }
+
+    /**
+     * An endpoint's retrier, with a health tracker that is dead once a whole retry budget has
+     * failed and exposes the {@code d2c.endpoints.health} gauge in {@code endpointGroup} (none when
+     * null), waiting on the calling thread.
+     */
+    public static Retrier forEndpoint(
+            String endpointName,
+            MetricGroup endpointGroup,
+            RetryPolicy retryPolicy,
+            FailurePolicy failurePolicy,
+            Predicate<Throwable> isTransient) {
+        return new Retrier(
+                endpointName,
+                retryPolicy,
+                failurePolicy,
+                EndpointHealthTracker.forRetryPolicy(endpointName, endpointGroup, retryPolicy),
+                isTransient,
+                Sleeper.THREAD);
+    }
+
+    /** Runs the attempt until it succeeds, as the failure policy says. */
+    public <T> T call(Attempt<T> attempt)
+            throws IOException, InterruptedException, RetriesExhaustedException {
+        return run(attempt, 0);
+    }
+
+    /**
+     * Goes on after a first attempt that already failed elsewhere (an asynchronous send): records
+     * {@code firstFailure} as failed attempt 1 and applies the policies to it, waits, then runs
+     * {@code attempt} until it succeeds, as {@link #call} does. Under {@link
+     * FailurePolicy#DEAD_LETTER}, when the endpoint was already dead, gives up after that first
+     * failure: while an endpoint stays dead, each message gets one attempt, not a whole budget.
+     */
+    public <T> T retryAfter(Exception firstFailure, Attempt<T> attempt)
+            throws IOException, InterruptedException, RetriesExhaustedException {
+        Objects.requireNonNull(firstFailure, "firstFailure");
+        boolean wasDead = health.health() == EndpointHealth.DEAD;
+        if (failurePolicy == FailurePolicy.DEAD_LETTER && wasDead) {
+            health.recordFailure(firstFailure);
+            throw exhausted(firstFailure, 1);
+        }
+        failed(firstFailure, 1);
+        return run(attempt, 1);
+    }
+
+    /** An attempt made elsewhere succeeded: an acknowledgment that arrived asynchronously. */
+    public void attemptSucceeded() {
+        health.recordSuccess();
+    }
+
+    /**
+     * An attempt made elsewhere failed and will not be retried here: a commit, which Flink retries
+     * when asked to.
+     */
+    public void attemptFailed(Throwable failure) {
+        health.recordFailure(failure);
+    }
+
+    /** Whether retrying may help with {@code failure}. */
+    public boolean isTransient(Throwable failure) {
+        return isTransient.test(failure);
+    }
+
+    /** The exception for a failure that retrying cannot fix; its message is redacted. */
+    public IOException unfixable(Throwable failure) {
+        return new IOException(
+                "endpoint '"
+                        + endpointName
+                        + "' failed with an error that retrying cannot fix: "
+                        + Redaction.describe(failure),
+                failure);
+    }
+
+    /** The endpoint's health, as the attempts so far have set it. */
+    public EndpointHealth health() {
+        return health.health();
+    }
+
+    private <T> T run(Attempt<T> attempt, int failedBefore)
+            throws IOException, InterruptedException, RetriesExhaustedException {
+        int failedAttempts = failedBefore;
+        while (true) {
+            try {
+                T result = attempt.run();
+                health.recordSuccess();
+                return result;
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception failure) {
+                failedAttempts++;
+                failed(failure, failedAttempts);
+            }
+        }
+    }
+
+    /** Records a failed attempt; throws when the policies say stop, else waits before the next. */
+    private void failed(Exception failure, int failedAttempts)
+            throws IOException, InterruptedException, RetriesExhaustedException {
+        health.recordFailure(failure);
+        boolean transientFailure = isTransient.test(failure);
+        if (failurePolicy == FailurePolicy.DEAD_LETTER) {
+            if (!transientFailure) {
+                throw new RetriesExhaustedException(endpointName, failedAttempts, failure);
+            }
+            if (retryPolicy.isExhausted(failedAttempts)) {
+                throw exhausted(failure, failedAttempts);
+            }
+        } else if (!transientFailure) {
+            throw unfixable(failure);
+        } else if (failedAttempts == retryPolicy.maxAttempts()) {
+            health.recordRetriesExhausted(failure);
+            LOG.warn(
+                    "Endpoint '{}' still failing after {} attempts; holding the job back and retrying"
+                            + " every {} ms at most (failure policy BACKPRESSURE). Last failure: {}",
+                    endpointName,
+                    failedAttempts,
+                    retryPolicy.maxDelay().toMillis(),
+                    Redaction.describe(failure));
+        }
+        sleeper.sleep(retryPolicy.delayMillisAfter(failedAttempts));
+    }
+
+    private RetriesExhaustedException exhausted(Throwable lastFailure, int attempts) {
+        health.recordRetriesExhausted(lastFailure);
+        return new RetriesExhaustedException(endpointName, attempts, lastFailure);
+    }
+}

@@ -1,0 +1,320 @@
+package io.hubroute.sink.blob.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.azure.core.exception.HttpResponseException;
+import com.azure.core.http.HttpHeaders;
+import com.azure.core.http.HttpResponse;
+import io.hubroute.sink.SinkMetrics;
+import io.hubroute.sink.blob.BlobStorageSink;
+import io.hubroute.sink.blob.BlobStorageSinkOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import org.apache.flink.api.connector.sink2.Committer.CommitRequest;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.SimpleCounter;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The committer against a hand-written fake container: transient failures go back to Flink as
+ * {@code retryLater()} (no waiting on the task thread), and the retry commits every block.
+ */
+class BlobStorageCommitterTest {
+    private static final BlobCommittable COMMITTABLE =
+            new BlobCommittable(
+                    "hub/0/2024/01/02/03/04", List.of("AAAA", "BBBB", "CCCC"), 42, 4096);
+
+    private final FakeBlockLists blobs = new FakeBlockLists();
+    private final CountingMetricGroup metrics = new CountingMetricGroup();
+    private final BlobStorageCommitter committer =
+            new BlobStorageCommitter(options(), metrics, blobs);
+
+    private static BlobStorageSinkOptions options() {
+        return BlobStorageSink.builder()
+                .setEndpointName("archive")
+                .setConnectionString(
+                        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;"
+                                + "BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;")
+                .setContainerName("archive")
+                .setHubName("hub")
+                .build()
+                .options();
+    }
+
+    @ParameterizedTest(name = "HTTP {0}")
+    @ValueSource(ints = {408, 429, 500, 503})
+    void transientStatusOnCommitAsksFlinkToRetryAndTheRetryCommitsEveryBlock(int status)
+            throws Exception {
+        blobs.failNextCommit(httpFailure(status));
+        FakeCommitRequest request = new FakeCommitRequest(COMMITTABLE);
+
+        committer.commit(List.of(request));
+
+        assertThat(request.retriesRequested).isEqualTo(1);
+        assertThat(request.failure).isNull();
+        assertThat(blobs.committed).isEmpty();
+        assertThat(metrics.count(SinkMetrics.egress(SinkMetrics.EndpointKind.STORAGE))).isZero();
+
+        commitAsFlinkDoes(request);
+
+        assertThat(blobs.committed).containsEntry(COMMITTABLE.blobName(), COMMITTABLE.blockIds());
+        assertThat(request.failure).isNull();
+        assertThat(request.alreadyCommitted).isFalse();
+        assertThat(metrics.count(SinkMetrics.egress(SinkMetrics.EndpointKind.STORAGE)))
+                .isEqualTo(42);
+        assertThat(metrics.count(SinkMetrics.STORAGE_BLOBS_WRITTEN)).isEqualTo(1);
+        assertThat(metrics.count(SinkMetrics.STORAGE_BYTES_WRITTEN)).isEqualTo(4096);
+    }
+
+    @Test
+    void networkErrorWhileReadingTheBlockListIsRetriedByFlinkToo() throws Exception {
+        blobs.failNextRead(new UncheckedIOException(new IOException("Connection reset")));
+        blobs.failNextRead(httpFailure(503));
+        FakeCommitRequest request = new FakeCommitRequest(COMMITTABLE);
+
+        commitAsFlinkDoes(request);
+
+        assertThat(request.retriesRequested).isEqualTo(2);
+        assertThat(request.failure).isNull();
+        assertThat(blobs.committed).containsEntry(COMMITTABLE.blobName(), COMMITTABLE.blockIds());
+        assertThat(blobs.commits).isEqualTo(1);
+    }
+
+    @Test
+    void aCommitThatReachedTheServiceBeforeFailingIsNotCommittedTwice() throws Exception {
+        blobs.commitThenFail(httpFailure(500));
+        FakeCommitRequest request = new FakeCommitRequest(COMMITTABLE);
+
+        commitAsFlinkDoes(request);
+
+        assertThat(request.retriesRequested).isEqualTo(1);
+        assertThat(request.alreadyCommitted).isTrue();
+        assertThat(blobs.commits).isEqualTo(1);
+        assertThat(blobs.committed).containsEntry(COMMITTABLE.blobName(), COMMITTABLE.blockIds());
+    }
+
+    @Test
+    void blobThatAlreadyHoldsTheBlockListIsSignalledAlreadyCommitted() throws Exception {
+        blobs.committed.put(COMMITTABLE.blobName(), COMMITTABLE.blockIds());
+        FakeCommitRequest request = new FakeCommitRequest(COMMITTABLE);
+
+        committer.commit(List.of(request));
+
+        assertThat(request.alreadyCommitted).isTrue();
+        assertThat(blobs.commits).isZero();
+        assertThat(metrics.count(SinkMetrics.STORAGE_BLOBS_WRITTEN)).isZero();
+    }
+
+    @Test
+    void failureRetryingCannotFixIsSignalledWithItsReasonAndNotRetried() throws Exception {
+        blobs.failNextCommit(httpFailure(400));
+        FakeCommitRequest request = new FakeCommitRequest(COMMITTABLE);
+
+        committer.commit(List.of(request));
+
+        assertThat(request.retriesRequested).isZero();
+        assertThat(request.failureIsKnown).isTrue();
+        assertThat(request.failure)
+                .isInstanceOf(IOException.class)
+                .hasMessage(
+                        "endpoint 'archive' failed with an error that retrying cannot fix:"
+                                + " HttpResponseException: status 400")
+                .hasCauseInstanceOf(HttpResponseException.class);
+        assertThat(blobs.committed).isEmpty();
+    }
+
+    /** What Flink's committer operator does: calls again with the requests still pending. */
+    private void commitAsFlinkDoes(FakeCommitRequest request) throws Exception {
+        for (int call = 0; call <= 10 && request.isPending(); call++) {
+            request.pending = false;
+            committer.commit(List.of(request));
+        }
+        assertThat(request.isPending()).as("committed within Flink's default 10 retries").isFalse();
+    }
+
+    private static HttpResponseException httpFailure(int status) {
+        return new HttpResponseException("status " + status, new StatusOnlyResponse(status));
+    }
+
+    /** A container in memory whose next calls fail as told. */
+    private static final class FakeBlockLists implements BlockLists {
+        final Map<String, List<String>> committed = new HashMap<>();
+        final Queue<RuntimeException> readFailures = new ArrayDeque<>();
+        final Queue<RuntimeException> commitFailures = new ArrayDeque<>();
+        final Queue<RuntimeException> failuresAfterCommit = new ArrayDeque<>();
+        int commits;
+
+        void failNextRead(RuntimeException failure) {
+            readFailures.add(failure);
+        }
+
+        void failNextCommit(RuntimeException failure) {
+            commitFailures.add(failure);
+        }
+
+        /** The next commit reaches the service, but its answer is lost. */
+        void commitThenFail(RuntimeException failure) {
+            failuresAfterCommit.add(failure);
+        }
+
+        @Override
+        public Optional<List<String>> committed(String blobName) {
+            if (!readFailures.isEmpty()) {
+                throw readFailures.remove();
+            }
+            return Optional.ofNullable(committed.get(blobName));
+        }
+
+        @Override
+        public void commit(String blobName, List<String> blockIds) {
+            if (!commitFailures.isEmpty()) {
+                throw commitFailures.remove();
+            }
+            commits++;
+            committed.put(blobName, List.copyOf(blockIds));
+            if (!failuresAfterCommit.isEmpty()) {
+                throw failuresAfterCommit.remove();
+            }
+        }
+    }
+
+    /** Records what the committer says about one committable, as Flink's request does. */
+    private static final class FakeCommitRequest implements CommitRequest<BlobCommittable> {
+        final BlobCommittable committable;
+        int retriesRequested;
+        boolean pending = true;
+        boolean alreadyCommitted;
+        boolean failureIsKnown;
+        Throwable failure;
+
+        FakeCommitRequest(BlobCommittable committable) {
+            this.committable = committable;
+        }
+
+        boolean isPending() {
+            return pending;
+        }
+
+        @Override
+        public BlobCommittable getCommittable() {
+            return committable;
+        }
+
+        @Override
+        public int getNumberOfRetries() {
+            return retriesRequested;
+        }
+
+        @Override
+        public void signalFailedWithKnownReason(Throwable t) {
+            failure = t;
+            failureIsKnown = true;
+        }
+
+        @Override
+        public void signalFailedWithUnknownReason(Throwable t) {
+            failure = t;
+        }
+
+        @Override
+        public void retryLater() {
+            retriesRequested++;
+            pending = true;
+        }
+
+        @Override
+        public void updateAndRetryLater(BlobCommittable committable) {
+            throw new AssertionError("the committable never changes");
+        }
+
+        @Override
+        public void signalAlreadyCommitted() {
+            alreadyCommitted = true;
+        }
+    }
+
+    /** Counters by name; the endpoint group is this group itself. */
+    private static final class CountingMetricGroup extends UnregisteredMetricsGroup {
+        private final Map<String, Counter> counters = new HashMap<>();
+
+        long count(String name) {
+            Counter counter = counters.get(name);
+            return counter == null ? 0 : counter.getCount();
+        }
+
+        @Override
+        public Counter counter(String name) {
+            return counter(name, new SimpleCounter());
+        }
+
+        @Override
+        public <C extends Counter> C counter(String name, C counter) {
+            counters.put(name, counter);
+            return counter;
+        }
+
+        @Override
+        public MetricGroup addGroup(String key, String value) {
+            return this;
+        }
+    }
+
+    /** The status code is all the committer reads of a failed response. */
+    private static final class StatusOnlyResponse extends HttpResponse {
+        private final int status;
+
+        StatusOnlyResponse(int status) {
+            super(null);
+            this.status = status;
+        }
+
+        @Override
+        public int getStatusCode() {
+            return status;
+        }
+
+        @Override
+        public String getHeaderValue(String name) {
+            return null;
+        }
+
+        @Override
+        public HttpHeaders getHeaders() {
+            return new HttpHeaders();
+        }
+
+        @Override
+        public Flux<ByteBuffer> getBody() {
+            return Flux.empty();
+        }
+
+        @Override
+        public Mono<byte[]> getBodyAsByteArray() {
+            return Mono.empty();
+        }
+
+        @Override
+        public Mono<String> getBodyAsString() {
+            return Mono.empty();
+        }
+
+        @Override
+        public Mono<String> getBodyAsString(Charset charset) {
+            return Mono.empty();
+        }
+    }
+}
