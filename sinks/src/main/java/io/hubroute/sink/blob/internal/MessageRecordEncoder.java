@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hubroute.message.Json;
 import io.hubroute.message.Message;
 import io.hubroute.message.MessageProperties;
 import io.hubroute.message.SystemPropertyNames;
@@ -35,7 +36,7 @@ final class MessageRecordEncoder {
     private static final DateTimeFormatter ENQUEUED_TIME_UTC =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'")
                     .withZone(ZoneOffset.UTC);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = Json.MAPPER;
 
     private final BlobEncoding encoding;
     private final ExposedByteArrayOutputStream out = new ExposedByteArrayOutputStream(1024);
