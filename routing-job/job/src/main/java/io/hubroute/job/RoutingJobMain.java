@@ -48,6 +48,13 @@ public final class RoutingJobMain {
         Arguments arguments = Arguments.parse(List.of(args));
         RoutingConfig routing = loadRoutes(arguments);
         JobConfig config = loadConfig(arguments);
+        List<String> conflicts = config.conflictsWith(routing);
+        if (!conflicts.isEmpty()) {
+            throw new JobConfigException(
+                    arguments.configName()
+                            + ": "
+                            + String.join("\n" + arguments.configName() + ": ", conflicts));
+        }
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(
                         RoutingJob.flinkConfiguration(config));

@@ -309,4 +309,36 @@ class JobConfigTest {
                 .isInstanceOf(JobConfigException.class)
                 .hasMessageNotContaining("s3cr3t");
     }
+
+    @Test
+    void storageEndpointsNeedExactlyOnceCheckpoints() throws Exception {
+        RoutingConfig routes =
+                RoutingConfigLoader.withoutSecrets()
+                        .parse(
+                                String.join(
+                                        "\n",
+                                        "hubName: h",
+                                        "endpoints:",
+                                        "  storageContainers:",
+                                        "    - {name: archive, connectionString: '${env:S}', containerName: c}",
+                                        "  serviceBusQueues:",
+                                        "    - {name: alerts, connectionString: '${env:Q}', entityPath: q}",
+                                        "routes:",
+                                        "  - {name: all, source: DeviceMessages, condition: 'true', endpointNames: [archive, alerts]}",
+                                        ""),
+                                "routes.yaml",
+                                Path.of("."))
+                        .orThrow();
+
+        assertThat(parse("").conflictsWith(routes)).isEmpty();
+        assertThat(parse("checkpointing:\n  enabled: false\n").conflictsWith(routes))
+                .containsExactly(
+                        "storage endpoint 'archive' needs checkpoints (its blobs are committed when one completes), but checkpointing.enabled is false;"
+                                + " fix: remove checkpointing.enabled: false from job.yaml, or route elsewhere");
+        assertThat(parse("checkpointing:\n  mode: at-least-once\n").conflictsWith(routes))
+                .singleElement()
+                .asString()
+                .contains("'archive'")
+                .contains("checkpointing.mode is at-least-once");
+    }
 }
