@@ -143,12 +143,6 @@ public final class RoutingJob {
                 records.process(new DecodeSplitter(), DecodedRecordTypeInfo.of())
                         .name("decode")
                         .uid(DECODE_UID);
-        if (diagnosticsSink != null) {
-            decoded.getSideOutput(DecodeSplitter.DIAGNOSTICS)
-                    .sinkTo(diagnosticsSink)
-                    .name("diagnostics")
-                    .uid(DIAGNOSTICS_UID);
-        }
 
         Map<String, OutputTag<RoutedMessage>> outputs = new LinkedHashMap<>();
         for (String endpoint : endpointSinks.keySet()) {
@@ -163,6 +157,14 @@ public final class RoutingJob {
                                 RoutedMessageTypeInfo.of())
                         .name("route")
                         .uid(ROUTE_UID);
+        if (diagnosticsSink != null) {
+            // undecodable records and deliveries over the size limit, one JSON line each
+            decoded.getSideOutput(DecodeSplitter.DIAGNOSTICS)
+                    .union(routed.getSideOutput(RouteFunction.DIAGNOSTICS))
+                    .sinkTo(diagnosticsSink)
+                    .name("diagnostics")
+                    .uid(DIAGNOSTICS_UID);
+        }
         for (Map.Entry<String, Sink<RoutedMessage>> endpoint : endpointSinks.entrySet()) {
             routed.getSideOutput(outputs.get(endpoint.getKey()))
                     .sinkTo(endpoint.getValue())

@@ -8,6 +8,7 @@ import io.hubroute.enrichment.Enrichment;
 import io.hubroute.message.Message;
 import io.hubroute.message.MessageProperties;
 import io.hubroute.message.RoutingSource;
+import io.hubroute.message.SystemPropertyNames;
 import io.hubroute.message.Twin;
 import io.hubroute.query.BodyPaths;
 import io.hubroute.query.CompilationResult;
@@ -377,7 +378,7 @@ public final class Router {
             boolean anyMatch,
             boolean fallback) {
         List<Delivery> deliveries = new ArrayList<>(2);
-        List<String> invalidEndpoints = List.of();
+        List<InvalidDelivery> invalid = List.of();
         long baseSize = -1;
         for (int endpoint = 0; endpoint < selected.length; endpoint++) {
             if (!selected[endpoint]) {
@@ -403,10 +404,10 @@ public final class Router {
                 size = sizeOf(delivered);
             }
             if (size > MAX_MESSAGE_BYTES) {
-                if (invalidEndpoints.isEmpty()) {
-                    invalidEndpoints = new ArrayList<>(1);
+                if (invalid.isEmpty()) {
+                    invalid = new ArrayList<>(1);
                 }
-                invalidEndpoints.add(endpointNames[endpoint]);
+                invalid.add(new InvalidDelivery(endpointNames[endpoint], endpoint, size));
             } else {
                 deliveries.add(new Delivery(endpointNames[endpoint], delivered, endpoint));
             }
@@ -416,7 +417,7 @@ public final class Router {
                         deliveries.size(),
                         fallback ? 1 : 0,
                         anyMatch || fallback ? 0 : 1,
-                        invalidEndpoints.size(),
+                        invalid.size(),
                         0);
         return new RoutingDecision(
                 this,
@@ -425,21 +426,40 @@ public final class Router {
                 plan,
                 groupResults,
                 deliveries,
-                invalidEndpoints,
+                invalid,
                 fallback,
                 counters);
     }
 
-    /** Body bytes plus the UTF-8 bytes of every property name and value. */
+    /**
+     * The size IoT Hub holds against its limit: body bytes plus the UTF-8 bytes of every property
+     * name and value the device sent (application properties, enrichments included, and system
+     * properties), but not the system properties IoT Hub adds itself (the connection's identity and
+     * authentication, the enqueued time, the model's data schema).
+     */
     static long sizeOf(Message message) {
         return message.body().length
-                + propertyBytes(message.appProperties())
-                + propertyBytes(message.systemProperties());
+                + propertyBytes(message.appProperties(), false)
+                + propertyBytes(message.systemProperties(), true);
     }
 
-    private static long propertyBytes(MessageProperties properties) {
+    private static final java.util.Set<String> ADDED_BY_IOT_HUB =
+            java.util.Set.of(
+                    SystemPropertyNames.CONNECTION_DEVICE_ID,
+                    SystemPropertyNames.CONNECTION_MODULE_ID,
+                    SystemPropertyNames.CONNECTION_DEVICE_GENERATION_ID,
+                    SystemPropertyNames.CONNECTION_AUTH_METHOD,
+                    SystemPropertyNames.ENQUEUED_TIME,
+                    SystemPropertyNames.DT_DATASCHEMA);
+
+    private static long propertyBytes(MessageProperties properties, boolean system) {
         long bytes = 0;
         for (MessageProperties.Property property : properties.entries()) {
+            if (system
+                    && ADDED_BY_IOT_HUB.contains(
+                            SystemPropertyNames.canonicalName(property.name()))) {
+                continue;
+            }
             bytes += utf8Length(property.name());
             if (property.value() != null) {
                 bytes += utf8Length(property.value());

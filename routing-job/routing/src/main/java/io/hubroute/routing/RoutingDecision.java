@@ -19,7 +19,7 @@ public final class RoutingDecision {
     private final Router.SourcePlan plan;
     private final RouteResult[] groupResults;
     private final List<Delivery> deliveries;
-    private final List<String> invalidEndpoints;
+    private final List<InvalidDelivery> invalidDeliveries;
     private final boolean fallback;
     private final RoutingCounters counters;
     private List<RouteOutcome> outcomes;
@@ -31,7 +31,7 @@ public final class RoutingDecision {
             Router.SourcePlan plan,
             RouteResult[] groupResults,
             List<Delivery> deliveries,
-            List<String> invalidEndpoints,
+            List<InvalidDelivery> invalidDeliveries,
             boolean fallback,
             RoutingCounters counters) {
         this.router = router;
@@ -40,7 +40,7 @@ public final class RoutingDecision {
         this.plan = plan;
         this.groupResults = groupResults;
         this.deliveries = deliveries;
-        this.invalidEndpoints = invalidEndpoints;
+        this.invalidDeliveries = invalidDeliveries;
         this.fallback = fallback;
         this.counters = counters;
     }
@@ -135,9 +135,21 @@ public final class RoutingDecision {
         return names;
     }
 
-    /** Endpoints the message was selected for but not delivered to: too large once enriched. */
+    /**
+     * Deliveries not made because the message is too large once enriched for that endpoint, in
+     * endpoint order, with the size and the reason.
+     */
+    public List<InvalidDelivery> invalidDeliveries() {
+        return invalidDeliveries;
+    }
+
+    /** The endpoints of {@link #invalidDeliveries()}, by name. */
     public List<String> invalidEndpoints() {
-        return invalidEndpoints;
+        List<String> names = new ArrayList<>(invalidDeliveries.size());
+        for (InvalidDelivery invalid : invalidDeliveries) {
+            names.add(invalid.endpointName());
+        }
+        return names;
     }
 
     /** Whether the fallback route took the message. */

@@ -326,6 +326,55 @@ class RouterTest {
         assertThat(decision.endpointNames()).containsExactly("A");
         assertThat(decision.invalidEndpoints()).containsExactly("B");
         assertThat(decision.counters()).isEqualTo(new RoutingCounters(1, 0, 0, 1, 0));
+        InvalidDelivery invalid = decision.invalidDeliveries().get(0);
+        assertThat(invalid.endpointIndex())
+                .isEqualTo(decision.deliveries().get(0).endpointIndex() + 1);
+        assertThat(invalid.messageBytes())
+                .isEqualTo(big.length() + "padding".length() + 120 + "more".length() + 120);
+        assertThat(invalid.reason())
+                .isEqualTo(
+                        "the message is "
+                                + invalid.messageBytes()
+                                + " bytes with endpoint 'B''s enrichments, over IoT Hub's limit of 262144 bytes (256 KB)");
+    }
+
+    @Test
+    void theSizeLimitCountsWhatTheDeviceSentNotWhatTheHubAdded() {
+        Router router =
+                router(
+                        config(
+                                List.of(route("All", "", "A")),
+                                FallbackRoute.defaultRoute(),
+                                List.of()));
+        String body = "x".repeat(Router.MAX_MESSAGE_BYTES - 40);
+        // the hub's own annotations push the total over 256 KB, the device's part stays under
+        Message fromTheHub =
+                Message.builder(DEVICE)
+                        .systemProperties(
+                                MessageProperties.of(
+                                        "iothub-connection-device-id",
+                                        "d".repeat(60),
+                                        "iothub-connection-auth-method",
+                                        "{\"scope\":\"device\"}",
+                                        "iothub-enqueuedtime",
+                                        "2026-11-30T10:00:00.0000000Z",
+                                        "messageId",
+                                        "m-1"))
+                        .body(body)
+                        .build();
+
+        RoutingDecision decision = router.route(fromTheHub, null);
+
+        assertThat(decision.endpointNames()).containsExactly("A");
+        assertThat(decision.invalidDeliveries()).isEmpty();
+
+        // what the device sent counts: its own system properties and application properties
+        Message fromTheDevice =
+                Message.builder(DEVICE)
+                        .systemProperties(MessageProperties.of("messageId", "m".repeat(60)))
+                        .body(body)
+                        .build();
+        assertThat(router.route(fromTheDevice, null).invalidEndpoints()).containsExactly("A");
     }
 
     @Test

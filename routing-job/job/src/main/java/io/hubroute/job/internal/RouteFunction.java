@@ -1,15 +1,18 @@
 package io.hubroute.job.internal;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hubroute.config.Endpoint;
 import io.hubroute.config.Route;
 import io.hubroute.config.RoutingConfig;
 import io.hubroute.job.JobMetrics;
 import io.hubroute.job.RoutesFileRouter;
 import io.hubroute.job.source.DecodedRecord;
+import io.hubroute.message.Json;
 import io.hubroute.message.Message;
 import io.hubroute.message.Twin;
 import io.hubroute.query.RouteResult;
 import io.hubroute.routing.Delivery;
+import io.hubroute.routing.InvalidDelivery;
 import io.hubroute.routing.Router;
 import io.hubroute.routing.RoutingDecision;
 import io.hubroute.sink.RoutedMessage;
@@ -54,6 +57,13 @@ public final class RouteFunction
     private static final Logger LOG = LoggerFactory.getLogger(RouteFunction.class);
     private static final long LOG_INTERVAL_MILLIS = 1000;
 
+    /**
+     * Deliveries not made because the message is over IoT Hub's size limit once enriched, as JSON
+     * lines for the diagnostics sink.
+     */
+    public static final OutputTag<String> DIAGNOSTICS =
+            new OutputTag<>("route-diagnostics", Types.STRING);
+
     private final RoutesFileRouter routerFactory;
     private final Map<String, OutputTag<RoutedMessage>> outputs;
     private final HashMap<String, byte[]> exportedTwins;
@@ -71,6 +81,9 @@ public final class RouteFunction
     private transient Counter success;
     private transient Counter orphaned;
     private transient Counter fallback;
+    private transient Counter invalid;
+    private transient long lastInvalidLogMillis;
+    private transient long invalidSuppressed;
     private transient Counter twinErrors;
     private transient Histogram latency;
 
@@ -142,6 +155,7 @@ public final class RouteFunction
         success = metrics.counter(JobMetrics.SUCCESS);
         orphaned = metrics.counter(JobMetrics.ORPHANED);
         fallback = metrics.counter(JobMetrics.FALLBACK);
+        invalid = metrics.counter(JobMetrics.INVALID);
         metrics.counter(JobMetrics.DROPPED);
         twinErrors = metrics.counter("twin.update.errors");
         bootstrapped = metrics.counter(JobMetrics.TWINS_FROM_EXPORT);
@@ -211,13 +225,18 @@ public final class RouteFunction
             }
         }
         List<Delivery> deliveries = decision.deliveries();
-        if (deliveries.isEmpty()) {
-            orphaned.inc();
-        } else {
+        if (!deliveries.isEmpty()) {
             success.inc();
-            if (decision.fallback()) {
-                fallback.inc();
-            }
+        }
+        if (decision.fallback()) {
+            fallback.inc();
+        }
+        if (decision.counters().orphaned() > 0) {
+            orphaned.inc();
+        }
+        List<InvalidDelivery> invalidDeliveries = decision.invalidDeliveries();
+        for (int i = 0; i < invalidDeliveries.size(); i++) {
+            reportInvalid(invalidDeliveries.get(i), value, context);
         }
         for (int i = 0; i < deliveries.size(); i++) {
             Delivery delivery = deliveries.get(i);
@@ -274,6 +293,49 @@ public final class RouteFunction
                 undefinedSuppressed);
         lastUndefinedLogMillis = now;
         undefinedSuppressed = 0;
+    }
+
+    /**
+     * A delivery over the size limit: counted as IoT Hub counts it, written to diagnostics with
+     * where the message came from, and logged at most once per second.
+     */
+    private void reportInvalid(InvalidDelivery delivery, DecodedRecord record, Context context) {
+        invalid.inc();
+        context.output(DIAGNOSTICS, invalidDeliveryJson(delivery, record));
+        long now = System.currentTimeMillis();
+        if (now - lastInvalidLogMillis < LOG_INTERVAL_MILLIS) {
+            invalidSuppressed++;
+            return;
+        }
+        LOG.warn(
+                "Not delivered to {}: message {} of {} (partition {}, offset {}): {} ({} more since the last report)",
+                delivery.endpointName(),
+                record.message().messageId().orElse("(no id)"),
+                record.twinKey(),
+                record.partition(),
+                record.offset(),
+                delivery.reason(),
+                invalidSuppressed);
+        lastInvalidLogMillis = now;
+        invalidSuppressed = 0;
+    }
+
+    /** One diagnostics line: the reason, the endpoint and where the message came from. */
+    static String invalidDeliveryJson(InvalidDelivery delivery, DecodedRecord record) {
+        ObjectNode line = Json.MAPPER.createObjectNode();
+        line.put("reason", delivery.reason());
+        line.put("endpoint", delivery.endpointName());
+        line.put("messageBytes", delivery.messageBytes());
+        line.put("messageId", record.message().messageId().orElse(null));
+        line.put("deviceId", record.deviceId());
+        if (record.moduleId() != null) {
+            line.put("moduleId", record.moduleId());
+        }
+        line.put("topic", record.topic());
+        line.put("partition", record.partition());
+        line.put("offset", record.offset());
+        line.put("enqueuedTimeMillis", record.enqueuedTimeMillis());
+        return line.toString();
     }
 
     private static String reasonOrDefault(String undefinedReason) {
