@@ -14,7 +14,11 @@ public final class JobMetrics {
     /** Messages that matched no route and no fallback. */
     public static final String ORPHANED = "d2c.telemetry.egress.orphaned";
 
-    /** Records that could not be decoded (counted by the decode operator). */
+    /**
+     * What could not be delivered as it is (IoT Hub's meaning: incompatible with the endpoint):
+     * deliveries over 256 KB once enriched (counted by the route operator, one per endpoint) and
+     * records that could not be decoded (counted by the decode operator). Both go to diagnostics.
+     */
     public static final String INVALID = "d2c.telemetry.egress.invalid";
 
     /** Messages delivered by the fallback route. */
