@@ -21,6 +21,12 @@ public final class JobMetrics {
      */
     public static final String INVALID = "d2c.telemetry.egress.invalid";
 
+    /**
+     * Headers read leniently (not the AMQP value or UTF-8 text their kind says, or a time that is
+     * not one): kept as text or base64, the message routed on. Counted by the source.
+     */
+    public static final String HEADER_FALLBACKS = "d2c.telemetry.ingress.headerFallbacks";
+
     /** Messages delivered by the fallback route. */
     public static final String FALLBACK = "d2c.telemetry.egress.fallback";
 

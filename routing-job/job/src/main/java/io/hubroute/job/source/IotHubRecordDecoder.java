@@ -36,7 +36,12 @@ import org.apache.kafka.common.header.Header;
  *   <li>the value is the body (a null value is an empty body);
  *   <li>headers named {@code message-id}, {@code user-id}, {@code to}, {@code reply-to}, {@code
  *       content-type}, {@code content-encoding}, {@code creation-time} and {@code x-opt-*} are
- *       plain UTF-8; every other header is an AMQP-typed value (see {@link AmqpTypedValue});
+ *       plain UTF-8; in a record that came through AMQP (an {@code iothub-*} annotation holds an
+ *       AMQP string or timestamp) every other header is an AMQP-typed value (see {@link
+ *       AmqpTypedValue}), in a record a Kafka producer wrote it is plain UTF-8;
+ *   <li>a header that is not what its kind says (not AMQP, not UTF-8, a time that is not one) is
+ *       kept as its text, or base64, and reported to the {@link DecodeObserver}: one unusual header
+ *       never costs the message; a header without a value is a property with a null value;
  *   <li>AMQP message properties and {@code iothub-*} / {@code dt-*} annotations become system
  *       properties; every other header an application property; {@code iothub-message-source} gives
  *       the routing source ({@code Telemetry} or absent: {@code DeviceMessages}) and {@code
@@ -94,6 +99,11 @@ public final class IotHubRecordDecoder implements Serializable {
     }
 
     public DecodeResult decode(ConsumerRecord<byte[], byte[]> record) {
+        return decode(record, DecodeObserver.NONE);
+    }
+
+    /** Decodes one record, telling {@code observer} which headers it had to read leniently. */
+    public DecodeResult decode(ConsumerRecord<byte[], byte[]> record, DecodeObserver observer) {
         return decode(
                 record.topic(),
                 record.partition(),
@@ -101,7 +111,8 @@ public final class IotHubRecordDecoder implements Serializable {
                 record.timestamp(),
                 record.key(),
                 record.value(),
-                record.headers());
+                record.headers(),
+                observer);
     }
 
     /**
@@ -116,10 +127,39 @@ public final class IotHubRecordDecoder implements Serializable {
             byte[] key,
             byte[] value,
             Iterable<Header> headers) {
+        return decode(
+                topic,
+                partition,
+                offset,
+                timestampMillis,
+                key,
+                value,
+                headers,
+                DecodeObserver.NONE);
+    }
+
+    /** As {@link #decode(String, int, long, long, byte[], byte[], Iterable)}, observed. */
+    public DecodeResult decode(
+            String topic,
+            int partition,
+            long offset,
+            long timestampMillis,
+            byte[] key,
+            byte[] value,
+            Iterable<Header> headers,
+            DecodeObserver observer) {
         Objects.requireNonNull(topic, "topic");
         try {
             return format == InputFormat.IOTHUB
-                    ? decodeIotHub(topic, partition, offset, timestampMillis, key, value, headers)
+                    ? decodeIotHub(
+                            topic,
+                            partition,
+                            offset,
+                            timestampMillis,
+                            key,
+                            value,
+                            headers,
+                            observer)
                     : decodeEnvelope(topic, partition, offset, timestampMillis, key, value);
         } catch (RuntimeException e) {
             // A bug here must not fail the job: the record is reported like any undecodable one.
@@ -134,7 +174,8 @@ public final class IotHubRecordDecoder implements Serializable {
             long timestampMillis,
             byte[] key,
             byte[] value,
-            Iterable<Header> headers) {
+            Iterable<Header> headers,
+            DecodeObserver observer) {
         List<MessageProperties.Property> system = new ArrayList<>();
         List<MessageProperties.Property> application = new ArrayList<>();
         RoutingSource source = RoutingSource.DEVICE_MESSAGES;
@@ -143,6 +184,7 @@ public final class IotHubRecordDecoder implements Serializable {
         long enqueuedMillis = Long.MIN_VALUE;
         long eventHubsEnqueuedMillis = Long.MIN_VALUE;
         boolean hasEnqueuedTime = false;
+        boolean amqpTyped = headers != null && hasAmqpTypedAnnotation(headers);
         if (headers != null) {
             for (Header header : headers) {
                 String name = header.key();
@@ -153,42 +195,35 @@ public final class IotHubRecordDecoder implements Serializable {
                 byte[] bytes = header.value();
                 String text;
                 long timestamp = Long.MIN_VALUE;
-                if (PLAIN_UTF8_HEADERS.contains(lowerName) || lowerName.startsWith("x-opt-")) {
-                    if (bytes == null) {
-                        text = null;
-                    } else {
-                        text = AmqpTypedValue.strictUtf8(bytes, 0, bytes.length);
-                        if (text == null) {
-                            return new DecodeFailure(
-                                    "header '" + name + "' is not valid UTF-8",
-                                    topic,
-                                    partition,
-                                    offset);
-                        }
+                if (bytes == null) {
+                    text = null; // a header without a value: the property is there, its value null
+                } else if (!amqpTyped
+                        || PLAIN_UTF8_HEADERS.contains(lowerName)
+                        || lowerName.startsWith("x-opt-")) {
+                    // A record a Kafka producer wrote has plain headers: one byte 'A' is the
+                    // text A, not AMQP's true (0x41).
+                    text = AmqpTypedValue.strictUtf8(bytes, 0, bytes.length);
+                    if (text == null) {
+                        text = base64(bytes);
+                        observer.headerFellBack(name, "not UTF-8: kept as base64");
                     }
                 } else {
                     AmqpTypedValue typed = AmqpTypedValue.decode(bytes);
-                    if (!typed.isValid()) {
-                        if (lowerName.equals("correlation-id") && bytes != null) {
-                            // Some producers write the correlation id as plain text; accept it.
-                            text = AmqpTypedValue.strictUtf8(bytes, 0, bytes.length);
-                            if (text == null) {
-                                return new DecodeFailure(
-                                        "header '" + name + "': " + typed.error(),
-                                        topic,
-                                        partition,
-                                        offset);
-                            }
-                        } else {
-                            return new DecodeFailure(
-                                    "header '" + name + "': " + typed.error(),
-                                    topic,
-                                    partition,
-                                    offset);
-                        }
-                    } else {
+                    if (typed.isValid()) {
                         text = typed.text();
                         timestamp = typed.timestampMillis();
+                    } else {
+                        // Not an AMQP value (a plain Kafka producer, an AMQP decimal, ...): keep
+                        // the
+                        // property as its text, or base64 when it is not UTF-8, and route on.
+                        text = AmqpTypedValue.strictUtf8(bytes, 0, bytes.length);
+                        if (text != null) {
+                            observer.headerFellBack(
+                                    name, typed.error() + ": kept as its UTF-8 text");
+                        } else {
+                            text = base64(bytes);
+                            observer.headerFellBack(name, typed.error() + ": kept as base64");
+                        }
                     }
                 }
 
@@ -196,11 +231,8 @@ public final class IotHubRecordDecoder implements Serializable {
                     if (lowerName.equals(EVENT_HUBS_ENQUEUED_TIME) && text != null) {
                         eventHubsEnqueuedMillis = parseTimeMillis(text);
                         if (eventHubsEnqueuedMillis == Long.MIN_VALUE) {
-                            return new DecodeFailure(
-                                    "header 'x-opt-enqueued-time' is not a time: '" + text + "'",
-                                    topic,
-                                    partition,
-                                    offset);
+                            observer.headerFellBack(
+                                    name, "not a time: the record's timestamp is used instead");
                         }
                     }
                     continue;
@@ -231,11 +263,9 @@ public final class IotHubRecordDecoder implements Serializable {
                                     ? timestamp
                                     : text == null ? Long.MIN_VALUE : parseTimeMillis(text);
                     if (enqueuedMillis == Long.MIN_VALUE) {
-                        return new DecodeFailure(
-                                "header 'iothub-enqueuedtime' is not a time: '" + text + "'",
-                                topic,
-                                partition,
-                                offset);
+                        // kept as sent; the job's event time comes from Event Hubs or the record
+                        observer.headerFellBack(
+                                name, "not a time: the Event Hubs enqueued time is used instead");
                     }
                 }
                 if (isSystemProperty(lowerName)) {
@@ -275,6 +305,32 @@ public final class IotHubRecordDecoder implements Serializable {
                         .build();
         return new DecodedRecord(
                 message, deviceId, moduleId, topic, partition, offset, Math.max(0, enqueuedMillis));
+    }
+
+    /**
+     * Whether the record came through AMQP (IoT Hub routing to Event Hubs), so its headers are
+     * AMQP-typed: an {@code iothub-*} annotation holds an AMQP string or timestamp. A record that a
+     * Kafka producer wrote has plain UTF-8 headers instead.
+     */
+    private static boolean hasAmqpTypedAnnotation(Iterable<Header> headers) {
+        for (Header header : headers) {
+            byte[] bytes = header.value();
+            if (header.key() != null
+                    && header.key().regionMatches(true, 0, "iothub-", 0, 7)
+                    && bytes != null
+                    && bytes.length > 0) {
+                int constructor = bytes[0] & 0xFF;
+                if ((constructor == 0xA1 || constructor == 0xB1 || constructor == 0x83)
+                        && AmqpTypedValue.decode(bytes).isValid()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static String base64(byte[] bytes) {
+        return java.util.Base64.getEncoder().encodeToString(bytes);
     }
 
     private static boolean isSystemProperty(String lowerName) {

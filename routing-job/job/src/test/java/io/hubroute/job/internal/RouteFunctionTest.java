@@ -36,7 +36,8 @@ class RouteFunctionTest {
                     "");
 
     @Test
-    void aDeliveryOverTheSizeLimitGoesToDiagnosticsWithItsReasonAndTheRestIsDelivered() throws Exception {
+    void aDeliveryOverTheSizeLimitGoesToDiagnosticsWithItsReasonAndTheRestIsDelivered()
+            throws Exception {
         Map<String, OutputTag<RoutedMessage>> outputs = new LinkedHashMap<>();
         for (String endpoint : List.of("events", "small", "big")) {
             outputs.put(endpoint, RouteFunction.outputFor(endpoint));

@@ -152,29 +152,9 @@ class IotHubRecordDecoderTest {
     static Stream<Arguments> malformedRecords() {
         return Stream.of(
                 Arguments.of(
-                        null,
-                        headers("level", plain("critical")),
-                        "header 'level': unsupported AMQP constructor 0x63 (8 bytes)"),
-                Arguments.of(
-                        plain("d"),
-                        headers("level", bytes(0xA1, 9, 'a')),
-                        "header 'level': AMQP str8 declares 9 bytes but has 1"),
-                Arguments.of(
-                        plain("d"),
-                        headers("message-id", bytes(0xC3, 0x28)),
-                        "header 'message-id' is not valid UTF-8"),
-                Arguments.of(
                         plain("d"),
                         headers("iothub-message-source", str8("jobs")),
                         "unknown iothub-message-source 'jobs' (expected Telemetry, twinChangeEvents, deviceLifecycleEvents, deviceConnectionStateEvents or digitalTwinChangeEvents)"),
-                Arguments.of(
-                        plain("d"),
-                        headers("iothub-enqueuedtime", str8("yesterday")),
-                        "header 'iothub-enqueuedtime' is not a time: 'yesterday'"),
-                Arguments.of(
-                        plain("d"),
-                        headers("x-opt-enqueued-time", plain("soon")),
-                        "header 'x-opt-enqueued-time' is not a time: 'soon'"),
                 Arguments.of(
                         null,
                         new RecordHeaders(),
@@ -192,6 +172,128 @@ class IotHubRecordDecoderTest {
         DecodeResult result = decode(key, plain("{}"), headers);
         assertThat(result).isEqualTo(new DecodeFailure(reason, "d2c", 3, 42L));
         assertThat(((DecodeFailure) result).describe()).isEqualTo("d2c-3@42: " + reason);
+    }
+
+    /**
+     * A header that is not what its kind says costs that one value, never the message: the header
+     * is kept as its text (or base64), the observer is told, and the message is routed.
+     */
+    static Stream<Arguments> lenientHeaders() {
+        return Stream.of(
+                Arguments.of(
+                        "level",
+                        plain("critical"),
+                        "critical",
+                        "unsupported AMQP constructor 0x63 (8 bytes): kept as its UTF-8 text"),
+                Arguments.of(
+                        "level",
+                        bytes(0xA1, 9, 'a'),
+                        "oQlh",
+                        "AMQP str8 declares 9 bytes but has 1: kept as base64"),
+                Arguments.of("message-id", bytes(0xC3, 0x28), "wyg=", "not UTF-8: kept as base64"),
+                Arguments.of(
+                        "price",
+                        bytes(0x84, 0x31, 0xC0, 0, 0, 0, 0, 0, 0x7B),
+                        // an AMQP decimal64: not decoded, kept as base64 of its bytes
+                        java.util.Base64.getEncoder()
+                                .encodeToString(bytes(0x84, 0x31, 0xC0, 0, 0, 0, 0, 0, 0x7B)),
+                        null),
+                Arguments.of(
+                        "iothub-enqueuedtime",
+                        str8("yesterday"),
+                        "yesterday",
+                        "not a time: the Event Hubs enqueued time is used instead"),
+                Arguments.of("level", null, null, null));
+    }
+
+    @ParameterizedTest
+    @MethodSource("lenientHeaders")
+    void anUnusualHeaderIsKeptAsTextAndTheMessageRouted(
+            String name, byte[] value, String expected, String fallback) {
+        java.util.List<String> observed = new java.util.ArrayList<>();
+        DecodeResult result =
+                decoder.decode(
+                        "d2c",
+                        3,
+                        42L,
+                        RECORD_TIMESTAMP,
+                        null,
+                        plain("{}"),
+                        headers(name, value),
+                        (header, how) -> observed.add(header + ": " + how));
+
+        DecodedRecord record = decoded(result);
+        Message message = record.message();
+        MessageProperties properties =
+                name.startsWith("iothub-") || name.equals("message-id")
+                        ? message.systemProperties()
+                        : message.appProperties();
+        assertThat(properties.toMap()).containsEntry(name, expected);
+        if (fallback == null && !name.equals("price")) {
+            assertThat(observed).isEmpty();
+        } else if (fallback != null) {
+            assertThat(observed).containsExactly(name + ": " + fallback);
+        } else {
+            assertThat(observed)
+                    .singleElement()
+                    .asString()
+                    .startsWith("price: ")
+                    .endsWith("kept as base64");
+        }
+        if (name.equals("iothub-enqueuedtime")) {
+            assertThat(record.enqueuedTimeMillis()).isEqualTo(RECORD_TIMESTAMP);
+        }
+    }
+
+    @Test
+    void aRecordAKafkaProducerWroteHasPlainHeaders() {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("iothub-connection-device-id", plain("dev-9"));
+        headers.add("level", plain("A"));
+        headers.add("flag", plain("@"));
+        headers.add("count", plain("42"));
+        java.util.List<String> observed = new java.util.ArrayList<>();
+
+        DecodedRecord record =
+                decoded(
+                        decoder.decode(
+                                "d2c",
+                                3,
+                                42L,
+                                RECORD_TIMESTAMP,
+                                null,
+                                plain("{}"),
+                                headers,
+                                (header, how) -> observed.add(header)));
+
+        assertThat(record.deviceId()).isEqualTo("dev-9");
+        assertThat(record.message().appProperties().entries())
+                .containsExactly(
+                        new MessageProperties.Property("level", "A"),
+                        new MessageProperties.Property("flag", "@"),
+                        new MessageProperties.Property("count", "42"));
+        assertThat(observed).isEmpty();
+    }
+
+    @Test
+    void anEventHubsTimeThatIsNotATimeFallsBackToTheRecordTimestamp() {
+        java.util.List<String> observed = new java.util.ArrayList<>();
+        DecodedRecord record =
+                decoded(
+                        decoder.decode(
+                                "d2c",
+                                3,
+                                42L,
+                                RECORD_TIMESTAMP,
+                                null,
+                                plain("{}"),
+                                headers("x-opt-enqueued-time", plain("soon")),
+                                (header, how) -> observed.add(header + ": " + how)));
+
+        assertThat(record.enqueuedTimeMillis()).isEqualTo(RECORD_TIMESTAMP);
+        assertThat(observed)
+                .containsExactly(
+                        "x-opt-enqueued-time: not a time: the record's timestamp is used instead");
     }
 
     private static RecordHeaders headers(String name, byte[] value) {
