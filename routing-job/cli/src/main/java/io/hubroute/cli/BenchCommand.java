@@ -6,78 +6,133 @@ import io.hubroute.message.RoutingSource;
 import io.hubroute.message.Twin;
 import io.hubroute.query.Engine;
 import io.hubroute.routing.Router;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code hubroute bench}: times the routing decision for the user's own routes. */
-final class BenchCommand implements Command {
+@Command(
+        name = "bench",
+        sortOptions = false,
+        sortSynopsis = false,
+        description = {
+            "time the routing decision for a route file and a message",
+            "%nRoutes the message over and over (warm-up, then a timed loop) and prints ns per message and",
+            "messages per second; --json prints {\"nsPerMessage\": ..., \"messagesPerSecond\": ..., \"routes\": N}."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:timed", "2:usage error, or an invalid route, message or twin file"})
+final class BenchCommand implements Callable<Integer> {
     private static final int BATCH = 1_000;
 
-    @Override
-    public String name() {
-        return "bench";
+    @Option(
+            names = "--routes",
+            paramLabel = "FILE",
+            required = true,
+            description = "the route file (routes.yaml)")
+    private Path routesFile;
+
+    @Option(
+            names = "--message",
+            paramLabel = "FILE",
+            required = true,
+            description = {
+                "the message file",
+                "JSON: {\"systemProperties\": {...}, \"appProperties\": {...}, \"body\": \"...\" | \"bodyBase64\": \"...\"}"
+            })
+    private Path messageFile;
+
+    @Option(
+            names = "--twin",
+            paramLabel = "FILE",
+            description = {
+                "the device twin file",
+                "JSON: {\"tags\": {...}, \"properties\": {\"desired\": {...}, \"reported\": {...}}}"
+            })
+    private Path twinFile;
+
+    @Option(
+            names = "--source",
+            paramLabel = "NAME",
+            converter = RoutingSources.class,
+            completionCandidates = RoutingSources.class,
+            defaultValue = "DeviceMessages",
+            description = {
+                "the message's routing source, in any case: ${COMPLETION-CANDIDATES}",
+                "(default ${DEFAULT-VALUE})"
+            })
+    private RoutingSource source;
+
+    @Option(
+            names = "--engine",
+            paramLabel = "ENGINE",
+            defaultValue = "compiled",
+            completionCandidates = EngineNames.class,
+            description = {
+                "the evaluator to time: ${COMPLETION-CANDIDATES}",
+                "(default ${DEFAULT-VALUE}, what the job uses)"
+            })
+    private Engine engine;
+
+    @Option(
+            names = "--seconds",
+            paramLabel = "SECONDS",
+            defaultValue = "3",
+            converter = Seconds.class,
+            description = "how long to time the routing, in seconds (default ${DEFAULT-VALUE})")
+    private Duration time;
+
+    @Option(
+            names = "--warmup-seconds",
+            paramLabel = "SECONDS",
+            defaultValue = "2",
+            converter = Seconds.class,
+            description = "how long to warm up first, in seconds (default ${DEFAULT-VALUE})")
+    private Duration warmup;
+
+    @Option(names = "--json", description = "print the figures as one JSON object")
+    private boolean json;
+
+    @Mixin private HelpOption help;
+
+    private final Streams streams;
+
+    BenchCommand(Streams streams) {
+        this.streams = streams;
     }
 
     @Override
-    public String summary() {
-        return "time the routing decision for a route file and a message";
-    }
-
-    @Override
-    public String usage() {
-        return String.join(
-                "\n",
-                "usage: hubroute bench --routes routes.yaml --message m.json [--twin t.json] [--source DeviceMessages]",
-                "                      [--engine compiled|reference] [--seconds 3] [--warmup-seconds 2] [--json]",
-                "",
-                "Routes the message over and over (warm-up, then a timed loop) and prints ns per message and",
-                "messages per second; --json prints {\"nsPerMessage\": ..., \"messagesPerSecond\": ..., \"routes\": N}.");
-    }
-
-    @Override
-    public int run(List<String> arguments, InputStream in, PrintStream out, PrintStream err)
-            throws Exception {
-        Options options =
-                Options.parse(
-                        arguments,
-                        Set.of(
-                                "--routes",
-                                "--message",
-                                "--twin",
-                                "--source",
-                                "--engine",
-                                "--seconds",
-                                "--warmup-seconds"),
-                        Set.of("--json"));
-        RoutingSource source = InputFiles.source(options.get("--source"));
-        Engine engine = engine(options.get("--engine"));
-        double seconds = positive(options.get("--seconds"), 3, "--seconds");
-        double warmupSeconds = positive(options.get("--warmup-seconds"), 2, "--warmup-seconds");
+    public Integer call() {
+        PrintStream out = streams.out();
         RoutingConfig config;
         Message message;
         Twin twin;
         try {
-            config = InputFiles.routes(Path.of(options.require("--routes")));
-            message = InputFiles.message(Path.of(options.require("--message")), source);
-            twin =
-                    InputFiles.twin(
-                            options.get("--twin") == null ? null : Path.of(options.get("--twin")));
+            config = InputFiles.routes(routesFile);
+            message = InputFiles.message(messageFile, source);
+            twin = InputFiles.twin(twinFile);
         } catch (InputFiles.InvalidInputException e) {
-            err.println(e.getMessage());
+            streams.err().println(e.getMessage());
             return 2;
         }
         Router router = Router.create(config, engine);
-        loop(router, message, twin, (long) (warmupSeconds * 1e9));
-        long[] measured = loop(router, message, twin, (long) (seconds * 1e9));
+        loop(router, message, twin, warmup.toNanos());
+        long[] measured = loop(router, message, twin, time.toNanos());
         long messages = measured[0];
         long nanos = measured[1];
         double nsPerMessage = (double) nanos / messages;
         double perSecond = messages * 1e9 / nanos;
-        if (options.flag("--json")) {
+        if (json) {
             out.println(
                     "{\"nsPerMessage\": "
                             + String.format(Locale.ROOT, "%.1f", nsPerMessage)
@@ -121,30 +176,32 @@ final class BenchCommand implements Command {
         return new long[] {messages, elapsed};
     }
 
-    private static Engine engine(String name) throws UsageException {
-        if (name == null || name.equals("compiled")) {
-            return Engine.COMPILED;
+    /** {@code --engine}'s names, as shell completion offers them. */
+    static final class EngineNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            List<String> names = new ArrayList<>();
+            for (Engine engine : Engine.values()) {
+                names.add(engine.name().toLowerCase(Locale.ROOT));
+            }
+            return names.iterator();
         }
-        if (name.equals("reference")) {
-            return Engine.REFERENCE;
-        }
-        throw new UsageException("unknown engine '" + name + "': use compiled or reference");
     }
 
-    private static double positive(String text, double fallback, String option)
-            throws UsageException {
-        if (text == null) {
-            return fallback;
-        }
-        try {
-            double value = Double.parseDouble(text);
-            if (value > 0) {
-                return value;
+    /** A positive number of seconds, such as 3 or 0.5. */
+    static final class Seconds implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String text) {
+            try {
+                double seconds = Double.parseDouble(text);
+                if (seconds > 0 && seconds < Long.MAX_VALUE / 1e9) {
+                    return Duration.ofNanos((long) (seconds * 1e9));
+                }
+            } catch (NumberFormatException e) {
+                // reported below
             }
-        } catch (NumberFormatException e) {
-            // reported below
+            throw new TypeConversionException(
+                    "give a positive number of seconds, such as 3 or 0.5");
         }
-        throw new UsageException(
-                option + " must be a positive number of seconds, got '" + text + "'");
     }
 }

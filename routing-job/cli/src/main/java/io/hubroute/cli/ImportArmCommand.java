@@ -3,49 +3,71 @@ package io.hubroute.cli;
 import io.hubroute.config.ArmImporter;
 import io.hubroute.config.ConfigProblem;
 import io.hubroute.config.RoutingConfigLoader;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code hubroute import-arm}: an ARM template or {@code az iot hub show} output to a route file.
  */
-final class ImportArmCommand implements Command {
-    @Override
-    public String name() {
-        return "import-arm";
+@Command(
+        name = "import-arm",
+        sortOptions = false,
+        sortSynopsis = false,
+        description = {
+            "convert an ARM template or `az iot hub show` JSON into a route file",
+            "%nReads properties.routing (endpoints, routes, fallbackRoute, enrichments) and writes the route file.",
+            "Inline connection strings become $${env:...} references; the variables to set are listed on",
+            "standard error."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:converted",
+            "1:converted, but the result needs edits (warnings or problems on standard error)",
+            "2:usage error, or FILE is not JSON"
+        })
+final class ImportArmCommand implements Callable<Integer> {
+    @Parameters(
+            paramLabel = "FILE",
+            description = {
+                "the hub's JSON file",
+                "(an ARM template, or the output of az iot hub show -n HUB)"
+            })
+    private Path input;
+
+    @Option(
+            names = "--output",
+            paramLabel = "FILE",
+            description = {"the route file to write", "(default: standard output)"})
+    private Path output;
+
+    @Option(
+            names = "--hub-name",
+            paramLabel = "NAME",
+            description = {"the hub's name", "(default: the name in FILE)"})
+    private String hubName;
+
+    @Mixin private HelpOption help;
+
+    private final Streams streams;
+
+    ImportArmCommand(Streams streams) {
+        this.streams = streams;
     }
 
     @Override
-    public String summary() {
-        return "convert an ARM template or `az iot hub show` JSON into a route file";
-    }
-
-    @Override
-    public String usage() {
-        return String.join(
-                "\n",
-                "usage: hubroute import-arm FILE [--output routes.yaml] [--hub-name NAME]",
-                "",
-                "Reads properties.routing (endpoints, routes, fallbackRoute, enrichments) and writes the route",
-                "file to --output or standard output. Inline connection strings become ${env:...} references;",
-                "the variables to set are listed on standard error. Exit code 0; 1 when the result needs edits.");
-    }
-
-    @Override
-    public int run(List<String> arguments, InputStream in, PrintStream out, PrintStream err)
-            throws Exception {
-        Options options = Options.parse(arguments, Set.of("--output", "--hub-name"), Set.of());
-        if (options.positionals().size() != 1) {
-            throw new UsageException("give exactly one JSON file");
-        }
-        Path input = Path.of(options.positionals().get(0));
+    public Integer call() throws Exception {
+        PrintStream out = streams.out();
+        PrintStream err = streams.err();
         ArmImporter.Result result;
         try {
-            result = ArmImporter.convert(InputFiles.json(input), options.get("--hub-name"));
+            result = ArmImporter.convert(InputFiles.json(input), hubName);
         } catch (InputFiles.InvalidInputException e) {
             err.println(e.getMessage());
             return 2;
@@ -53,11 +75,10 @@ final class ImportArmCommand implements Command {
             err.println(input + ": " + e.getMessage());
             return 1;
         }
-        String output = options.get("--output");
         if (output == null) {
             out.print(result.yaml());
         } else {
-            Files.writeString(Path.of(output), result.yaml());
+            Files.writeString(output, result.yaml());
             err.println("wrote " + output);
         }
         if (!result.variables().isEmpty()) {
@@ -71,7 +92,7 @@ final class ImportArmCommand implements Command {
         }
         List<ConfigProblem> problems =
                 RoutingConfigLoader.withoutSecrets()
-                        .parse(result.yaml(), output == null ? "<output>" : output, null)
+                        .parse(result.yaml(), output == null ? "<output>" : output.toString(), null)
                         .problems();
         for (ConfigProblem problem : problems) {
             err.println(problem);

@@ -85,18 +85,4 @@ final class InputFiles {
             throw new InvalidInputException(file + ":1:1: " + e.getMessage());
         }
     }
-
-    static RoutingSource source(String name) throws UsageException {
-        if (name == null) {
-            return RoutingSource.DEVICE_MESSAGES;
-        }
-        return RoutingSource.fromName(name)
-                .orElseThrow(
-                        () ->
-                                new UsageException(
-                                        "unknown source '"
-                                                + name
-                                                + "': use one of "
-                                                + RoutingSource.acceptedNames()));
-    }
 }

@@ -1,529 +1,104 @@
 package io.hubroute.cli;
 
-import io.hubroute.config.ConfigProblem;
-import io.hubroute.config.Endpoint;
-import io.hubroute.config.EndpointKind;
-import io.hubroute.config.JobConfig;
-import io.hubroute.config.Route;
-import io.hubroute.config.RoutingConfig;
-import io.hubroute.config.RoutingConfigLoader;
-import io.hubroute.config.Secret;
-import io.hubroute.config.SecretLookup;
-import io.hubroute.config.SourceOptions;
-import io.hubroute.demo.EventsTopicSink;
-import io.hubroute.demo.LocalFolderSink;
-import io.hubroute.demo.SimulatedFleet;
-import io.hubroute.embedded.EmbeddedAmqpBroker;
-import io.hubroute.embedded.EmbeddedKafkaBroker;
-import io.hubroute.job.DiagnosticsFileSink;
-import io.hubroute.job.EndpointSinks;
-import io.hubroute.job.JobMetrics;
-import io.hubroute.job.RoutesFileRouter;
-import io.hubroute.job.RoutingJob;
-import io.hubroute.sink.RoutedMessage;
-import io.hubroute.sink.amqp.ServiceBusEntityKind;
-import io.hubroute.sink.amqp.ServiceBusSink;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code hubroute run}: the routing job in a local Flink MiniCluster. With no arguments, IoT Hub's
- * routing tutorial on this machine: an embedded Kafka holds the device-to-cloud stream, a simulated
- * fleet feeds it, the storage endpoint writes to a local folder (or to its real container when its
- * connection string resolves, e.g. Azurite or Azure), the queue endpoint to an embedded AMQP
- * broker, the events endpoint to a Kafka topic. With a job.yaml that has a {@code source}, the real
- * job: that stream, and every endpoint's real sink built by {@link EndpointSinks} from the routes
- * file's resolved connection strings.
+ * {@code hubroute run}: the routing job in a local Flink MiniCluster ({@link LocalRun}). This class
+ * names no Flink type, so building the command line never loads Flink.
  */
-final class RunCommand implements Command {
-    private static final String D2C_TOPIC = "d2c";
+@Command(
+        name = "run",
+        sortOptions = false,
+        sortSynopsis = false,
+        description = {
+            "run the routing job locally (no options: the routing tutorial on an embedded demo)",
+            "%nWithout a job.yaml source: IoT Hub's routing tutorial on an embedded Kafka, a simulated fleet"
+                    + " and an embedded AMQP broker; stops after --messages with a final savepoint.",
+            "%nWith a job.yaml source: the real job in a local Flink MiniCluster, that stream and every"
+                    + " endpoint's real sink (connection strings resolved from $${env:...} and $${file:...})."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:the job ran and stopped",
+            "1:it could not start or failed",
+            "2:usage error"
+        })
+final class RunCommand implements Callable<Integer> {
+    @Option(
+            names = "--routes",
+            paramLabel = "FILE",
+            defaultValue = "examples/tutorial/routes.yaml",
+            description = {"the route file: routes and endpoints", "(default ${DEFAULT-VALUE})"})
+    private Path routesFile;
 
-    @Override
-    public String name() {
-        return "run";
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = {
+                "the job settings (job.yaml), see docs/job-config.md",
+                "(default: the embedded demo's)"
+            })
+    private Path configFile;
+
+    @Option(
+            names = "--messages",
+            paramLabel = "N",
+            converter = MessageCount.class,
+            description = {
+                "the number of messages to stop after",
+                "(demo default 2000; with a job.yaml source, default 0: until Ctrl-C)"
+            })
+    private Long messages;
+
+    @Option(
+            names = "--work-dir",
+            paramLabel = "DIR",
+            defaultValue = "hubroute-demo",
+            description = {
+                "the folder for the brokers, outputs and checkpoints",
+                "(default ./${DEFAULT-VALUE})"
+            })
+    private Path workDir;
+
+    @Option(
+            names = "--summary-json",
+            paramLabel = "FILE",
+            description = "the file to write the summary to, as JSON")
+    private Path summaryJson;
+
+    @Mixin private HelpOption help;
+
+    private final Streams streams;
+
+    RunCommand(Streams streams) {
+        this.streams = streams;
     }
 
     @Override
-    public String summary() {
-        return "run the routing job locally (no arguments: the routing tutorial on an embedded demo)";
+    public Integer call() throws Exception {
+        return new LocalRun(streams.out(), streams.err())
+                .run(routesFile, configFile, messages, workDir, summaryJson);
     }
 
-    @Override
-    public String usage() {
-        return "usage: hubroute run [--routes routes.yaml] [--config job.yaml] [--messages N] [--work-dir DIR] [--summary-json FILE]\n"
-                + "  --routes FILE        routes and endpoints (default: examples/tutorial/routes.yaml)\n"
-                + "  --config FILE        job settings, see docs/job-config.md (default: the embedded demo's)\n"
-                + "  --messages N         stop after N messages in (demo default 2000; with a job.yaml source, default 0: until Ctrl-C)\n"
-                + "  --work-dir DIR       where the brokers, outputs and checkpoints live (default ./hubroute-demo)\n"
-                + "  --summary-json FILE  write the summary as JSON";
-    }
-
-    @Override
-    public int run(List<String> arguments, InputStream in, PrintStream out, PrintStream err)
-            throws Exception {
-        Path routesFile = Path.of("examples", "tutorial", "routes.yaml");
-        Path configFile = null;
-        long messages = 2000;
-        boolean messagesGiven = false;
-        Path workDir = Path.of("hubroute-demo");
-        Path summaryJson = null;
-        for (int i = 0; i < arguments.size(); i++) {
-            String argument = arguments.get(i);
-            if (i + 1 >= arguments.size()) {
-                throw new UsageException("missing value after " + argument);
-            }
-            String value = arguments.get(++i);
-            switch (argument) {
-                case "--routes":
-                    routesFile = Path.of(value);
-                    break;
-                case "--config":
-                    configFile = Path.of(value);
-                    break;
-                case "--messages":
-                    try {
-                        messages = Long.parseLong(value);
-                    } catch (NumberFormatException e) {
-                        throw new UsageException(
-                                "--messages needs a whole number, not '" + value + "'");
-                    }
-                    messagesGiven = true;
-                    if (messages < 0) {
-                        throw new UsageException(
-                                "--messages must be 0 (until Ctrl-C) or more, not " + messages);
-                    }
-                    break;
-                case "--work-dir":
-                    workDir = Path.of(value);
-                    break;
-                case "--summary-json":
-                    summaryJson = Path.of(value);
-                    break;
-                default:
-                    throw new UsageException("unknown option " + argument);
-            }
-        }
-        if (!Files.isRegularFile(routesFile)) {
-            err.println(
-                    "hubroute run: no routes file at "
-                            + routesFile.toAbsolutePath()
-                            + " (run from the repository root, or pass --routes FILE)");
-            return 1;
-        }
-        String routesYaml = Files.readString(routesFile, StandardCharsets.UTF_8);
-        RoutingConfig routing = RoutesFileRouter.parse(routesYaml, routesFile.toString());
-        JobConfig jobConfig =
-                configFile == null ? JobConfig.defaults() : JobConfig.load(configFile);
-        workDir = workDir.toAbsolutePath();
-        Files.createDirectories(workDir);
-        Path runDir = Files.createTempDirectory(workDir, "run-");
-        out.println("hubroute run: routes " + routesFile + ", work dir " + runDir);
-        if (jobConfig.source() != null) {
-            return runWithEndpoints(
-                    routesFile,
-                    routesYaml,
-                    jobConfig,
-                    messagesGiven ? messages : 0,
-                    runDir,
-                    summaryJson,
-                    out,
-                    err);
-        }
-
-        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(runDir.resolve("kafka"));
-                EmbeddedAmqpBroker amqp = EmbeddedAmqpBroker.start(runDir.resolve("amqp"))) {
-            Map<String, String> outputs = new LinkedHashMap<>();
-            kafka.createTopics(2, D2C_TOPIC);
-            JobConfig config =
-                    jobConfig
-                            .withSource(
-                                    SourceOptions.kafka(
-                                            kafka.bootstrapServers(), List.of(D2C_TOPIC)))
-                            .withCheckpointing(
-                                    jobConfig
-                                            .checkpointing()
-                                            .withInterval(
-                                                    configFile == null
-                                                            ? Duration.ofSeconds(2)
-                                                            : jobConfig.checkpointing().interval())
-                                            .withDirectory(
-                                                    runDir.resolve("checkpoints")
-                                                            .toUri()
-                                                            .toString()));
-            RoutingJob.Builder job =
-                    RoutingJob.builder()
-                            .setJobConfig(config)
-                            .setRouterFactory(
-                                    RoutesFileRouter.factory(routesYaml, routesFile.toString()))
-                            .setDiagnosticsSink(
-                                    new DiagnosticsFileSink(runDir.resolve("diagnostics")));
-            outputs.put("(invalid records)", runDir.resolve("diagnostics").toString());
-            for (Endpoint endpoint : routing.allEndpoints()) {
-                String target =
-                        endpoint.entityPath() != null ? endpoint.entityPath() : endpoint.name();
-                Optional<Endpoint> configuredStorage =
-                        endpoint.kind() == EndpointKind.STORAGE_CONTAINER
-                                ? configuredStorage(endpoint, routesFile)
-                                : Optional.empty();
-                if (configuredStorage.isPresent()) {
-                    job.addEndpointSink(
-                            endpoint.name(),
-                            EndpointSinks.forEndpoint(configuredStorage.get(), routing.hubName()));
-                    outputs.put(endpoint.name(), EndpointSinks.describe(configuredStorage.get()));
-                } else if (endpoint.kind() == EndpointKind.STORAGE_CONTAINER) {
-                    Path folder = runDir.resolve("storage").resolve(endpoint.name());
-                    job.addEndpointSink(endpoint.name(), new LocalFolderSink(folder));
-                    outputs.put(endpoint.name(), folder.toString());
-                } else if (endpoint.kind() == EndpointKind.SERVICE_BUS_QUEUE
-                        || endpoint.kind() == EndpointKind.SERVICE_BUS_TOPIC) {
-                    job.addEndpointSink(
-                            endpoint.name(),
-                            ServiceBusSink.builder()
-                                    .setEndpointName(endpoint.name())
-                                    .setAmqpUri(amqp.amqpUri())
-                                    .setEntityPath(target)
-                                    .setKind(
-                                            endpoint.kind() == EndpointKind.SERVICE_BUS_QUEUE
-                                                    ? ServiceBusEntityKind.QUEUE
-                                                    : ServiceBusEntityKind.TOPIC)
-                                    .build());
-                    outputs.put(endpoint.name(), amqp.amqpUri() + " queue " + target);
-                } else {
-                    kafka.createTopics(2, target);
-                    job.addEndpointSink(
-                            endpoint.name(),
-                            EventsTopicSink.create(kafka.bootstrapServers(), target));
-                    outputs.put(
-                            endpoint.name(),
-                            "kafka " + kafka.bootstrapServers() + " topic " + target);
+    /** {@code --messages}: 0 (until Ctrl-C) or more. */
+    static final class MessageCount implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String text) {
+            try {
+                long count = Long.parseLong(text);
+                if (count >= 0) {
+                    return count;
                 }
+            } catch (NumberFormatException e) {
+                // reported below
             }
-
-            Configuration flink = RoutingJob.flinkConfiguration(config);
-            LiveCounters.reset();
-            LiveCounters.enable(flink);
-            flink.setString("heartbeat.interval", "2000");
-            StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(), flink);
-            job.build().addTo(env);
-
-            try (SimulatedFleet fleet =
-                    SimulatedFleet.builder(kafka.bootstrapServers(), D2C_TOPIC)
-                            .maxRecords(messages)
-                            .build()) {
-                JobClient client = env.executeAsync("hubroute " + routing.hubName());
-                fleet.start();
-                monitorAndStop(
-                        client,
-                        routing,
-                        messages,
-                        () -> {
-                            if (fleet.failure() != null) {
-                                throw new IllegalStateException(
-                                        "the simulated fleet failed: " + fleet.failure());
-                            }
-                            return fleet.isFinished();
-                        },
-                        runDir,
-                        out);
-            }
-            Map<String, Long> counters = LiveCounters.snapshot();
-            out.println();
-            out.print(summaryTable(counters, routing, outputs));
-            if (summaryJson != null) {
-                Files.writeString(
-                        summaryJson,
-                        summaryJson(counters, routing, outputs),
-                        StandardCharsets.UTF_8);
-                out.println("summary written to " + summaryJson);
-            }
+            throw new TypeConversionException("give a whole number, 0 (until Ctrl-C) or more");
         }
-        return 0;
-    }
-
-    /**
-     * The real job: the job.yaml source, the routes file's secrets resolved from the environment
-     * and files, and every endpoint's real sink.
-     */
-    private static int runWithEndpoints(
-            Path routesFile,
-            String routesYaml,
-            JobConfig jobConfig,
-            long messages,
-            Path runDir,
-            Path summaryJson,
-            PrintStream out,
-            PrintStream err)
-            throws Exception {
-        RoutingConfigLoader.Result loaded =
-                RoutingConfigLoader.resolvingSecrets(SecretLookup.system()).load(routesFile);
-        if (!loaded.isValid()) {
-            for (ConfigProblem problem : loaded.problems()) {
-                err.println(problem);
-            }
-            return 1;
-        }
-        RoutingConfig routing = loaded.orThrow();
-        Map<String, Sink<RoutedMessage>> sinks;
-        try {
-            sinks = EndpointSinks.forAllEndpoints(routing);
-        } catch (IllegalArgumentException e) {
-            err.println("hubroute run: " + e.getMessage());
-            return 1;
-        }
-        JobConfig config = jobConfig;
-        if (config.checkpointing().directory() == null) {
-            config =
-                    config.withCheckpointing(
-                            config.checkpointing()
-                                    .withDirectory(
-                                            runDir.resolve("checkpoints").toUri().toString()));
-        }
-        Path diagnostics =
-                config.diagnosticsDirectory() != null
-                        ? Path.of(config.diagnosticsDirectory())
-                        : runDir.resolve("diagnostics");
-        RoutingJob.Builder job =
-                RoutingJob.builder()
-                        .setJobConfig(config)
-                        .setRouterFactory(
-                                RoutesFileRouter.factory(routesYaml, routesFile.toString()))
-                        .setDiagnosticsSink(new DiagnosticsFileSink(diagnostics));
-        Map<String, String> outputs = new LinkedHashMap<>();
-        outputs.put("(invalid records)", diagnostics.toString());
-        for (Endpoint endpoint : routing.allEndpoints()) {
-            job.addEndpointSink(endpoint.name(), sinks.get(endpoint.name()));
-            outputs.put(endpoint.name(), EndpointSinks.describe(endpoint));
-            out.println("  " + endpoint.name() + " -> " + EndpointSinks.describe(endpoint));
-        }
-        Configuration flink = RoutingJob.flinkConfiguration(config);
-        LiveCounters.reset();
-        LiveCounters.enable(flink);
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(), flink);
-        job.build().addTo(env);
-        JobClient client = env.executeAsync("hubroute " + routing.hubName());
-        if (messages == 0) {
-            // Ctrl-C: stop with a final savepoint so that blobs and transactions are committed.
-            Runtime.getRuntime()
-                    .addShutdownHook(
-                            new Thread(() -> stopQuietly(client, runDir, err), "hubroute-stop"));
-        }
-        monitorAndStop(client, routing, messages, () -> true, runDir, out);
-        Map<String, Long> counters = LiveCounters.snapshot();
-        out.println();
-        out.print(summaryTable(counters, routing, outputs));
-        if (summaryJson != null) {
-            Files.writeString(
-                    summaryJson, summaryJson(counters, routing, outputs), StandardCharsets.UTF_8);
-            out.println("summary written to " + summaryJson);
-        }
-        return 0;
-    }
-
-    /**
-     * The storage endpoint with its connection string resolved, when it resolves (the demo then
-     * writes there).
-     */
-    private static Optional<Endpoint> configuredStorage(Endpoint endpoint, Path routesFile) {
-        Secret connection = endpoint.connectionString();
-        if (connection == null) {
-            return Optional.empty();
-        }
-        Path directory = routesFile.toAbsolutePath().getParent();
-        return SecretLookup.system()
-                .resolve(connection, directory)
-                .map(
-                        resolved ->
-                                new Endpoint(
-                                        endpoint.name(),
-                                        endpoint.kind(),
-                                        resolved,
-                                        endpoint.entityPath(),
-                                        endpoint.endpointUri(),
-                                        endpoint.storage()));
-    }
-
-    /**
-     * Prints progress every 2 s until {@code messages} (0: never) have come in and {@code
-     * inputDone} says the input is complete, then stops the job with a final savepoint: sinks
-     * commit everything routed before the job ends.
-     */
-    private static void monitorAndStop(
-            JobClient client,
-            RoutingConfig routing,
-            long messages,
-            BooleanSupplier inputDone,
-            Path runDir,
-            PrintStream out)
-            throws Exception {
-        long lastPrint = 0;
-        while (true) {
-            TimeUnit.MILLISECONDS.sleep(250);
-            long messagesIn = LiveCounters.get(JobMetrics.INGRESS);
-            long now = System.currentTimeMillis();
-            if (now - lastPrint >= 2000) {
-                out.println(progress(messagesIn, routing));
-                lastPrint = now;
-            }
-            boolean done = inputDone.getAsBoolean();
-            if (client.getJobStatus().get().isGloballyTerminalState()) {
-                throw new IllegalStateException("the job stopped: " + client.getJobStatus().get());
-            }
-            if (messages > 0 && done && messagesIn >= messages) {
-                break;
-            }
-        }
-        client.stopWithSavepoint(
-                        true,
-                        runDir.resolve("savepoints").toUri().toString(),
-                        SavepointFormatType.CANONICAL)
-                .get(2, TimeUnit.MINUTES);
-        client.getJobExecutionResult().get(2, TimeUnit.MINUTES);
-    }
-
-    private static void stopQuietly(JobClient client, Path runDir, PrintStream err) {
-        try {
-            if (!client.getJobStatus().get(5, TimeUnit.SECONDS).isGloballyTerminalState()) {
-                client.stopWithSavepoint(
-                                true,
-                                runDir.resolve("savepoints").toUri().toString(),
-                                SavepointFormatType.CANONICAL)
-                        .get(1, TimeUnit.MINUTES);
-            }
-        } catch (Exception e) {
-            err.println(
-                    "hubroute run: could not stop with a final savepoint ("
-                            + e.getClass().getSimpleName()
-                            + "); routed messages since the last checkpoint are read again on the next run");
-        }
-    }
-
-    private static String progress(long in, RoutingConfig routing) {
-        StringBuilder line = new StringBuilder("messages in ").append(in);
-        for (Route route : routing.routes()) {
-            line.append(" | ")
-                    .append(route.name())
-                    .append(' ')
-                    .append(
-                            LiveCounters.get(
-                                    JobMetrics.ROUTE_GROUP + "." + route.name() + ".true"));
-        }
-        for (Endpoint endpoint : routing.allEndpoints()) {
-            line.append(" | ")
-                    .append(endpoint.name())
-                    .append(" <- ")
-                    .append(
-                            LiveCounters.get(
-                                    JobMetrics.ENDPOINT_GROUP
-                                            + "."
-                                            + endpoint.name()
-                                            + "."
-                                            + JobMetrics.DELIVERED));
-        }
-        return line.toString();
-    }
-
-    static String summaryTable(
-            Map<String, Long> counters, RoutingConfig routing, Map<String, String> outputs) {
-        StringBuilder table = new StringBuilder();
-        table.append(
-                String.format(
-                        "%-28s %10s%n",
-                        "messages in", counters.getOrDefault(JobMetrics.INGRESS, 0L)));
-        table.append(
-                String.format("%-28s %10s %10s %10s%n", "route", "true", "false", "undefined"));
-        for (Route route : routing.routes()) {
-            String prefix = JobMetrics.ROUTE_GROUP + "." + route.name() + ".";
-            table.append(
-                    String.format(
-                            "%-28s %10d %10d %10d%n",
-                            route.name(),
-                            counters.getOrDefault(prefix + "true", 0L),
-                            counters.getOrDefault(prefix + "false", 0L),
-                            counters.getOrDefault(prefix + "undefined", 0L)));
-        }
-        table.append(String.format("%-28s %10s   %s%n", "endpoint", "delivered", "output"));
-        for (Endpoint endpoint : routing.allEndpoints()) {
-            table.append(
-                    String.format(
-                            "%-28s %10d   %s%n",
-                            endpoint.name(),
-                            counters.getOrDefault(
-                                    JobMetrics.ENDPOINT_GROUP
-                                            + "."
-                                            + endpoint.name()
-                                            + "."
-                                            + JobMetrics.DELIVERED,
-                                    0L),
-                            outputs.getOrDefault(endpoint.name(), "")));
-        }
-        table.append(
-                String.format(
-                        "%-28s %10d%n",
-                        "fallback", counters.getOrDefault(JobMetrics.FALLBACK, 0L)));
-        table.append(
-                String.format(
-                        "%-28s %10d%n",
-                        "orphaned", counters.getOrDefault(JobMetrics.ORPHANED, 0L)));
-        table.append(
-                String.format(
-                        "%-28s %10d   %s%n",
-                        "invalid",
-                        counters.getOrDefault(JobMetrics.INVALID, 0L),
-                        outputs.getOrDefault("(invalid records)", "")));
-        return table.toString();
-    }
-
-    static String summaryJson(
-            Map<String, Long> counters, RoutingConfig routing, Map<String, String> outputs) {
-        com.fasterxml.jackson.databind.ObjectMapper mapper =
-                new com.fasterxml.jackson.databind.ObjectMapper();
-        com.fasterxml.jackson.databind.node.ObjectNode root = mapper.createObjectNode();
-        root.put("messagesIn", counters.getOrDefault(JobMetrics.INGRESS, 0L));
-        com.fasterxml.jackson.databind.node.ObjectNode routes = root.putObject("routes");
-        for (Route route : routing.routes()) {
-            String prefix = JobMetrics.ROUTE_GROUP + "." + route.name() + ".";
-            com.fasterxml.jackson.databind.node.ObjectNode node = routes.putObject(route.name());
-            node.put("true", counters.getOrDefault(prefix + "true", 0L));
-            node.put("false", counters.getOrDefault(prefix + "false", 0L));
-            node.put("undefined", counters.getOrDefault(prefix + "undefined", 0L));
-        }
-        com.fasterxml.jackson.databind.node.ObjectNode endpoints = root.putObject("endpoints");
-        com.fasterxml.jackson.databind.node.ObjectNode outputNode = mapper.createObjectNode();
-        for (Endpoint endpoint : routing.allEndpoints()) {
-            endpoints
-                    .putObject(endpoint.name())
-                    .put(
-                            "delivered",
-                            counters.getOrDefault(
-                                    JobMetrics.ENDPOINT_GROUP
-                                            + "."
-                                            + endpoint.name()
-                                            + "."
-                                            + JobMetrics.DELIVERED,
-                                    0L));
-            outputNode.put(endpoint.name(), outputs.getOrDefault(endpoint.name(), ""));
-        }
-        root.put("fallback", counters.getOrDefault(JobMetrics.FALLBACK, 0L));
-        root.put("orphaned", counters.getOrDefault(JobMetrics.ORPHANED, 0L));
-        root.put("invalid", counters.getOrDefault(JobMetrics.INVALID, 0L));
-        root.set("outputs", outputNode);
-        return root.toPrettyString() + "\n";
     }
 }

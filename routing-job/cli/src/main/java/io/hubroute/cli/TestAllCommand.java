@@ -15,63 +15,89 @@ import io.hubroute.routing.Delivery;
 import io.hubroute.routing.RouteOutcome;
 import io.hubroute.routing.Router;
 import io.hubroute.routing.RoutingDecision;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code hubroute test-all}: IoT Hub's "Test all routes" against a route file. */
-final class TestAllCommand implements Command {
+@Command(
+        name = "test-all",
+        sortOptions = false,
+        sortSynopsis = false,
+        description = {
+            "route one message through a route file (IoT Hub's Test all routes)",
+            "%nPrints {\"routes\": [matched routes], \"results\": {route: true|false|undefined},",
+            "\"deliveries\": [{\"endpoint\": ..., \"appProperties\": {...}}], \"fallback\": false}."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:routed", "2:usage error, or an invalid route, message or twin file"})
+final class TestAllCommand implements Callable<Integer> {
     private static final ObjectMapper MAPPER =
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @Override
-    public String name() {
-        return "test-all";
+    @Option(
+            names = "--routes",
+            paramLabel = "FILE",
+            required = true,
+            description = "the route file (routes.yaml)")
+    private Path routesFile;
+
+    @Option(
+            names = "--message",
+            paramLabel = "FILE",
+            required = true,
+            description = {
+                "the message file",
+                "JSON: {\"systemProperties\": {...}, \"appProperties\": {...}, \"body\": \"...\" | \"bodyBase64\": \"...\"}"
+            })
+    private Path messageFile;
+
+    @Option(
+            names = "--twin",
+            paramLabel = "FILE",
+            description = {
+                "the device twin file",
+                "JSON: {\"tags\": {...}, \"properties\": {\"desired\": {...}, \"reported\": {...}}}"
+            })
+    private Path twinFile;
+
+    @Option(
+            names = "--source",
+            paramLabel = "NAME",
+            converter = RoutingSources.class,
+            completionCandidates = RoutingSources.class,
+            defaultValue = "DeviceMessages",
+            description = {
+                "the message's routing source, in any case: ${COMPLETION-CANDIDATES}",
+                "(default ${DEFAULT-VALUE})"
+            })
+    private RoutingSource source;
+
+    @Mixin private HelpOption help;
+
+    private final Streams streams;
+
+    TestAllCommand(Streams streams) {
+        this.streams = streams;
     }
 
     @Override
-    public String summary() {
-        return "route one message through a route file (IoT Hub's Test all routes)";
-    }
-
-    @Override
-    public String usage() {
-        return String.join(
-                "\n",
-                "usage: hubroute test-all --routes routes.yaml --message m.json [--twin t.json] [--source DeviceMessages]",
-                "",
-                "Prints {\"routes\": [matched routes], \"results\": {route: true|false|undefined},",
-                "\"deliveries\": [{\"endpoint\": ..., \"appProperties\": {...}}], \"fallback\": false}.",
-                "Exit code 0; 2 for usage errors and invalid files.");
-    }
-
-    @Override
-    public int run(List<String> arguments, InputStream in, PrintStream out, PrintStream err)
-            throws Exception {
-        Options options =
-                Options.parse(
-                        arguments, Set.of("--routes", "--message", "--twin", "--source"), Set.of());
-        if (!options.positionals().isEmpty()) {
-            throw new UsageException("unexpected argument " + options.positionals().get(0));
-        }
-        RoutingSource source = InputFiles.source(options.get("--source"));
+    public Integer call() throws Exception {
         RoutingConfig config;
         Message message;
         Twin twin;
         try {
-            config = InputFiles.routes(Path.of(options.require("--routes")));
-            message = InputFiles.message(Path.of(options.require("--message")), source);
-            twin =
-                    InputFiles.twin(
-                            options.get("--twin") == null ? null : Path.of(options.get("--twin")));
+            config = InputFiles.routes(routesFile);
+            message = InputFiles.message(messageFile, source);
+            twin = InputFiles.twin(twinFile);
         } catch (InputFiles.InvalidInputException e) {
-            err.println(e.getMessage());
+            streams.err().println(e.getMessage());
             return 2;
         }
         RoutingDecision decision = Router.create(config, Engine.COMPILED).route(message, twin);
-        out.println(MAPPER.writeValueAsString(toJson(config, decision)));
+        streams.out().println(MAPPER.writeValueAsString(toJson(config, decision)));
         return 0;
     }
 

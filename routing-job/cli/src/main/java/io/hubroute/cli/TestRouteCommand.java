@@ -25,101 +25,130 @@ import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code hubroute test-route}: IoT Hub's "Test route" for one condition, or for a stream of cases
  * in JSON Lines with {@code --jsonl}.
  */
-final class TestRouteCommand implements Command {
+@Command(
+        name = "test-route",
+        sortOptions = false,
+        sortSynopsis = false,
+        description = {
+            "evaluate one condition against a message and twin (IoT Hub's Test route)",
+            "%nPrints {\"result\": \"true\"|\"false\"|\"undefined\", \"details\": {\"compilationErrors\": [...]}};"
+                    + " when the result is undefined, the reason goes to standard error.",
+            "%nWith --jsonl, reads one case per line on standard input:",
+            "  {\"id\": ..., \"condition\": \"...\", \"source\": \"...\", \"message\": {...}, \"twin\": {...} | null}",
+            "and writes one result line per case, in order, with the case's id."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:evaluated (whatever the result)",
+            "2:usage error, or an invalid message or twin file"
+        })
+final class TestRouteCommand implements Callable<Integer> {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int CACHE_SIZE = 10_000;
 
-    @Override
-    public String name() {
-        return "test-route";
+    @Option(
+            names = "--condition",
+            paramLabel = "TEXT",
+            description = {"the condition to test", "(the routing query, as written in the route)"})
+    private String condition;
+
+    @Option(
+            names = "--source",
+            paramLabel = "NAME",
+            converter = RoutingSources.class,
+            completionCandidates = RoutingSources.class,
+            description = {
+                "the routing source, in any case: ${COMPLETION-CANDIDATES}",
+                "(default DeviceMessages)"
+            })
+    private RoutingSource source;
+
+    @Option(
+            names = "--message",
+            paramLabel = "FILE",
+            description = {
+                "the message file",
+                "JSON: {\"systemProperties\": {...}, \"appProperties\": {...}, \"body\": \"...\" | \"bodyBase64\": \"...\"}",
+                "(default: a message with no properties and no body)"
+            })
+    private Path messageFile;
+
+    @Option(
+            names = "--twin",
+            paramLabel = "FILE",
+            description = {
+                "the device twin file",
+                "JSON: {\"tags\": {...}, \"properties\": {\"desired\": {...}, \"reported\": {...}}}"
+            })
+    private Path twinFile;
+
+    @Option(
+            names = "--jsonl",
+            description = "read the cases from standard input, one JSON object per line, instead")
+    private boolean jsonl;
+
+    @Mixin private HelpOption help;
+
+    @Spec private CommandSpec spec;
+
+    private final Streams streams;
+
+    TestRouteCommand(Streams streams) {
+        this.streams = streams;
     }
 
     @Override
-    public String summary() {
-        return "evaluate one condition against a message and twin (IoT Hub's Test route)";
-    }
-
-    @Override
-    public String usage() {
-        return String.join(
-                "\n",
-                "usage: hubroute test-route --condition TEXT [--source DeviceMessages] [--message FILE] [--twin FILE]",
-                "       hubroute test-route --jsonl < cases.jsonl",
-                "",
-                "  --condition TEXT  the routing query, as written in the route",
-                "  --source NAME     DeviceMessages (default), TwinChangeEvents, DeviceLifecycleEvents,",
-                "                    DeviceConnectionStateEvents, DigitalTwinChangeEvents, DeviceJobLifecycleEvents",
-                "  --message FILE    {\"systemProperties\": {...}, \"appProperties\": {...}, \"body\": \"...\" | \"bodyBase64\": \"...\"}",
-                "  --twin FILE       {\"tags\": {...}, \"properties\": {\"desired\": {...}, \"reported\": {...}}}",
-                "  --jsonl           read one case per line on standard input:",
-                "                    {\"id\": ..., \"condition\": \"...\", \"source\": \"...\", \"message\": {...}, \"twin\": {...} | null}",
-                "                    and write one result line per case, in order",
-                "",
-                "Prints {\"result\": \"true\"|\"false\"|\"undefined\", \"details\": {\"compilationErrors\": [...]}}.",
-                "Exit code 0; 2 for usage errors.");
-    }
-
-    @Override
-    public int run(List<String> arguments, InputStream in, PrintStream out, PrintStream err)
-            throws Exception {
-        Map<String, String> options = new LinkedHashMap<>();
-        boolean jsonl = false;
-        for (int i = 0; i < arguments.size(); i++) {
-            String argument = arguments.get(i);
-            switch (argument) {
-                case "--jsonl":
-                    jsonl = true;
-                    break;
-                case "--condition":
-                case "--source":
-                case "--message":
-                case "--twin":
-                    if (i + 1 >= arguments.size()) {
-                        throw new UsageException(argument + " needs a value");
-                    }
-                    options.put(argument, arguments.get(++i));
-                    break;
-                default:
-                    throw new UsageException("unknown option '" + argument + "'");
-            }
-        }
+    public Integer call() throws IOException {
         if (jsonl) {
-            if (!options.isEmpty()) {
-                throw new UsageException(
-                        "--jsonl reads everything from standard input: drop " + options.keySet());
+            List<String> given = new ArrayList<>();
+            for (String option : List.of("--condition", "--source", "--message", "--twin")) {
+                if (spec.findOption(option).getValue() != null) {
+                    given.add(option);
+                }
             }
-            runJsonLines(in, out);
+            if (!given.isEmpty()) {
+                throw UsageErrors.error(
+                        spec,
+                        "--jsonl reads every case from standard input: drop "
+                                + String.join(", ", given));
+            }
+            runJsonLines(streams.in(), streams.out());
             return 0;
         }
-        String condition = options.get("--condition");
         if (condition == null) {
-            throw new UsageException("--condition is required (or --jsonl)");
+            throw UsageErrors.missing(spec, "--condition");
         }
-        RoutingSource source = InputFiles.source(options.get("--source"));
+        RoutingSource routingSource = source == null ? RoutingSource.DEVICE_MESSAGES : source;
         Message message;
         Twin twin;
         try {
-            String messageFile = options.get("--message");
-            String twinFile = options.get("--twin");
             message =
                     messageFile == null
-                            ? Message.builder(source).build()
-                            : InputFiles.message(Path.of(messageFile), source);
-            twin = InputFiles.twin(twinFile == null ? null : Path.of(twinFile));
+                            ? Message.builder(routingSource).build()
+                            : InputFiles.message(messageFile, routingSource);
+            twin = InputFiles.twin(twinFile);
         } catch (InputFiles.InvalidInputException e) {
-            throw new UsageException(e.getMessage());
+            streams.err().println(e.getMessage());
+            return 2;
         }
-        CompilationResult compiled = QueryLanguage.compile(condition, source);
-        ObjectNode response = evaluate(compiled, message, twin, err);
-        out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(response));
+        CompilationResult compiled = QueryLanguage.compile(condition, routingSource);
+        ObjectNode response = evaluate(compiled, message, twin, streams.err());
+        streams.out().println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(response));
         return 0;
     }
 

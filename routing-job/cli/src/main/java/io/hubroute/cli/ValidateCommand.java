@@ -4,59 +4,56 @@ import io.hubroute.config.ConfigProblem;
 import io.hubroute.config.RoutingConfig;
 import io.hubroute.config.RoutingConfigLoader;
 import io.hubroute.config.SecretLookup;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code hubroute validate}: every problem of a route file at once, with file:line:column and a
  * fix.
  */
-final class ValidateCommand implements Command {
+@Command(
+        name = "validate",
+        sortOptions = false,
+        sortSynopsis = false,
+        description = "check a route file and report every problem with file:line:column and a fix",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the file is valid", "1:it has problems", "2:usage error"})
+final class ValidateCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE", description = "the route file to check")
+    private Path file;
+
+    @Option(
+            names = "--resolve-secrets",
+            description = {
+                "also resolve $${env:...} and $${file:...} connection strings, as the job does at start",
+                "(by default their form is checked, not their values)"
+            })
+    private boolean resolveSecrets;
+
+    @Mixin private HelpOption help;
+
+    private final Streams streams;
     private final SecretLookup secrets;
 
-    ValidateCommand() {
-        this(SecretLookup.system());
+    ValidateCommand(Streams streams) {
+        this(streams, SecretLookup.system());
     }
 
-    ValidateCommand(SecretLookup secrets) {
+    ValidateCommand(Streams streams, SecretLookup secrets) {
+        this.streams = streams;
         this.secrets = secrets;
     }
 
     @Override
-    public String name() {
-        return "validate";
-    }
-
-    @Override
-    public String summary() {
-        return "check a route file and report every problem with file:line:column";
-    }
-
-    @Override
-    public String usage() {
-        return String.join(
-                "\n",
-                "usage: hubroute validate FILE [--resolve-secrets]",
-                "",
-                "  --resolve-secrets  also resolve ${env:...} and ${file:...} connection strings, as the job",
-                "                     does at start (by default their form is checked, not their values)",
-                "",
-                "Exit code 0 when the file is valid, 1 when it has problems.");
-    }
-
-    @Override
-    public int run(List<String> arguments, InputStream in, PrintStream out, PrintStream err)
-            throws Exception {
-        Options options = Options.parse(arguments, Set.of(), Set.of("--resolve-secrets"));
-        if (options.positionals().size() != 1) {
-            throw new UsageException("give exactly one route file");
-        }
-        Path file = Path.of(options.positionals().get(0));
+    public Integer call() {
+        PrintStream out = streams.out();
         RoutingConfigLoader loader =
-                options.flag("--resolve-secrets")
+                resolveSecrets
                         ? RoutingConfigLoader.resolvingSecrets(secrets)
                         : RoutingConfigLoader.withoutSecrets();
         RoutingConfigLoader.Result result = loader.load(file);

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The shipped examples stay valid and their route tests pass. */
 class ExamplesTest {
-    static final Path TUTORIAL = Path.of("..", "examples", "tutorial");
+    static final Path EXAMPLES = Path.of("..", "..", "examples");
+    static final Path TUTORIAL = EXAMPLES.resolve("tutorial");
 
     @Test
     void theTutorialRouteFileIsValid() {
@@ -48,7 +49,7 @@ class ExamplesTest {
         for (String file : new String[] {"routes-100.yaml", "routes-1000.yaml"}) {
             CommandTestSupport.Run run =
                     CommandTestSupport.run(
-                            "validate", Path.of("..", "examples", "bench", file).toString());
+                            "validate", EXAMPLES.resolve("bench").resolve(file).toString());
             assertThat(run.exitCode()).as(run.out()).isZero();
         }
     }

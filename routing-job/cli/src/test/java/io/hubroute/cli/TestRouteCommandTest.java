@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TestRouteCommandTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Path EXAMPLES = Path.of("..", "examples", "test-route");
+    private static final Path EXAMPLES = ExamplesTest.EXAMPLES.resolve("test-route");
 
     private record Run(int exitCode, String out, String err) {}
 
@@ -109,7 +109,7 @@ class TestRouteCommandTest {
         assertThat(run("", "test-route").exitCode()).isEqualTo(2);
         assertThat(run("", "test-route", "--condition").exitCode()).isEqualTo(2);
         assertThat(run("", "test-route", "--condition", "a = 'b'", "--source", "Nope").err())
-                .contains("unknown source 'Nope'");
+                .contains("invalid --source 'Nope': use one of DeviceMessages, TwinChangeEvents,");
         assertThat(
                         run(
                                         "",
@@ -137,6 +137,7 @@ class TestRouteCommandTest {
         List<String> lines =
                 Files.readAllLines(
                         Path.of(
+                                "..",
                                 "..",
                                 "query-grammar",
                                 "src",
