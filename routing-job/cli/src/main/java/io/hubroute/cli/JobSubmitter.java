@@ -1,58 +1,78 @@
 package io.hubroute.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hubroute.config.ConfigProblem;
 import io.hubroute.config.Endpoint;
+import io.hubroute.config.JobConfigLoader;
 import io.hubroute.config.RoutingConfig;
 import io.hubroute.config.RoutingConfigLoader;
+import io.hubroute.config.Secret;
 import io.hubroute.job.RoutingJobMain;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.client.deployment.StandaloneClusterId;
+import org.apache.flink.client.program.rest.RestClusterClient;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.runtime.rest.FileUpload;
+import org.apache.flink.runtime.rest.RestClient;
+import org.apache.flink.runtime.rest.messages.EmptyMessageParameters;
+import org.apache.flink.runtime.rest.messages.EmptyRequestBody;
+import org.apache.flink.runtime.rest.messages.JobExceptionsHeaders;
+import org.apache.flink.runtime.rest.messages.JobExceptionsInfoWithHistory;
+import org.apache.flink.runtime.rest.messages.job.JobExceptionsMessageParameters;
+import org.apache.flink.runtime.rest.util.RestClientException;
+import org.apache.flink.runtime.rest.util.RestConstants;
+import org.apache.flink.runtime.webmonitor.handlers.JarRunHeaders;
+import org.apache.flink.runtime.webmonitor.handlers.JarRunMessageParameters;
+import org.apache.flink.runtime.webmonitor.handlers.JarRunRequestBody;
+import org.apache.flink.runtime.webmonitor.handlers.JarUploadHeaders;
 
 /**
- * What {@code hubroute submit} does: sends the job jar to a running Flink cluster through its REST
- * API ({@code POST /jars/upload}, {@code POST /jars/<id>/run}) and starts the routing job there.
+ * What {@code hubroute submit} does, with Flink's own REST client: uploads the job jar ({@code
+ * JarUploadHeaders}), runs it ({@code JarRunHeaders}) and waits until the job is RUNNING ({@link
+ * RestClusterClient}).
  *
  * <p>By default the routes file and job.yaml are read here and passed as text in the program
- * arguments, which Flink's web UI shows: so connection strings must be {@code ${env:NAME}} or
- * {@code ${file:PATH}} references (resolved on the JobManager), and this class refuses files with
- * an inline secret. {@code --cluster-files} passes the paths instead, for files that live on the
- * JobManager.
+ * arguments, which Flink's web UI shows: so every secret-bearing setting (typed as {@link Secret}
+ * by the loaders) must be written as a {@code ${env:NAME}} or {@code ${file:PATH}} reference,
+ * resolved on the JobManager; a file with one written inline is refused. {@code --cluster-files}
+ * passes the paths instead, for files that live on the JobManager.
  *
- * <p>Only {@link SubmitCommand#call()} uses this class, so the other commands never load the job
- * module.
+ * <p>Only {@link SubmitCommand#call()} uses this class, so the other commands never load Flink.
  */
 final class JobSubmitter {
     static final String ENTRY_CLASS = "io.hubroute.job.RoutingJobMain";
-    private static final Pattern REFERENCE = Pattern.compile("\\s*\\$\\{(env|file):[^}]+}\\s*");
-    private static final Pattern SECRET_KEY =
-            Pattern.compile("(?i).*(connectionstring|password|jaas|secret|token|sas|accesskey).*");
+
+    /** What builds the job jar, for the error when it is missing. */
+    static final String BUILD_COMMAND = "mvn -B package -DskipTests -pl routing-job/job -am";
+
     private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
 
-    private final ObjectMapper json = new ObjectMapper();
+    /** kafka://host:port,... and amqp(s)://host[:port] without user info or query: no secret. */
+    private static final Pattern SECRET_FREE_CONNECTION =
+            Pattern.compile(
+                    "(?i)(kafka://[A-Za-z0-9.\\-]+(:\\d+)?(,[A-Za-z0-9.\\-]+(:\\d+)?)*"
+                            + "|amqps?://[A-Za-z0-9.\\-]+(:\\d+)?/?)");
+
     private final PrintStream out;
     private final PrintStream err;
 
@@ -66,7 +86,7 @@ final class JobSubmitter {
      *
      * @param jobManager the JobManager's address as the user wrote it (for messages)
      * @param rest its REST API's base URI
-     * @param jar the job jar, or null for the one built beside this code
+     * @param jar the job jar, or null for the one the build wrote beside this code
      * @param savepoint the savepoint to start from, or null
      * @param parallelism the job's default parallelism, or null for job.yaml's
      * @return the exit code
@@ -87,16 +107,21 @@ final class JobSubmitter {
         if (clusterFiles) {
             programArguments.addAll(
                     List.of("--routes", routesFile.toString(), "--config", configFile.toString()));
-            jobName =
-                    Files.isRegularFile(routesFile) ? checkedRoutes(routesFile, false, err) : null;
-            if (Files.isRegularFile(routesFile) && jobName == null) {
-                return 1;
+            // checked here when they are here too; the JobManager checks them again
+            jobName = null;
+            if (Files.isRegularFile(routesFile)) {
+                RoutingConfig routing = checkedRoutes(routesFile, false);
+                if (routing == null) {
+                    return 1;
+                }
+                jobName = RoutingJobMain.jobName(routing);
             }
         } else {
-            jobName = checkedRoutes(routesFile, true, err);
-            if (jobName == null || !checkedConfig(configFile, err)) {
+            RoutingConfig routing = checkedRoutes(routesFile, true);
+            if (routing == null || !checkedConfig(configFile, routing)) {
                 return 1;
             }
+            jobName = RoutingJobMain.jobName(routing);
             programArguments.addAll(
                     List.of(
                             "--routes-yaml", Files.readString(routesFile, StandardCharsets.UTF_8),
@@ -104,49 +129,132 @@ final class JobSubmitter {
         }
 
         if (jar == null) {
-            jar = defaultJar(err);
+            jar = defaultJar();
         } else if (!Files.isRegularFile(jar)) {
             err.println("hubroute submit: no job jar at " + jar.toAbsolutePath());
             return 1;
         }
 
-        FlinkRest flink = new FlinkRest(jobManager, rest);
-        out.println("hubroute submit: uploading " + jar.getFileName() + " to " + jobManager);
-        String jarId = flink.uploadJar(jar);
-        ObjectNode request = json.createObjectNode();
-        request.put("entryClass", ENTRY_CLASS);
-        ArrayNode args = request.putArray("programArgsList");
-        programArguments.forEach(args::add);
-        if (parallelism != null) {
-            request.put("parallelism", parallelism);
+        Configuration configuration = new Configuration();
+        configuration.set(RestOptions.ADDRESS, rest.getHost());
+        configuration.set(RestOptions.PORT, rest.getPort());
+        configuration.set(RestOptions.CONNECTION_TIMEOUT, Duration.ofSeconds(10));
+        configuration.set(RestOptions.IDLENESS_TIMEOUT, REQUEST_TIMEOUT);
+        configuration.set(RestOptions.RETRY_MAX_ATTEMPTS, 2);
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try (RestClient restClient = new RestClient(configuration, executor);
+                RestClusterClient<StandaloneClusterId> cluster =
+                        new RestClusterClient<>(configuration, StandaloneClusterId.getInstance())) {
+            Calls calls = new Calls(jobManager);
+            out.println("hubroute submit: uploading " + jar.getFileName() + " to " + jobManager);
+            String uploaded =
+                    calls.await(
+                                    "POST /jars/upload",
+                                    restClient.sendRequest(
+                                            rest.getHost(),
+                                            rest.getPort(),
+                                            JarUploadHeaders.getInstance(),
+                                            EmptyMessageParameters.getInstance(),
+                                            EmptyRequestBody.getInstance(),
+                                            List.of(
+                                                    new FileUpload(
+                                                            jar, RestConstants.CONTENT_TYPE_JAR))))
+                            .getFilename();
+            // the jar's id is the uploaded file's name
+            String jarId = Path.of(uploaded).getFileName().toString();
+
+            JarRunMessageParameters parameters = new JarRunMessageParameters();
+            parameters.jarIdPathParameter.resolve(jarId);
+            JarRunRequestBody request =
+                    new JarRunRequestBody(
+                            ENTRY_CLASS,
+                            programArguments,
+                            parallelism,
+                            null,
+                            savepoint == null ? null : Boolean.FALSE,
+                            savepoint,
+                            null,
+                            Map.of());
+            JobID jobId =
+                    calls.await(
+                                    "POST /jars/<id>/run",
+                                    cluster.sendRequest(
+                                            JarRunHeaders.getInstance(), parameters, request))
+                            .getJobId();
+            out.println("job id: " + jobId + (jobName == null ? "" : " (" + jobName + ")"));
+            out.println("web UI: " + rest.resolve("/#/job/running/" + jobId + "/overview"));
+            if (detached) {
+                return 0;
+            }
+            JobStatus state = awaitRunning(cluster, calls, jobId, Duration.ofMinutes(2));
+            out.println("state: " + state);
+            return state == JobStatus.RUNNING ? 0 : 1;
+        } catch (Exception e) {
+            if (e instanceof SubmitException) {
+                throw new IOException(e.getMessage(), e.getCause());
+            }
+            if (e instanceof InterruptedException) {
+                throw (InterruptedException) e;
+            }
+            throw new IOException("submitting to " + jobManager + " failed: " + e.getMessage(), e);
+        } finally {
+            executor.shutdownNow();
         }
-        if (savepoint != null) {
-            request.put("savepointPath", savepoint);
-            request.put("allowNonRestoredState", false);
-        }
-        String jobId = flink.post("/jars/" + jarId + "/run", request).path("jobid").asText(null);
-        if (jobId == null) {
-            err.println(
-                    "hubroute submit: " + jobManager + " accepted the jar but returned no job id");
-            return 1;
-        }
-        out.println("job id: " + jobId + (jobName == null ? "" : " (" + jobName + ")"));
-        out.println("web UI: " + rest.resolve("/#/job/running/" + jobId + "/overview"));
-        if (detached) {
-            return 0;
-        }
-        String state = flink.awaitRunning(jobId, Duration.ofMinutes(2));
-        out.println("state: " + state);
-        return state.equals("RUNNING") ? 0 : 1;
     }
 
-    /** Validates the routes file; returns the job's name, or null after printing the problems. */
-    private static String checkedRoutes(Path routesFile, boolean inline, PrintStream err)
-            throws IOException {
-        if (!Files.isRegularFile(routesFile)) {
-            err.println("hubroute submit: no routes file at " + routesFile.toAbsolutePath());
-            return null;
+    /** Polls the job until it runs or ends; a failure is reported with Flink's root exception. */
+    private static JobStatus awaitRunning(
+            RestClusterClient<StandaloneClusterId> cluster,
+            Calls calls,
+            JobID jobId,
+            Duration timeout)
+            throws SubmitException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JobStatus state = calls.await("GET /jobs/" + jobId, cluster.getJobStatus(jobId));
+            if (state == JobStatus.RUNNING
+                    || state == JobStatus.FINISHED
+                    || state == JobStatus.CANCELED) {
+                return state;
+            }
+            if (state == JobStatus.FAILED
+                    || state == JobStatus.FAILING
+                    || state == JobStatus.SUSPENDED) {
+                JobExceptionsMessageParameters parameters = new JobExceptionsMessageParameters();
+                parameters.jobPathParameter.resolve(jobId);
+                JobExceptionsInfoWithHistory exceptions =
+                        calls.await(
+                                "GET /jobs/" + jobId + "/exceptions",
+                                cluster.sendRequest(
+                                        JobExceptionsHeaders.getInstance(),
+                                        parameters,
+                                        EmptyRequestBody.getInstance()));
+                List<JobExceptionsInfoWithHistory.RootExceptionInfo> entries =
+                        exceptions.getExceptionHistory().getEntries();
+                String root = entries.isEmpty() ? "" : entries.get(0).getExceptionName();
+                throw new SubmitException(
+                        "job "
+                                + jobId
+                                + " on "
+                                + calls.address
+                                + " is "
+                                + state
+                                + (root == null || root.isEmpty() ? "" : " (" + root + ")")
+                                + ": see the web UI's Exceptions tab",
+                        null);
+            }
+            if (System.nanoTime() > deadline) {
+                return state;
+            }
+            Thread.sleep(500);
         }
+    }
+
+    /**
+     * Validates the routes file; with {@code inline}, refuses a connection string written in it.
+     * Returns the routes, or null after printing the problems.
+     */
+    private RoutingConfig checkedRoutes(Path routesFile, boolean inline) {
         RoutingConfigLoader.Result result = RoutingConfigLoader.withoutSecrets().load(routesFile);
         if (!result.isValid()) {
             for (ConfigProblem problem : result.problems()) {
@@ -157,12 +265,10 @@ final class JobSubmitter {
         RoutingConfig routing = result.config().orElseThrow();
         if (inline) {
             for (Endpoint endpoint : routing.allEndpoints()) {
-                if (endpoint.connectionString() != null
-                        && endpoint.connectionString().reference().isEmpty()
-                        && !endpoint.connectionString()
-                                .value()
-                                .map(JobSubmitter::isSecretFree)
-                                .orElse(true)) {
+                Secret connection = endpoint.connectionString();
+                if (connection != null
+                        && !connection.isWrittenAsReference()
+                        && !connection.value().map(JobSubmitter::isSecretFree).orElse(true)) {
                     err.println(
                             routesFile
                                     + ": endpoint '"
@@ -174,134 +280,72 @@ final class JobSubmitter {
                 }
             }
         }
-        return RoutingJobMain.jobName(routing);
+        return routing;
     }
 
-    /** kafka://host:port and amqp://host:port (no user info) name a broker, not a credential. */
-    private static boolean isSecretFree(String connection) {
-        String lower = connection.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("kafka://")) {
-            return true;
-        }
-        return (lower.startsWith("amqp://") || lower.startsWith("amqps://"))
-                && !lower.contains("@");
+    /** A broker address without credentials: nothing to hide. */
+    static boolean isSecretFree(String connection) {
+        return SECRET_FREE_CONNECTION.matcher(connection.trim()).matches();
     }
 
     /**
-     * Refuses a job.yaml whose secret-looking values (connection strings, passwords, JAAS) are not
-     * references.
+     * Checks job.yaml as the job will read it (every problem with its position), refuses a secret
+     * written inline, and refuses settings the routes cannot run with.
      */
-    private static boolean checkedConfig(Path configFile, PrintStream err) throws IOException {
-        if (!Files.isRegularFile(configFile)) {
-            err.println("hubroute submit: no job.yaml at " + configFile.toAbsolutePath());
+    private boolean checkedConfig(Path configFile, RoutingConfig routing) {
+        JobConfigLoader.Result result = JobConfigLoader.withoutSecrets().load(configFile);
+        if (!result.isValid()) {
+            for (ConfigProblem problem : result.problems()) {
+                err.println(problem);
+            }
             return false;
         }
-        Object document;
-        try {
-            document =
-                    new Load(LoadSettings.builder().setLabel(configFile.toString()).build())
-                            .loadFromString(Files.readString(configFile, StandardCharsets.UTF_8));
-        } catch (RuntimeException e) {
-            err.println(configFile + ": not valid YAML: " + e.getMessage());
-            return false;
-        }
-        String inlineKey = inlineSecretKey(document, "");
-        if (inlineKey != null) {
-            err.println(
-                    configFile
-                            + ": "
-                            + inlineKey
-                            + " is written inline. Program arguments show in Flink's web UI:"
-                            + " write it as ${env:NAME} or ${file:PATH} (set on the JobManager), or keep the file on the"
-                            + " JobManager and pass --cluster-files");
-            return false;
-        }
-        return true;
-    }
-
-    private static String inlineSecretKey(Object node, String path) {
-        if (node instanceof Map) {
-            for (Map.Entry<?, ?> entry : ((Map<?, ?>) node).entrySet()) {
-                String key = String.valueOf(entry.getKey());
-                String childPath = path.isEmpty() ? key : path + "." + key;
-                Object value = entry.getValue();
-                if (value instanceof String
-                        && SECRET_KEY.matcher(key).matches()
-                        && !REFERENCE.matcher((String) value).matches()) {
-                    return childPath;
-                }
-                String nested = inlineSecretKey(value, childPath);
-                if (nested != null) {
-                    return nested;
-                }
+        for (JobConfigLoader.SecretSetting setting : result.secretSettings()) {
+            if (!setting.secret().isWrittenAsReference()) {
+                err.println(
+                        setting.location()
+                                + ": "
+                                + setting.key()
+                                + " is written inline. Program arguments show in Flink's web UI:"
+                                + " write it as ${env:NAME} or ${file:PATH} (set on the JobManager), or keep the file on the"
+                                + " JobManager and pass --cluster-files");
+                return false;
             }
         }
-        return null;
+        List<String> conflicts =
+                result.checkpointing()
+                        .map(checkpointing -> checkpointing.conflictsWith(routing))
+                        .orElse(List.of());
+        for (String conflict : conflicts) {
+            err.println(configFile + ": " + conflict);
+        }
+        return conflicts.isEmpty();
     }
 
     /**
-     * routing-job/job/target/hubroute-routing-job-<version>-job.jar beside this code's module;
-     * builds it when missing.
+     * The job jar the build wrote: routing-job/job/target/hubroute-routing-job-*-job.jar beside
+     * this code's module. Never builds it: a missing jar names the command that does.
      */
-    private static Path defaultJar(PrintStream err) throws IOException, InterruptedException {
+    static Path defaultJar() throws IOException {
         Path target = jobTargetDirectory();
-        Path jar = null;
         if (Files.isDirectory(target)) {
             try (var files = Files.list(target)) {
-                jar =
-                        files.filter(
-                                        file ->
-                                                file.getFileName()
-                                                        .toString()
-                                                        .matches(
-                                                                "hubroute-routing-job-.*-job\\.jar"))
-                                .findFirst()
-                                .orElse(null);
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    String name = file.getFileName().toString();
+                    if (name.startsWith("hubroute-routing-job-") && name.endsWith("-job.jar")) {
+                        return file;
+                    }
+                }
             }
         }
-        if (jar != null) {
-            return jar;
-        }
-        Path root = target.getParent().getParent().getParent();
-        err.println(
-                "hubroute submit: building the job jar (mvn package -pl routing-job/job in "
-                        + root
-                        + ")...");
-        Process build =
-                new ProcessBuilder(
-                                "mvn",
-                                "-q",
-                                "-B",
-                                "-DskipTests",
-                                "-DskipITs",
-                                "-Dmaven.test.skip=true",
-                                "package",
-                                "-pl",
-                                "routing-job/job")
-                        .directory(root.toFile())
-                        .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                        .redirectError(ProcessBuilder.Redirect.INHERIT)
-                        .start();
-        if (build.waitFor() != 0) {
-            throw new IOException(
-                    "building the job jar failed (mvn package -pl routing-job/job in "
-                            + root
-                            + "); pass --jar PATH");
-        }
-        try (var files = Files.list(target)) {
-            return files.filter(
-                            file ->
-                                    file.getFileName()
-                                            .toString()
-                                            .matches("hubroute-routing-job-.*-job\\.jar"))
-                    .findFirst()
-                    .orElseThrow(
-                            () ->
-                                    new IOException(
-                                            "mvn package did not write a job jar to "
-                                                    + target
-                                                    + "; pass --jar PATH"));
-        }
+        throw new IOException(
+                "no job jar in "
+                        + target
+                        + ": build it with `"
+                        + BUILD_COMMAND
+                        + "` in "
+                        + target.getParent().getParent().getParent()
+                        + " (bin/hubroute builds it on first use), or pass --jar PATH");
     }
 
     /** routing-job/job/target, found from where this code runs: routing-job/cli/target. */
@@ -331,186 +375,89 @@ final class JobSubmitter {
         }
     }
 
+    /** A REST call's failure, already worded for the user. */
+    private static final class SubmitException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        SubmitException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /**
-     * The few REST calls submit needs; every error names the address, the HTTP status and Flink's
-     * text.
+     * Waits for REST calls and words their failures: the address, the call, the HTTP status and
+     * Flink's own message, without its server-side stack trace.
      */
-    static final class FlinkRest {
+    private static final class Calls {
         private final String address;
-        private final URI base;
-        private final HttpClient client =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        private final ObjectMapper json = new ObjectMapper();
 
-        FlinkRest(String address, URI base) {
+        Calls(String address) {
             this.address = address;
-            this.base = base;
         }
 
-        String uploadJar(Path jar) throws IOException, InterruptedException {
-            String boundary = "hubroute-" + UUID.randomUUID();
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            body.write(
-                    ("--"
-                                    + boundary
-                                    + "\r\n"
-                                    + "Content-Disposition: form-data; name=\"jarfile\"; filename=\""
-                                    + jar.getFileName()
-                                    + "\"\r\n"
-                                    + "Content-Type: application/x-java-archive\r\n\r\n")
-                            .getBytes(StandardCharsets.UTF_8));
-            body.write(Files.readAllBytes(jar));
-            body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-            HttpRequest request =
-                    HttpRequest.newBuilder(base.resolve("/jars/upload"))
-                            .timeout(REQUEST_TIMEOUT)
-                            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-                            .build();
-            JsonNode response = send(request, "POST /jars/upload");
-            String uploaded = response.path("filename").asText("");
-            if (uploaded.isEmpty()) {
-                throw new IOException(
-                        address + ": POST /jars/upload answered without a file name: " + response);
-            }
-            // the jar id is the uploaded file's name
-            return Path.of(uploaded).getFileName().toString();
-        }
-
-        JsonNode post(String path, JsonNode body) throws IOException, InterruptedException {
-            HttpRequest request =
-                    HttpRequest.newBuilder(base.resolve(path))
-                            .timeout(REQUEST_TIMEOUT)
-                            .header("Content-Type", "application/json")
-                            .POST(
-                                    HttpRequest.BodyPublishers.ofString(
-                                            json.writeValueAsString(body)))
-                            .build();
-            return send(request, "POST " + path.replaceFirst("/jars/[^/]+/", "/jars/<id>/"));
-        }
-
-        JsonNode get(String path) throws IOException, InterruptedException {
-            return send(
-                    HttpRequest.newBuilder(base.resolve(path))
-                            .timeout(REQUEST_TIMEOUT)
-                            .GET()
-                            .build(),
-                    "GET " + path);
-        }
-
-        /**
-         * Polls the job until it runs or ends; a failure is reported with Flink's root exception.
-         */
-        String awaitRunning(String jobId, Duration timeout)
-                throws IOException, InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (true) {
-                String state = get("/jobs/" + jobId).path("state").asText("UNKNOWN");
-                if (state.equals("RUNNING")
-                        || state.equals("FINISHED")
-                        || state.equals("CANCELED")) {
-                    return state;
-                }
-                if (state.equals("FAILED")
-                        || state.equals("FAILING")
-                        || state.equals("SUSPENDED")) {
-                    String root =
-                            get("/jobs/" + jobId + "/exceptions")
-                                    .path("exceptionHistory")
-                                    .path("entries")
-                                    .path(0)
-                                    .path("exceptionName")
-                                    .asText("");
-                    throw new IOException(
-                            "job "
-                                    + jobId
-                                    + " on "
-                                    + address
-                                    + " is "
-                                    + state
-                                    + (root.isEmpty() ? "" : " (" + root + ")")
-                                    + ": see the web UI's Exceptions tab");
-                }
-                if (System.nanoTime() > deadline) {
-                    return state;
-                }
-                Thread.sleep(500);
-            }
-        }
-
-        private JsonNode send(HttpRequest request, String what)
-                throws IOException, InterruptedException {
-            HttpResponse<String> response;
+        <T> T await(String call, CompletableFuture<T> response)
+                throws SubmitException, InterruptedException {
             try {
-                response =
-                        client.send(
-                                request,
-                                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            } catch (ConnectException e) {
-                throw new IOException(
-                        "cannot reach the Flink JobManager at "
-                                + address
-                                + " ("
-                                + what
-                                + "): is the cluster running and is this its REST port (rest.port, 8081 by default)?",
-                        e);
-            } catch (HttpTimeoutException e) {
-                throw new IOException(
+                return response.get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                response.cancel(true);
+                throw new SubmitException(
                         "the Flink JobManager at "
                                 + address
                                 + " did not answer "
-                                + what
+                                + call
                                 + " within "
                                 + REQUEST_TIMEOUT.toSeconds()
                                 + " s",
                         e);
+            } catch (ExecutionException e) {
+                throw failure(call, e.getCause());
             }
-            JsonNode body;
-            try {
-                body =
-                        response.body().isBlank()
-                                ? json.createObjectNode()
-                                : json.readTree(response.body());
-            } catch (IOException e) {
-                body = null;
-            }
-            if (response.statusCode() / 100 != 2 || body == null) {
-                throw new IOException(
-                        address
-                                + ": "
-                                + what
-                                + " failed with HTTP "
-                                + response.statusCode()
-                                + ": "
-                                + flinkErrors(body, response.body()));
-            }
-            return body;
         }
 
-        /**
-         * Flink's {"errors": [...]}, first lines of each (the rest is a server-side stack trace).
-         */
-        private static String flinkErrors(JsonNode body, String raw) {
-            if (body == null || !body.path("errors").isArray()) {
-                return raw.length() > 2000 ? raw.substring(0, 2000) + "..." : raw;
-            }
-            List<String> messages = new ArrayList<>();
-            for (JsonNode error : body.path("errors")) {
-                String text = error.asText();
-                List<String> lines = new ArrayList<>();
-                for (String line : text.split("\n")) {
-                    String trimmed = line.strip();
-                    if (trimmed.startsWith("at ") || trimmed.startsWith("...")) {
-                        continue;
-                    }
-                    lines.add(trimmed);
-                    if (lines.size() == 8) {
-                        break;
-                    }
+        private SubmitException failure(String call, Throwable cause) {
+            for (Throwable t = cause; t != null; t = t.getCause()) {
+                if (t instanceof ConnectException) {
+                    return new SubmitException(
+                            "cannot reach the Flink JobManager at "
+                                    + address
+                                    + " ("
+                                    + call
+                                    + "): is the cluster running and is this its REST port (rest.port, 8081 by default)?",
+                            cause);
                 }
-                messages.add(String.join("\n  ", lines));
+                if (t instanceof RestClientException) {
+                    RestClientException rest = (RestClientException) t;
+                    return new SubmitException(
+                            address
+                                    + ": "
+                                    + call
+                                    + " failed with HTTP "
+                                    + rest.getHttpResponseStatus().code()
+                                    + ": "
+                                    + withoutStackTrace(rest.getMessage()),
+                            cause);
+                }
             }
-            return String.join("\n", messages);
+            return new SubmitException(
+                    address + ": " + call + " failed: " + withoutStackTrace(String.valueOf(cause)),
+                    cause);
+        }
+
+        /** Flink's error text without the server's stack frames, at most a few lines. */
+        private static String withoutStackTrace(String text) {
+            List<String> lines = new ArrayList<>();
+            for (String line : text.split("\n")) {
+                String trimmed = line.strip();
+                if (trimmed.isEmpty() || trimmed.startsWith("at ") || trimmed.startsWith("...")) {
+                    continue;
+                }
+                lines.add(trimmed);
+                if (lines.size() == 8) {
+                    break;
+                }
+            }
+            return lines.isEmpty() ? text : String.join("\n  ", lines);
         }
     }
 }

@@ -66,7 +66,7 @@ final class SubmitCommand implements Callable<Integer> {
             description = {
                 "the job jar",
                 "(default routing-job/job/target/hubroute-routing-job-<version>-job.jar,",
-                "built with mvn package when missing)"
+                "which the build writes; bin/hubroute builds it on first use)"
             })
     private Path jar;
 

@@ -1,6 +1,8 @@
 package io.hubroute.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -38,6 +40,35 @@ public record CheckpointOptions(
 
     public CheckpointOptions withDirectory(String newDirectory) {
         return new CheckpointOptions(enabled, interval, exactlyOnce, timeout, newDirectory);
+    }
+
+    /**
+     * What these settings cannot do for {@code routes}: a storage endpoint writes exactly once only
+     * with exactly-once checkpoints (its blobs become visible when a checkpoint completes, and
+     * at-least-once barriers can commit a record twice). One line per conflict, naming the
+     * endpoint, the setting and the fix; empty when there is none.
+     */
+    public List<String> conflictsWith(RoutingConfig routes) {
+        List<String> conflicts = new ArrayList<>();
+        for (Endpoint endpoint : routes.allEndpoints()) {
+            if (endpoint.kind() != EndpointKind.STORAGE_CONTAINER) {
+                continue;
+            }
+            if (!enabled) {
+                conflicts.add(
+                        "storage endpoint '"
+                                + endpoint.name()
+                                + "' needs checkpoints (its blobs are committed when one completes), but checkpointing.enabled is false;"
+                                + " fix: remove checkpointing.enabled: false from job.yaml, or route elsewhere");
+            } else if (!exactlyOnce) {
+                conflicts.add(
+                        "storage endpoint '"
+                                + endpoint.name()
+                                + "' writes exactly once only with exactly-once checkpoints, but checkpointing.mode is at-least-once;"
+                                + " fix: set checkpointing.mode: exactly-once (the default) in job.yaml");
+            }
+        }
+        return conflicts;
     }
 
     public CheckpointOptions withInterval(Duration newInterval) {

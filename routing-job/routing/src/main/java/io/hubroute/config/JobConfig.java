@@ -1,7 +1,6 @@
 package io.hubroute.config;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -119,26 +118,7 @@ public record JobConfig(
      * endpoint, the setting and the fix; empty when there is none.
      */
     public List<String> conflictsWith(RoutingConfig routes) {
-        List<String> conflicts = new ArrayList<>();
-        for (Endpoint endpoint : routes.allEndpoints()) {
-            if (endpoint.kind() != EndpointKind.STORAGE_CONTAINER) {
-                continue;
-            }
-            if (!checkpointing.enabled()) {
-                conflicts.add(
-                        "storage endpoint '"
-                                + endpoint.name()
-                                + "' needs checkpoints (its blobs are committed when one completes), but checkpointing.enabled is false;"
-                                + " fix: remove checkpointing.enabled: false from job.yaml, or route elsewhere");
-            } else if (!checkpointing.exactlyOnce()) {
-                conflicts.add(
-                        "storage endpoint '"
-                                + endpoint.name()
-                                + "' writes exactly once only with exactly-once checkpoints, but checkpointing.mode is at-least-once;"
-                                + " fix: set checkpointing.mode: exactly-once (the default) in job.yaml");
-            }
-        }
-        return conflicts;
+        return checkpointing.conflictsWith(routes);
     }
 
     @Override

@@ -85,16 +85,19 @@ public final class JobConfigLoader {
         private final String fileName;
         private final List<ConfigProblem> problems;
         private final List<SecretSetting> secretSettings;
+        private final CheckpointOptions checkpointing;
         private final JobConfig config;
 
         private Result(
                 String fileName,
                 List<ConfigProblem> problems,
                 List<SecretSetting> secretSettings,
+                CheckpointOptions checkpointing,
                 JobConfig config) {
             this.fileName = fileName;
             this.problems = List.copyOf(problems);
             this.secretSettings = List.copyOf(secretSettings);
+            this.checkpointing = checkpointing;
             this.config = config;
         }
 
@@ -110,6 +113,14 @@ public final class JobConfigLoader {
         /** The secret-bearing settings present in the file, in file order. */
         public List<SecretSetting> secretSettings() {
             return secretSettings;
+        }
+
+        /**
+         * The checkpoint settings, read with or without secrets (they hold none): present when that
+         * section is valid.
+         */
+        public Optional<CheckpointOptions> checkpointing() {
+            return Optional.ofNullable(checkpointing);
         }
 
         /** The config: present when the file is valid and its references were resolved. */
@@ -164,7 +175,11 @@ public final class JobConfigLoader {
         if (yaml.isEmpty()) {
             // no settings: every default applies
             return new Result(
-                    fileName, List.of(), List.of(), secrets == null ? null : JobConfig.defaults());
+                    fileName,
+                    List.of(),
+                    List.of(),
+                    CheckpointOptions.defaults(),
+                    secrets == null ? null : JobConfig.defaults());
         }
         Reader reader = new Reader(yaml, directory);
         JobConfig config = reader.read();
@@ -172,6 +187,7 @@ public final class JobConfigLoader {
                 fileName,
                 yaml.problems(),
                 reader.secretSettings,
+                reader.checkpointing,
                 secrets != null && !yaml.hasProblems() ? config : null);
     }
 
@@ -181,6 +197,7 @@ public final class JobConfigLoader {
         private final Path directory;
         private final SecretReferences references;
         private final List<SecretSetting> secretSettings = new ArrayList<>();
+        private CheckpointOptions checkpointing;
 
         Reader(YamlFile yaml, Path directory) {
             this.yaml = yaml;
@@ -203,7 +220,7 @@ public final class JobConfigLoader {
                     entries.containsKey("parallelism")
                             ? wholeNumber(value(entries, "parallelism"), "parallelism", 1)
                             : 1;
-            CheckpointOptions checkpointing =
+            checkpointing =
                     entries.containsKey("checkpointing")
                             ? checkpointing(value(entries, "checkpointing"))
                             : CheckpointOptions.defaults();
@@ -371,7 +388,7 @@ public final class JobConfigLoader {
                         String key = property.getKey();
                         Node valueNode = property.getValue().getValueNode();
                         String what = "source.kafkaProperties." + key;
-                        if (SECRET_KAFKA_PROPERTIES.contains(key)) {
+                        if (isSecret(key, valueNode)) {
                             Secret secret = secret(valueNode, what, "the value");
                             if (secret != null) {
                                 kafkaSecrets.put(key, secret);
@@ -581,6 +598,25 @@ public final class JobConfigLoader {
             return entries.get(key).getValueNode();
         }
     }
+
+    /**
+     * Whether a Kafka property holds a secret: Kafka's password-typed settings, any setting whose
+     * name says it holds a password, secret, token, credential or key, and any value that holds a
+     * private key.
+     */
+    static boolean isSecret(String key, Node value) {
+        if (SECRET_KAFKA_PROPERTIES.contains(key) || SECRET_NAME.matcher(key).find()) {
+            return true;
+        }
+        return value instanceof org.snakeyaml.engine.v2.nodes.ScalarNode
+                && ((org.snakeyaml.engine.v2.nodes.ScalarNode) value)
+                        .getValue()
+                        .contains("PRIVATE KEY");
+    }
+
+    private static final java.util.regex.Pattern SECRET_NAME =
+            java.util.regex.Pattern.compile(
+                    "(?i)(password|secret|token|credential|jaas|[.\\-_]key($|[.\\-_]))");
 
     /** Keys in documentation order, so fixes list them as docs/job-config.md does. */
     private static Set<String> keys(String... names) {
