@@ -86,6 +86,16 @@ final class LocalRun {
         RoutingConfig routing = RoutesFileRouter.parse(routesYaml, routesFile.toString());
         JobConfig jobConfig =
                 configFile == null ? JobConfig.defaults() : JobConfig.load(configFile);
+        List<String> conflicts = jobConfig.conflictsWith(routing);
+        if (!conflicts.isEmpty()) {
+            for (String conflict : conflicts) {
+                err.println(
+                        "hubroute run: "
+                                + (configFile == null ? "" : configFile + ": ")
+                                + conflict);
+            }
+            return 1;
+        }
         workDir = workDir.toAbsolutePath();
         Files.createDirectories(workDir);
         Path runDir = Files.createTempDirectory(workDir, "run-");

@@ -12,6 +12,7 @@ import io.hubroute.message.RoutingSource;
 import io.hubroute.message.Twin;
 import io.hubroute.query.Engine;
 import io.hubroute.routing.Delivery;
+import io.hubroute.routing.InvalidDelivery;
 import io.hubroute.routing.RouteOutcome;
 import io.hubroute.routing.Router;
 import io.hubroute.routing.RoutingDecision;
@@ -29,7 +30,9 @@ import picocli.CommandLine.Option;
         description = {
             "route one message through a route file (IoT Hub's Test all routes)",
             "%nPrints {\"routes\": [matched routes], \"results\": {route: true|false|undefined},",
-            "\"deliveries\": [{\"endpoint\": ..., \"appProperties\": {...}}], \"fallback\": false}."
+            "\"deliveries\": [{\"endpoint\": ..., \"appProperties\": {...}}], \"fallback\": false};"
+                    + " deliveries over IoT Hub's 256 KB limit once enriched are listed under"
+                    + " \"invalidDeliveries\" with their size and reason."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:routed", "2:usage error, or an invalid route, message or twin file"})
@@ -125,6 +128,16 @@ final class TestAllCommand implements Callable<Integer> {
             ObjectNode properties = entry.putObject("appProperties");
             for (MessageProperties.Property property : delivery.appProperties().entries()) {
                 properties.put(property.name(), property.value());
+            }
+        }
+        if (!decision.invalidDeliveries().isEmpty()) {
+            // selected for these endpoints but too large once enriched: not delivered, and why
+            ArrayNode invalid = root.putArray("invalidDeliveries");
+            for (InvalidDelivery delivery : decision.invalidDeliveries()) {
+                ObjectNode entry = invalid.addObject();
+                entry.put("endpoint", delivery.endpointName());
+                entry.put("messageBytes", delivery.messageBytes());
+                entry.put("reason", delivery.reason());
             }
         }
         root.put("fallback", decision.fallback());

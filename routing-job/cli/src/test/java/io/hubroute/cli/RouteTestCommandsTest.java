@@ -40,6 +40,55 @@ class RouteTestCommandsTest {
     }
 
     @Test
+    void testAllAndTestSayWhyADeliveryOverTheSizeLimitWasNotMade() throws IOException {
+        Path routes =
+                write(
+                        "routes.yaml",
+                        String.join(
+                                "\n",
+                                "hubName: h",
+                                "endpoints:",
+                                "  serviceBusQueues:",
+                                "    - {name: big, connectionString: '${env:Q}', entityPath: q}",
+                                "routes:",
+                                "  - {name: all, source: DeviceMessages, condition: 'true', endpointNames: [big]}",
+                                "enrichments:",
+                                "  - {key: padding, value: '"
+                                        + "p".repeat(300)
+                                        + "', endpointNames: [big]}",
+                                ""));
+        Path message = write("m.json", "{\"body\": \"" + "x".repeat(256 * 1024 - 100) + "\"}");
+
+        CommandTestSupport.Run testAll =
+                CommandTestSupport.run(
+                        "test-all", "--routes", routes.toString(), "--message", message.toString());
+
+        assertThat(testAll.exitCode()).isZero();
+        assertThat(testAll.out().replaceAll("\\s", ""))
+                .contains("\"deliveries\":[]")
+                .contains("\"invalidDeliveries\":[{\"endpoint\":\"big\",\"messageBytes\":262351,")
+                .contains("overIoTHub'slimitof262144bytes");
+
+        Path cases =
+                write(
+                        "tests.yaml",
+                        String.join(
+                                "\n",
+                                "routes: routes.yaml",
+                                "cases:",
+                                "  - name: big messages reach the queue",
+                                "    message: {body: '" + "x".repeat(256 * 1024 - 100) + "'}",
+                                "    expect: {endpoints: [big]}",
+                                ""));
+        CommandTestSupport.Run test = CommandTestSupport.run("test", cases.toString());
+
+        assertThat(test.exitCode()).isEqualTo(1);
+        assertThat(test.out())
+                .contains(
+                        "endpoints: expected [big] but got [] (not delivered to big: the message is 262351 bytes");
+    }
+
+    @Test
     void testAllReportsAnInvalidMessageFileWithItsPosition() throws IOException {
         Path message = write("m.json", "{\"appProperties\": {\"level\": }");
 

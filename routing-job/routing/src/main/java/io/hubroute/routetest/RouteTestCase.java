@@ -5,6 +5,7 @@ import io.hubroute.message.MessageProperties;
 import io.hubroute.message.Twin;
 import io.hubroute.query.RouteResult;
 import io.hubroute.routing.Delivery;
+import io.hubroute.routing.InvalidDelivery;
 import io.hubroute.routing.RoutingDecision;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -64,7 +65,11 @@ public record RouteTestCase(
         if (endpoints != null
                 && !new TreeSet<>(endpoints).equals(new TreeSet<>(decision.endpointNames()))) {
             failures.add(
-                    "endpoints: expected " + endpoints + " but got " + decision.endpointNames());
+                    "endpoints: expected "
+                            + endpoints
+                            + " but got "
+                            + decision.endpointNames()
+                            + notDelivered(decision));
         }
         if (fallback != null && fallback != decision.fallback()) {
             failures.add("fallback: expected " + fallback + " but got " + decision.fallback());
@@ -94,6 +99,19 @@ public record RouteTestCase(
         return failures;
     }
 
+    /** Why endpoints the message was selected for got nothing, or "" when none. */
+    private static String notDelivered(RoutingDecision decision) {
+        StringBuilder reasons = new StringBuilder();
+        for (InvalidDelivery invalid : decision.invalidDeliveries()) {
+            reasons.append(reasons.length() == 0 ? " (" : "; ")
+                    .append("not delivered to ")
+                    .append(invalid.endpointName())
+                    .append(": ")
+                    .append(invalid.reason());
+        }
+        return reasons.length() == 0 ? "" : reasons.append(')').toString();
+    }
+
     private static void checkAppProperties(
             String endpoint,
             Map<String, String> expected,
@@ -106,8 +124,18 @@ public record RouteTestCase(
             }
         }
         if (delivery == null) {
+            String reason = "";
+            for (InvalidDelivery invalid : decision.invalidDeliveries()) {
+                if (invalid.endpointName().equals(endpoint)) {
+                    reason = ": " + invalid.reason();
+                }
+            }
             failures.add(
-                    "appProperties." + endpoint + ": the message was not delivered to " + endpoint);
+                    "appProperties."
+                            + endpoint
+                            + ": the message was not delivered to "
+                            + endpoint
+                            + reason);
             return;
         }
         MessageProperties actual = delivery.appProperties();

@@ -21,9 +21,9 @@ public record InvalidDelivery(String endpointName, int endpointIndex, long messa
     public String reason() {
         return "the message is "
                 + messageBytes
-                + " bytes with endpoint '"
+                + " bytes with the enrichments of endpoint '"
                 + endpointName
-                + "''s enrichments, over IoT Hub's limit of "
+                + "', over IoT Hub's limit of "
                 + Router.MAX_MESSAGE_BYTES
                 + " bytes (256 KB)";
     }

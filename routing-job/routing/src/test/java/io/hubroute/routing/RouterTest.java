@@ -335,7 +335,7 @@ class RouterTest {
                 .isEqualTo(
                         "the message is "
                                 + invalid.messageBytes()
-                                + " bytes with endpoint 'B''s enrichments, over IoT Hub's limit of 262144 bytes (256 KB)");
+                                + " bytes with the enrichments of endpoint 'B', over IoT Hub's limit of 262144 bytes (256 KB)");
     }
 
     @Test
