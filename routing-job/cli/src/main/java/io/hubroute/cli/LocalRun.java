@@ -71,7 +71,13 @@ final class LocalRun {
      * @param summaryJson where to write the summary as JSON, or null
      * @return the exit code
      */
-    int run(Path routesFile, Path configFile, Long messagesOrNull, Path workDir, Path summaryJson)
+    int run(
+            Path routesFile,
+            Path configFile,
+            Long messagesOrNull,
+            Path workDir,
+            Path summaryJson,
+            LocalCluster cluster)
             throws Exception {
         long messages = messagesOrNull == null ? 2000 : messagesOrNull;
         boolean messagesGiven = messagesOrNull != null;
@@ -108,6 +114,7 @@ final class LocalRun {
                     messagesGiven ? messages : 0,
                     runDir,
                     summaryJson,
+                    cluster,
                     out,
                     err);
         }
@@ -185,6 +192,8 @@ final class LocalRun {
             LiveCounters.reset();
             LiveCounters.enable(flink);
             flink.setString("heartbeat.interval", "2000");
+            cluster.applyTo(flink);
+            cluster.describe(out, err);
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(), flink);
             job.build().addTo(env);
@@ -234,6 +243,7 @@ final class LocalRun {
             long messages,
             Path runDir,
             Path summaryJson,
+            LocalCluster cluster,
             PrintStream out,
             PrintStream err)
             throws Exception {
@@ -281,6 +291,8 @@ final class LocalRun {
         Configuration flink = RoutingJob.flinkConfiguration(config);
         LiveCounters.reset();
         LiveCounters.enable(flink);
+        cluster.applyTo(flink);
+        cluster.describe(out, err);
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(), flink);
         job.build().addTo(env);

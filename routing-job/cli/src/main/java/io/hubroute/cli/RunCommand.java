@@ -72,6 +72,26 @@ final class RunCommand implements Callable<Integer> {
             description = "the file to write the summary to, as JSON")
     private Path summaryJson;
 
+    @Option(
+            names = "--web-ui-port",
+            paramLabel = "PORT",
+            converter = Port.class,
+            description = {
+                "the port of Flink's web UI and REST API while the job runs",
+                "(default: a free port; the URL is printed)"
+            })
+    private Integer webUiPort;
+
+    @Option(
+            names = "--bind-address",
+            paramLabel = "ADDRESS",
+            description = {
+                "where the web UI and REST API listen (default 127.0.0.1, this machine only);",
+                "another address lets whoever reaches it upload and run code: say so knowingly.",
+                "Every other port stays on 127.0.0.1"
+            })
+    private String bindAddress;
+
     @Mixin private HelpOption help;
 
     private final Streams streams;
@@ -83,7 +103,29 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         return new LocalRun(streams.out(), streams.err())
-                .run(routesFile, configFile, messages, workDir, summaryJson);
+                .run(
+                        routesFile,
+                        configFile,
+                        messages,
+                        workDir,
+                        summaryJson,
+                        LocalCluster.of(bindAddress, webUiPort));
+    }
+
+    /** {@code --web-ui-port}: 1 to 65535. */
+    static final class Port implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String text) {
+            try {
+                int port = Integer.parseInt(text);
+                if (port >= 1 && port <= 65535) {
+                    return port;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new TypeConversionException("give a port number from 1 to 65535");
+        }
     }
 
     /** {@code --messages}: 0 (until Ctrl-C) or more. */
