@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hubroute.config.ConfigProblem;
 import io.hubroute.config.RoutingConfig;
 import io.hubroute.config.RoutingConfigLoader;
+import io.hubroute.message.Json;
 import io.hubroute.message.Message;
 import io.hubroute.message.MessageJson;
 import io.hubroute.message.RoutingSource;
@@ -18,7 +19,7 @@ import java.util.List;
 
 /** Reading the files route tests take: route files, message and twin JSON. */
 final class InputFiles {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = Json.MAPPER;
 
     /** An input file that cannot be used; the message starts with file:line:column. */
     static final class InvalidInputException extends Exception {

@@ -1,11 +1,11 @@
 package io.hubroute.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hubroute.config.Route;
 import io.hubroute.config.RoutingConfig;
+import io.hubroute.message.Json;
 import io.hubroute.message.Message;
 import io.hubroute.message.MessageProperties;
 import io.hubroute.message.RoutingSource;
@@ -37,8 +37,7 @@ import picocli.CommandLine.Option;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:routed", "2:usage error, or an invalid route, message or twin file"})
 final class TestAllCommand implements Callable<Integer> {
-    private static final ObjectMapper MAPPER =
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper MAPPER = Json.MAPPER;
 
     @Option(
             names = "--routes",
@@ -100,7 +99,7 @@ final class TestAllCommand implements Callable<Integer> {
             return 2;
         }
         RoutingDecision decision = Router.create(config, Engine.COMPILED).route(message, twin);
-        streams.out().println(MAPPER.writeValueAsString(toJson(config, decision)));
+        streams.out().println(Json.PRETTY.writeValueAsString(toJson(config, decision)));
         return 0;
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hubroute.message.Json;
 import io.hubroute.message.Message;
 import io.hubroute.message.MessageJson;
 import io.hubroute.message.RoutingSource;
@@ -58,7 +59,7 @@ import picocli.CommandLine.Spec;
             "2:usage error, or an invalid message or twin file"
         })
 final class TestRouteCommand implements Callable<Integer> {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = Json.MAPPER;
     private static final int CACHE_SIZE = 10_000;
 
     @Option(
@@ -148,7 +149,7 @@ final class TestRouteCommand implements Callable<Integer> {
         }
         CompilationResult compiled = QueryLanguage.compile(condition, routingSource);
         ObjectNode response = evaluate(compiled, message, twin, streams.err());
-        streams.out().println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(response));
+        streams.out().println(Json.PRETTY.writeValueAsString(response));
         return 0;
     }
 

@@ -20,7 +20,7 @@ import org.snakeyaml.engine.v2.common.FlowStyle;
  * ${env:NAME}} reference, and the result lists the variables to set.
  *
  * <pre>{@code
- * ArmImporter.Result result = ArmImporter.convert(new ObjectMapper().readTree(file), null);
+ * ArmImporter.Result result = ArmImporter.convert(Json.MAPPER.readTree(file), null);
  * Files.writeString(Path.of("routes.yaml"), result.yaml());
  * }</pre>
  */

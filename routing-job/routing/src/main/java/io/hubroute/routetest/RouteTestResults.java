@@ -1,9 +1,9 @@
 package io.hubroute.routetest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hubroute.message.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -16,8 +16,7 @@ import javax.xml.stream.XMLStreamWriter;
 
 /** The outcomes of a suite's cases, in file order, and the reports written from them. */
 public record RouteTestResults(Path casesFile, Path routesFile, List<RouteTestOutcome> outcomes) {
-    private static final ObjectMapper MAPPER =
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper MAPPER = Json.MAPPER;
 
     public RouteTestResults {
         Objects.requireNonNull(casesFile, "casesFile");
@@ -52,7 +51,7 @@ public record RouteTestResults(Path casesFile, Path routesFile, List<RouteTestOu
             outcome.failures().forEach(failures::add);
         }
         try {
-            return MAPPER.writeValueAsString(root) + "\n";
+            return Json.PRETTY.writeValueAsString(root) + "\n";
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a tree of strings and numbers always serializes
         }
