@@ -95,7 +95,7 @@ class RunCommandE2ECase {
     void runRoutesToTheRealEndpointsAndSummarizesWhatTheRouterDecides() throws Exception {
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(work.resolve("kafka"));
                 EmbeddedAmqpBroker amqp = EmbeddedAmqpBroker.start(work.resolve("amqp"))) {
-            kafka.createTopics(2, D2C, "events", "telemetry");
+            kafka.createTopics(2, D2C, "events", "telemetry", "diagnostics");
             Path secrets = Files.createDirectories(work.resolve("secrets"));
             Files.writeString(
                     secrets.resolve("kafka"), "kafka://" + kafka.bootstrapServers() + "\n");
@@ -112,6 +112,7 @@ class RunCommandE2ECase {
                                     "  startingOffsets: earliest",
                                     "checkpointing: {interval: 1s}",
                                     "parallelism: 2",
+                                    "diagnostics: {topic: diagnostics}",
                                     ""));
 
             List<ProducerRecord<byte[], byte[]>> stream = stream();
@@ -204,7 +205,47 @@ class RunCommandE2ECase {
             assertThat(new HashSet<>(alerts))
                     .isEqualTo(new HashSet<>(expected.delivered.get("alerts")));
             assertThat(alerts).hasSizeGreaterThanOrEqualTo(expected.delivered.get("alerts").size());
+
+            // the malformed record is on the diagnostics topic, with its reason and its bytes
+            List<String> diagnostics = values(kafka.bootstrapServers(), "diagnostics");
+            assertThat(diagnostics).isNotEmpty();
+            JsonNode line = JSON.readTree(diagnostics.get(0));
+            assertThat(line.path("reason").asText()).startsWith("no device id");
+            assertThat(line.path("topic").asText()).isEqualTo(D2C);
+            assertThat(
+                            new String(
+                                    java.util.Base64.getDecoder()
+                                            .decode(line.path("record").path("value").asText()),
+                                    StandardCharsets.UTF_8))
+                    .isEqualTo("{}");
+            assertThat(new HashSet<>(diagnostics)).hasSize((int) expected.invalid);
         }
+    }
+
+    /** The values of every record on the topic, as UTF-8 text. */
+    private static List<String> values(String bootstrapServers, String topic) {
+        Properties properties = new Properties();
+        properties.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions =
+                    List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while ((consumer.position(partitions.get(0)) < end.get(partitions.get(0))
+                            || consumer.position(partitions.get(1)) < end.get(partitions.get(1)))
+                    && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record :
+                        consumer.poll(Duration.ofMillis(500))) {
+                    values.add(new String(record.value(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return values;
     }
 
     /**

@@ -16,6 +16,7 @@ import io.hubroute.demo.SimulatedFleet;
 import io.hubroute.embedded.EmbeddedAmqpBroker;
 import io.hubroute.embedded.EmbeddedKafkaBroker;
 import io.hubroute.job.DiagnosticsFileSink;
+import io.hubroute.job.DiagnosticsSinks;
 import io.hubroute.job.EndpointSinks;
 import io.hubroute.job.JobMetrics;
 import io.hubroute.job.RoutesFileRouter;
@@ -271,18 +272,21 @@ final class LocalRun {
                                     .withDirectory(
                                             runDir.resolve("checkpoints").toUri().toString()));
         }
-        Path diagnostics =
-                config.diagnosticsDirectory() != null
-                        ? Path.of(config.diagnosticsDirectory())
-                        : runDir.resolve("diagnostics");
+        if (config.diagnostics().directory() == null && config.diagnostics().topic() == null) {
+            config = config.withDiagnosticsDirectory(runDir.resolve("diagnostics").toString());
+        }
         RoutingJob.Builder job =
                 RoutingJob.builder()
                         .setJobConfig(config)
                         .setRouterFactory(
                                 RoutesFileRouter.factory(routesYaml, routesFile.toString()))
-                        .setDiagnosticsSink(new DiagnosticsFileSink(diagnostics));
+                        .setDiagnosticsSink(DiagnosticsSinks.forConfig(config));
         Map<String, String> outputs = new LinkedHashMap<>();
-        outputs.put("(invalid records)", diagnostics.toString());
+        outputs.put(
+                "(invalid records)",
+                config.diagnostics().topic() != null
+                        ? "kafka topic " + config.diagnostics().topic()
+                        : config.diagnostics().directory());
         for (Endpoint endpoint : routing.allEndpoints()) {
             job.addEndpointSink(endpoint.name(), sinks.get(endpoint.name()));
             outputs.put(endpoint.name(), EndpointSinks.describe(endpoint));

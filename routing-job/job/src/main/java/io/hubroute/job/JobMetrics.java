@@ -27,6 +27,13 @@ public final class JobMetrics {
      */
     public static final String HEADER_FALLBACKS = "d2c.telemetry.ingress.headerFallbacks";
 
+    /** The share of undecodable records in the last window of 1,000 records of a subtask. */
+    public static final String INVALID_RATIO = "d2c.telemetry.ingress.invalidRatio";
+
+    /** Windows whose share of undecodable records was above diagnostics.invalidRatioWarning. */
+    public static final String INVALID_RATIO_WARNINGS =
+            "d2c.telemetry.ingress.invalidRatioWarnings";
+
     /** Messages delivered by the fallback route. */
     public static final String FALLBACK = "d2c.telemetry.egress.fallback";
 

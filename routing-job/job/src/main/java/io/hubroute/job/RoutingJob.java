@@ -140,7 +140,9 @@ public final class RoutingJob {
                                 "d2c source " + sourceOptions.topics())
                         .uid(SOURCE_UID);
         SingleOutputStreamOperator<DecodedRecord> decoded =
-                records.process(new DecodeSplitter(), DecodedRecordTypeInfo.of())
+                records.process(
+                                new DecodeSplitter(config.diagnostics().invalidRatioWarning()),
+                                DecodedRecordTypeInfo.of())
                         .name("decode")
                         .uid(DECODE_UID);
 

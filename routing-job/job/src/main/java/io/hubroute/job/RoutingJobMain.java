@@ -77,8 +77,9 @@ public final class RoutingJobMain {
                 EndpointSinks.forAllEndpoints(routing).entrySet()) {
             job.addEndpointSink(endpoint.getKey(), endpoint.getValue());
         }
-        if (config.diagnosticsDirectory() != null) {
-            job.setDiagnosticsSink(new DiagnosticsFileSink(Path.of(config.diagnosticsDirectory())));
+        Sink<String> diagnostics = DiagnosticsSinks.forConfig(config);
+        if (diagnostics != null) {
+            job.setDiagnosticsSink(diagnostics);
         }
         return job.build();
     }

@@ -19,8 +19,8 @@ import java.util.Optional;
  * @param parallelism the job's parallelism (default 1)
  * @param checkpointing checkpoint settings (on by default)
  * @param stateBackend where device twins are kept (default hashmap)
- * @param diagnosticsDirectory where undecodable records are written as JSON lines, or null to log
- *     them only
+ * @param diagnostics where undecodable records and deliveries over 256 KB go, and when to warn
+ *     about the share of undecodable input
  * @param twinExportFile an IoT Hub device export (JSON lines with twins) to bootstrap twins from,
  *     or null
  */
@@ -29,10 +29,11 @@ public record JobConfig(
         int parallelism,
         CheckpointOptions checkpointing,
         StateBackendKind stateBackend,
-        String diagnosticsDirectory,
+        DiagnosticsOptions diagnostics,
         String twinExportFile) {
     public JobConfig {
         Objects.requireNonNull(checkpointing, "checkpointing");
+        Objects.requireNonNull(diagnostics, "diagnostics");
         Objects.requireNonNull(stateBackend, "stateBackend");
         if (parallelism < 1) {
             throw new IllegalArgumentException(
@@ -43,7 +44,12 @@ public record JobConfig(
     /** No source, parallelism 1, checkpoints every 10 s, twins on the heap. */
     public static JobConfig defaults() {
         return new JobConfig(
-                null, 1, CheckpointOptions.defaults(), StateBackendKind.HASHMAP, null, null);
+                null,
+                1,
+                CheckpointOptions.defaults(),
+                StateBackendKind.HASHMAP,
+                DiagnosticsOptions.defaults(),
+                null);
     }
 
     public Optional<SourceOptions> sourceOptions() {
@@ -52,37 +58,32 @@ public record JobConfig(
 
     public JobConfig withSource(SourceOptions newSource) {
         return new JobConfig(
-                newSource,
-                parallelism,
-                checkpointing,
-                stateBackend,
-                diagnosticsDirectory,
-                twinExportFile);
+                newSource, parallelism, checkpointing, stateBackend, diagnostics, twinExportFile);
     }
 
     public JobConfig withCheckpointing(CheckpointOptions newCheckpointing) {
         return new JobConfig(
-                source,
-                parallelism,
-                newCheckpointing,
-                stateBackend,
-                diagnosticsDirectory,
-                twinExportFile);
+                source, parallelism, newCheckpointing, stateBackend, diagnostics, twinExportFile);
     }
 
     public JobConfig withParallelism(int newParallelism) {
         return new JobConfig(
-                source,
-                newParallelism,
-                checkpointing,
-                stateBackend,
-                diagnosticsDirectory,
-                twinExportFile);
+                source, newParallelism, checkpointing, stateBackend, diagnostics, twinExportFile);
     }
 
     public JobConfig withDiagnosticsDirectory(String directory) {
         return new JobConfig(
-                source, parallelism, checkpointing, stateBackend, directory, twinExportFile);
+                source,
+                parallelism,
+                checkpointing,
+                stateBackend,
+                diagnostics.withDirectory(directory),
+                twinExportFile);
+    }
+
+    /** Where diagnostics go as JSON lines in a local folder, or null. */
+    public String diagnosticsDirectory() {
+        return diagnostics.directory();
     }
 
     /**
@@ -131,8 +132,8 @@ public record JobConfig(
                 + checkpointing
                 + ", stateBackend="
                 + stateBackend
-                + ", diagnosticsDirectory="
-                + diagnosticsDirectory
+                + ", diagnostics="
+                + diagnostics
                 + ", twinExportFile="
                 + twinExportFile
                 + "}";

@@ -237,13 +237,15 @@ public final class JobConfigLoader {
                             "write hashmap (twins on the heap) or rocksdb (twins on disk)");
                 }
             }
-            String diagnostics = null;
+            DiagnosticsOptions diagnostics = DiagnosticsOptions.defaults();
             if (entries.containsKey("diagnostics")) {
-                Map<String, NodeTuple> section =
-                        yaml.mapping(value(entries, "diagnostics"), "diagnostics", Set.of("dir"));
-                if (section != null && section.containsKey("dir")) {
-                    diagnostics = text(value(section, "dir"), "diagnostics.dir");
-                }
+                diagnostics = diagnostics(value(entries, "diagnostics"));
+            }
+            if (diagnostics.topic() != null && !entries.containsKey("source")) {
+                yaml.problem(
+                        value(entries, "diagnostics"),
+                        "diagnostics.topic is on the source's Kafka cluster, but there is no source",
+                        "add a source section, or write diagnostics to a dir");
             }
             String twinExport = null;
             if (entries.containsKey("twins")) {
@@ -261,6 +263,51 @@ public final class JobConfigLoader {
             }
             return new JobConfig(
                     source, parallelism, checkpointing, stateBackend, diagnostics, twinExport);
+        }
+
+        private DiagnosticsOptions diagnostics(Node node) {
+            DiagnosticsOptions defaults = DiagnosticsOptions.defaults();
+            Map<String, NodeTuple> section =
+                    yaml.mapping(node, "diagnostics", keys("dir", "topic", "invalidRatioWarning"));
+            if (section == null) {
+                return defaults;
+            }
+            String directory =
+                    section.containsKey("dir")
+                            ? text(value(section, "dir"), "diagnostics.dir")
+                            : null;
+            String topic =
+                    section.containsKey("topic")
+                            ? text(value(section, "topic"), "diagnostics.topic")
+                            : null;
+            double ratio = defaults.invalidRatioWarning();
+            if (section.containsKey("invalidRatioWarning")) {
+                Node ratioNode = value(section, "invalidRatioWarning");
+                String text = text(ratioNode, "diagnostics.invalidRatioWarning");
+                if (text != null) {
+                    try {
+                        ratio = Double.parseDouble(text.trim());
+                    } catch (NumberFormatException e) {
+                        ratio = Double.NaN;
+                    }
+                    if (!(ratio >= 0 && ratio <= 1)) {
+                        yaml.problem(
+                                ratioNode,
+                                "diagnostics.invalidRatioWarning must be a share from 0 to 1, not '"
+                                        + text
+                                        + "'",
+                                "write 0.5 to warn when over half the input is undecodable, 0 to never warn");
+                        ratio = defaults.invalidRatioWarning();
+                    }
+                }
+            }
+            if (directory != null && topic != null) {
+                yaml.problem(
+                        node,
+                        "diagnostics has both dir and topic",
+                        "keep one: topic gathers every TaskManager's diagnostics in one place");
+            }
+            return new DiagnosticsOptions(directory, topic, ratio);
         }
 
         private SourceOptions source(Node node) {

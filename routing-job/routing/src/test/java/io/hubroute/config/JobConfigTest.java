@@ -311,6 +311,31 @@ class JobConfigTest {
     }
 
     @Test
+    void diagnosticsGoToADirOrATopicAndWarnAboveAShareOfInvalidInput() throws Exception {
+        JobConfig topic =
+                parse(
+                        "source: {bootstrapServers: 'k:9092', topics: [d2c]}\n"
+                                + "diagnostics: {topic: hubroute-diagnostics, invalidRatioWarning: 0.2}\n");
+        assertThat(topic.diagnostics())
+                .isEqualTo(new DiagnosticsOptions(null, "hubroute-diagnostics", 0.2));
+        assertThat(parse("").diagnostics()).isEqualTo(DiagnosticsOptions.defaults());
+
+        assertThatThrownBy(() -> parse("diagnostics: {invalidRatioWarning: 2}\n"))
+                .hasMessage(
+                        "job.yaml:1:36: diagnostics.invalidRatioWarning must be a share from 0 to 1, not '2'\n"
+                                + "    fix: write 0.5 to warn when over half the input is undecodable, 0 to never warn");
+        assertThatThrownBy(() -> parse("diagnostics: {topic: t}\n"))
+                .hasMessageContaining(
+                        "diagnostics.topic is on the source's Kafka cluster, but there is no source");
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        "source: {bootstrapServers: 'k:9092', topics: [d2c]}\n"
+                                                + "diagnostics: {topic: t, dir: /tmp/d}\n"))
+                .hasMessageContaining("diagnostics has both dir and topic");
+    }
+
+    @Test
     void storageEndpointsNeedExactlyOnceCheckpoints() throws Exception {
         RoutingConfig routes =
                 RoutingConfigLoader.withoutSecrets()

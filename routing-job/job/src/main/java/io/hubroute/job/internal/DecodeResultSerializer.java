@@ -3,7 +3,10 @@ package io.hubroute.job.internal;
 import io.hubroute.job.source.DecodeFailure;
 import io.hubroute.job.source.DecodeResult;
 import io.hubroute.job.source.DecodedRecord;
+import io.hubroute.job.source.RawRecord;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
@@ -11,9 +14,12 @@ import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 
 /**
- * Serializes what the source emits, a {@link DecodeResult}, in this order (format version 1): a tag
+ * Serializes what the source emits, a {@link DecodeResult}, in this order (format version 2): a tag
  * byte, then for {@link #DECODED} the fields of {@link DecodedRecordSerializer}, for {@link
- * #FAILED} the reason, topic, partition (int) and offset (long) of the {@link DecodeFailure}.
+ * #FAILED} the reason, topic, partition (int) and offset (long) of the {@link DecodeFailure}, then
+ * a presence byte and its {@link RawRecord}: timestamp (long), key and value (int length, -1 for
+ * none, bytes), the value's original size (int), the header count (int) and each header's name and
+ * value. Version 1 had no raw record; results never live in state, so only the wire format changed.
  */
 public final class DecodeResultSerializer extends TypeSerializerSingleton<DecodeResult> {
     private static final long serialVersionUID = 1L;
@@ -59,6 +65,19 @@ public final class DecodeResultSerializer extends TypeSerializerSingleton<Decode
             StringValue.writeString(failure.topic(), target);
             target.writeInt(failure.partition());
             target.writeLong(failure.offset());
+            RawRecord raw = failure.raw();
+            target.writeBoolean(raw != null);
+            if (raw != null) {
+                target.writeLong(raw.timestampMillis());
+                writeBytes(raw.key(), target);
+                writeBytes(raw.value(), target);
+                target.writeInt(raw.valueBytes());
+                target.writeInt(raw.headers().size());
+                for (RawRecord.Header header : raw.headers()) {
+                    StringValue.writeString(header.name(), target);
+                    writeBytes(header.value(), target);
+                }
+            }
         }
     }
 
@@ -73,7 +92,22 @@ public final class DecodeResultSerializer extends TypeSerializerSingleton<Decode
             String topic = StringValue.readString(source);
             int partition = source.readInt();
             long offset = source.readLong();
-            return new DecodeFailure(reason, topic, partition, offset);
+            RawRecord raw = null;
+            if (source.readBoolean()) {
+                long timestamp = source.readLong();
+                byte[] key = readBytes(source);
+                byte[] value = readBytes(source);
+                int valueBytes = source.readInt();
+                int count = source.readInt();
+                List<RawRecord.Header> headers = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    headers.add(
+                            new RawRecord.Header(
+                                    StringValue.readString(source), readBytes(source)));
+                }
+                raw = new RawRecord(timestamp, key, value, valueBytes, headers);
+            }
+            return new DecodeFailure(reason, topic, partition, offset, raw);
         }
         throw new IOException(
                 "unknown decode result tag "
@@ -83,6 +117,25 @@ public final class DecodeResultSerializer extends TypeSerializerSingleton<Decode
                         + " or "
                         + FAILED
                         + ")");
+    }
+
+    private static void writeBytes(byte[] bytes, DataOutputView target) throws IOException {
+        if (bytes == null) {
+            target.writeInt(-1);
+        } else {
+            target.writeInt(bytes.length);
+            target.write(bytes);
+        }
+    }
+
+    private static byte[] readBytes(DataInputView source) throws IOException {
+        int length = source.readInt();
+        if (length < 0) {
+            return null;
+        }
+        byte[] bytes = new byte[length];
+        source.readFully(bytes);
+        return bytes;
     }
 
     @Override
@@ -100,10 +153,10 @@ public final class DecodeResultSerializer extends TypeSerializerSingleton<Decode
         return new DecodeResultSerializerSnapshot();
     }
 
-    /** The snapshot of {@link DecodeResultSerializer}; version 1 is the only format so far. */
+    /** The snapshot of {@link DecodeResultSerializer}: version 2 (version 1 had no raw record). */
     public static final class DecodeResultSerializerSnapshot
             extends VersionedSerializerSnapshot<DecodeResult> {
-        static final int VERSION = 1;
+        static final int VERSION = 2;
 
         /** For Flink, which restores snapshots by reflection. */
         public DecodeResultSerializerSnapshot() {

@@ -149,6 +149,25 @@ public final class IotHubRecordDecoder implements Serializable {
             Iterable<Header> headers,
             DecodeObserver observer) {
         Objects.requireNonNull(topic, "topic");
+        DecodeResult result =
+                decodeOrFail(
+                        topic, partition, offset, timestampMillis, key, value, headers, observer);
+        if (result instanceof DecodeFailure) {
+            return ((DecodeFailure) result)
+                    .withRaw(RawRecord.of(timestampMillis, key, value, headers));
+        }
+        return result;
+    }
+
+    private DecodeResult decodeOrFail(
+            String topic,
+            int partition,
+            long offset,
+            long timestampMillis,
+            byte[] key,
+            byte[] value,
+            Iterable<Header> headers,
+            DecodeObserver observer) {
         try {
             return format == InputFormat.IOTHUB
                     ? decodeIotHub(

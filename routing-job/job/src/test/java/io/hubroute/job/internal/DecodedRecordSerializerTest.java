@@ -149,6 +149,21 @@ class DecodedRecordSerializerTest {
         DataOutputSerializer copied = new DataOutputSerializer(64);
         resultSerializer.copy(new DataInputDeserializer(written), copied);
         assertThat(copied.getCopyOfBuffer()).isEqualTo(written);
+
+        // with the record as it was read: key, value, headers (null values too)
+        org.apache.kafka.common.header.internals.RecordHeaders headers =
+                new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add("level", new byte[] {(byte) 0xA1, 9, 'a'});
+        headers.add("empty", null);
+        DecodeFailure withRaw =
+                failure.withRaw(
+                        io.hubroute.job.source.RawRecord.of(
+                                1234L, null, new byte[] {1, 2, 3}, headers));
+        DecodeFailure readBack =
+                (DecodeFailure)
+                        resultSerializer.deserialize(
+                                new DataInputDeserializer(bytes(resultSerializer, withRaw)));
+        assertThat(readBack).usingRecursiveComparison().isEqualTo(withRaw);
     }
 
     @Test
@@ -181,11 +196,13 @@ class DecodedRecordSerializerTest {
 
     @Test
     void snapshotsRoundTripCompatibleAsIs() throws Exception {
-        assertSnapshotRoundTrip(serializer);
-        assertSnapshotRoundTrip(resultSerializer);
+        assertSnapshotRoundTrip(serializer, 1);
+        // version 2: failures carry the record as it was read
+        assertSnapshotRoundTrip(resultSerializer, 2);
     }
 
-    private <T> void assertSnapshotRoundTrip(TypeSerializer<T> serializer) throws Exception {
+    private <T> void assertSnapshotRoundTrip(TypeSerializer<T> serializer, int version)
+            throws Exception {
         DataOutputSerializer out = new DataOutputSerializer(64);
         TypeSerializerSnapshot.writeVersionedSnapshot(out, serializer.snapshotConfiguration());
         TypeSerializerSnapshot<T> restored =
@@ -193,7 +210,7 @@ class DecodedRecordSerializerTest {
                         new DataInputDeserializer(out.getCopyOfBuffer()),
                         getClass().getClassLoader());
         assertThat(restored).isExactlyInstanceOf(serializer.snapshotConfiguration().getClass());
-        assertThat(restored.getCurrentVersion()).isEqualTo(1);
+        assertThat(restored.getCurrentVersion()).isEqualTo(version);
         assertThat(restored.restoreSerializer()).isSameAs(serializer);
         TypeSerializerSchemaCompatibility<T> compatibility =
                 serializer.snapshotConfiguration().resolveSchemaCompatibility(restored);

@@ -170,8 +170,17 @@ class IotHubRecordDecoderTest {
     void malformedRecordsAreFailuresWithTheirPosition(
             byte[] key, RecordHeaders headers, String reason) {
         DecodeResult result = decode(key, plain("{}"), headers);
-        assertThat(result).isEqualTo(new DecodeFailure(reason, "d2c", 3, 42L));
-        assertThat(((DecodeFailure) result).describe()).isEqualTo("d2c-3@42: " + reason);
+        assertThat(result)
+                .usingRecursiveComparison()
+                .ignoringFields("raw")
+                .isEqualTo(new DecodeFailure(reason, "d2c", 3, 42L));
+        DecodeFailure failure = (DecodeFailure) result;
+        assertThat(failure.describe()).isEqualTo("d2c-3@42: " + reason);
+        // the record as it was read travels with the failure, for diagnostics
+        assertThat(failure.raw().value()).isEqualTo(plain("{}"));
+        assertThat(failure.raw().key()).isEqualTo(key);
+        assertThat(failure.raw().timestampMillis()).isEqualTo(RECORD_TIMESTAMP);
+        assertThat(failure.raw().headers()).hasSize(headers.toArray().length);
     }
 
     /**
@@ -367,6 +376,8 @@ class IotHubRecordDecoderTest {
     @MethodSource("malformedEnvelopes")
     void malformedEnvelopesAreFailures(String json, String reason) {
         assertThat(envelopeDecoder.decode("in", 1, 5L, RECORD_TIMESTAMP, null, plain(json), null))
+                .usingRecursiveComparison()
+                .ignoringFields("raw")
                 .isEqualTo(new DecodeFailure(reason, "in", 1, 5L));
     }
 
