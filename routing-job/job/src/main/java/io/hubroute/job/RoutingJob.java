@@ -114,6 +114,10 @@ public final class RoutingJob {
                             ? CheckpointingMode.EXACTLY_ONCE
                             : CheckpointingMode.AT_LEAST_ONCE);
             env.getCheckpointConfig().setCheckpointTimeout(checkpointing.timeout().toMillis());
+            // An endpoint outage makes writers hold the barrier until the checkpoint times out;
+            // failing the job then would restart it and send everything again, in a loop.
+            env.getCheckpointConfig()
+                    .setTolerableCheckpointFailureNumber(checkpointing.tolerableFailures());
         }
         env.setParallelism(config.parallelism());
 

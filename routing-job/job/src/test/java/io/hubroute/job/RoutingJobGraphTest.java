@@ -168,6 +168,9 @@ class RoutingJobGraphTest {
 
         assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
         assertThat(env.getCheckpointConfig().isCheckpointingEnabled()).isTrue();
+        assertThat(env.getCheckpointConfig().getTolerableCheckpointFailureNumber())
+                .as("an endpoint outage holds the job back instead of restarting it")
+                .isEqualTo(Integer.MAX_VALUE);
         assertThat(env.getParallelism()).isEqualTo(2);
         // A stream of a type without a serializer now fails the build instead of using Kryo.
         env.fromSequence(1, 2)

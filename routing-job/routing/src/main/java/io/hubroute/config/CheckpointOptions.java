@@ -12,6 +12,9 @@ import java.util.Objects;
  * @param interval time between checkpoints
  * @param exactlyOnce exactly-once barriers (true) or at-least-once
  * @param timeout a checkpoint that takes longer is abandoned
+ * @param tolerableFailures how many checkpoints in a row may fail (time out while an endpoint is
+ *     down and its writer holds the barrier, say) before the job restarts; {@link #UNLIMITED} by
+ *     default, so an outage holds the job back instead of restarting it in a loop
  * @param directory where checkpoints are kept (a URI such as {@code
  *     file:///var/hubroute/checkpoints} or {@code s3://...}), or null for the cluster's {@code
  *     execution.checkpointing.dir}
@@ -21,13 +24,21 @@ public record CheckpointOptions(
         Duration interval,
         boolean exactlyOnce,
         Duration timeout,
-        String directory) {
+        String directory,
+        int tolerableFailures) {
+    /** No limit on checkpoints failing in a row: an endpoint outage never restarts the job. */
+    public static final int UNLIMITED = Integer.MAX_VALUE;
+
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
 
     public CheckpointOptions {
         Objects.requireNonNull(interval, "interval");
         Objects.requireNonNull(timeout, "timeout");
+        if (tolerableFailures < 0) {
+            throw new IllegalArgumentException(
+                    "tolerableFailures must be 0 or more, got " + tolerableFailures);
+        }
         if (interval.toMillis() < 10) {
             throw new IllegalArgumentException(
                     "checkpoint interval must be at least 10 ms, got " + interval);
@@ -35,11 +46,13 @@ public record CheckpointOptions(
     }
 
     public static CheckpointOptions defaults() {
-        return new CheckpointOptions(true, DEFAULT_INTERVAL, true, DEFAULT_TIMEOUT, null);
+        return new CheckpointOptions(
+                true, DEFAULT_INTERVAL, true, DEFAULT_TIMEOUT, null, UNLIMITED);
     }
 
     public CheckpointOptions withDirectory(String newDirectory) {
-        return new CheckpointOptions(enabled, interval, exactlyOnce, timeout, newDirectory);
+        return new CheckpointOptions(
+                enabled, interval, exactlyOnce, timeout, newDirectory, tolerableFailures);
     }
 
     /**
@@ -72,6 +85,7 @@ public record CheckpointOptions(
     }
 
     public CheckpointOptions withInterval(Duration newInterval) {
-        return new CheckpointOptions(enabled, newInterval, exactlyOnce, timeout, directory);
+        return new CheckpointOptions(
+                enabled, newInterval, exactlyOnce, timeout, directory, tolerableFailures);
     }
 }

@@ -56,7 +56,7 @@ public final class JobConfigLoader {
                     "inputFormat",
                     "kafkaProperties");
     private static final Set<String> CHECKPOINTING_KEYS =
-            keys("enabled", "interval", "mode", "timeout", "dir");
+            keys("enabled", "interval", "mode", "timeout", "dir", "tolerableFailures");
 
     private final SecretLookup secrets;
 
@@ -533,8 +533,24 @@ public final class JobConfigLoader {
                                 .toUri()
                                 .toString();
             }
+            int tolerableFailures = defaults.tolerableFailures();
+            if (section.containsKey("tolerableFailures")) {
+                Node failuresNode = value(section, "tolerableFailures");
+                String text = text(failuresNode, "checkpointing.tolerableFailures");
+                if ("unlimited".equalsIgnoreCase(text)) {
+                    tolerableFailures = CheckpointOptions.UNLIMITED;
+                } else if (text != null) {
+                    tolerableFailures =
+                            wholeNumber(failuresNode, "checkpointing.tolerableFailures", 0);
+                }
+            }
             return new CheckpointOptions(
-                    enabled, interval, exactlyOnce, timeout, checkpointDirectory);
+                    enabled,
+                    interval,
+                    exactlyOnce,
+                    timeout,
+                    checkpointDirectory,
+                    tolerableFailures);
         }
 
         private Duration duration(Node node, String key) {

@@ -59,6 +59,7 @@ class JobConfigTest {
                                 "  mode: at-least-once",
                                 "  timeout: 5m",
                                 "  dir: checkpoints",
+                                "  tolerableFailures: 3",
                                 "stateBackend: rocksdb",
                                 "diagnostics:",
                                 "  dir: /var/log/hubroute/invalid",
@@ -82,10 +83,27 @@ class JobConfigTest {
                                 Duration.ofSeconds(30),
                                 false,
                                 Duration.ofMinutes(5),
-                                "file:///etc/hubroute/checkpoints"));
+                                "file:///etc/hubroute/checkpoints",
+                                3));
         assertThat(config.stateBackend()).isEqualTo(StateBackendKind.ROCKSDB);
         assertThat(config.diagnosticsDirectory()).isEqualTo("/var/log/hubroute/invalid");
         assertThat(config.twinExportFile()).isEqualTo("/etc/hubroute/devices.jsonl");
+    }
+
+    @Test
+    void anOutageHoldsTheJobBackByDefaultInsteadOfRestartingIt() throws Exception {
+        assertThat(parse("").checkpointing().tolerableFailures())
+                .isEqualTo(CheckpointOptions.UNLIMITED);
+        assertThat(
+                        parse("checkpointing: {tolerableFailures: unlimited}\n")
+                                .checkpointing()
+                                .tolerableFailures())
+                .isEqualTo(CheckpointOptions.UNLIMITED);
+        assertThat(
+                        parse("checkpointing: {tolerableFailures: 0}\n")
+                                .checkpointing()
+                                .tolerableFailures())
+                .isZero();
     }
 
     @Test
