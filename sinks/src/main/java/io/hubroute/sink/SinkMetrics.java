@@ -20,6 +20,12 @@ public final class SinkMetrics {
     /** Bytes committed to blobs, for storage endpoints. */
     public static final String STORAGE_BYTES_WRITTEN = "d2c.endpoints.egress.storage.bytes";
 
+    /**
+     * Commits that failed with an error retrying cannot fix (storage endpoints): each one fails the
+     * job, which restores from its last checkpoint and commits again; nothing is dropped.
+     */
+    public static final String COMMIT_FAILURES = "d2c.endpoints.commitFailures";
+
     /** Messages diverted to the dead-letter endpoint after the retry budget. */
     public static final String DEAD_LETTERED = "d2c.endpoints.deadlettered";
 

@@ -13,9 +13,11 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * 1.0 broker, with Qpid JMS (the client Microsoft documents for Service Bus).
  *
  * <p>Each message arrives as IoT Hub would send it: the body bytes unchanged; the application
- * properties; MessageId, CorrelationId, ContentType and ContentEncoding as AMQP message fields;
- * UserId as the application property {@code user-id} (Qpid JMS reserves the AMQP user-id field for
- * the authenticated connection user); the device id, module id, auth generation id, auth method and
+ * properties, whatever their names (written into the AMQP application properties, so a device
+ * property named {@code JMSXGroupID} or {@code JMS_AMQP_TTL} is data, never a send option);
+ * MessageId, CorrelationId, ContentType and ContentEncoding as AMQP message fields; UserId as the
+ * application property {@code user-id} (Qpid JMS reserves the AMQP user-id field for the
+ * authenticated connection user); the device id, module id, auth generation id, auth method and
  * enqueued time as the application properties {@code iothub-connection-device-id}, {@code
  * iothub-connection-module-id}, {@code iothub-connection-auth-generation-id}, {@code
  * iothub-connection-auth-method} and {@code iothub-enqueuedtime}.
@@ -31,9 +33,11 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * <p><b>Failures.</b> A failed send is retried with the {@link io.hubroute.sink.RetryPolicy}'s
  * exponential backoff over a new connection; the endpoint is reported unhealthy, then dead once a
  * retry budget has failed (gauge {@code d2c.endpoints.health}, and a log line on every change).
- * After the budget, {@link io.hubroute.sink.FailurePolicy#BACKPRESSURE} (the default) keeps
- * retrying and blocks the job; {@link io.hubroute.sink.FailurePolicy#DEAD_LETTER} writes the
- * message to the dead-letter endpoint with the failure in its application properties.
+ * Each message counts its own attempts. After its budget, {@link
+ * io.hubroute.sink.FailurePolicy#BACKPRESSURE} (the default) keeps retrying and blocks the job;
+ * {@link io.hubroute.sink.FailurePolicy#DEAD_LETTER} writes the message to the dead-letter endpoint
+ * with its own attempt count and last failure in its application properties, and goes on with the
+ * next message, which gets attempts of its own (one, while the endpoint stays dead).
  *
  * <p><b>Metrics</b>, in group {@code endpoint.<name>}: {@code
  * d2c.endpoints.egress.serviceBusQueues} (or {@code ...serviceBusTopics}), {@code

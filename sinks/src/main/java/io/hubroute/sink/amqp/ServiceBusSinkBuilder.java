@@ -4,6 +4,7 @@ import io.hubroute.sink.DeadLetterEndpoint;
 import io.hubroute.sink.FailurePolicy;
 import io.hubroute.sink.RetryPolicy;
 import io.hubroute.sink.amqp.internal.ServiceBusConnectionString;
+import io.hubroute.sink.internal.Redaction;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -87,7 +88,12 @@ public final class ServiceBusSinkBuilder {
         try {
             uri = new URI(amqpUri);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("AMQP URI is not a valid URI: " + e.getMessage(), e);
+            // no cause: its message quotes the whole URI, which may carry a password option
+            throw new IllegalArgumentException(
+                    "AMQP URI is not a valid URI: "
+                            + e.getReason()
+                            + (e.getIndex() >= 0 ? " at index " + e.getIndex() : "")
+                            + ": expected amqp://host:port or amqps://host:port");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("amqp")
@@ -247,7 +253,7 @@ public final class ServiceBusSinkBuilder {
         return "ServiceBusSinkBuilder{endpointName="
                 + endpointName
                 + ", amqpUri="
-                + amqpUri
+                + Redaction.redact(amqpUri)
                 + ", username="
                 + username
                 + ", password="

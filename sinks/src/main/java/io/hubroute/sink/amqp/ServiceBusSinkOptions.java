@@ -3,6 +3,7 @@ package io.hubroute.sink.amqp;
 import io.hubroute.sink.DeadLetterEndpoint;
 import io.hubroute.sink.FailurePolicy;
 import io.hubroute.sink.RetryPolicy;
+import io.hubroute.sink.internal.Redaction;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;
@@ -111,7 +112,7 @@ public final class ServiceBusSinkOptions implements Serializable {
         return "ServiceBusSinkOptions{endpointName="
                 + endpointName
                 + ", amqpUri="
-                + amqpUri
+                + Redaction.redact(amqpUri)
                 + ", username="
                 + username
                 + ", password="

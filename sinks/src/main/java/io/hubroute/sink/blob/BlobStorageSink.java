@@ -27,8 +27,16 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * blocks of batches still open; a batch that closes (at the batch frequency or the maximum chunk
  * size) becomes a committable, and the committer commits its block list once the checkpoint that
  * covers it completes. A block list is committed at most once per blob (the committer checks the
- * committed list first), and blocks staged by an attempt that failed are never in a committed list
- * (the service discards them). Blobs therefore appear only at checkpoints: enable checkpointing.
+ * committed list first), always as a new blob ({@code If-None-Match: *}: a blob of the same name
+ * written by anyone else is never overwritten; the job fails naming it), and blocks staged by an
+ * attempt that failed are never in a committed list (the service discards them). A commit is never
+ * dropped: transient failures are retried by Flink, any other fails the job (counted in {@code
+ * d2c.endpoints.commitFailures}), which restores and commits again. Blobs therefore appear only at
+ * checkpoints: enable checkpointing.
+ *
+ * <p>Each writer keeps at most {@link BlobStorageSinkBuilder#setMaxOpenBatches} batches open, so a
+ * backlog spanning many minutes of enqueued time does not hold a batch (and its buffers) per
+ * minute.
  *
  * <pre>{@code
  * env.enableCheckpointing(60_000);

@@ -30,6 +30,7 @@ import java.util.Objects;
  */
 public final class BlobStorageSinkBuilder {
     private static final int MAX_BLOCK_SIZE = 4 * 1024 * 1024;
+    private static final int DEFAULT_MAX_OPEN_BATCHES = 64;
 
     private String endpointName;
     private BlobAuthentication authentication;
@@ -43,6 +44,7 @@ public final class BlobStorageSinkBuilder {
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private FailurePolicy failurePolicy = FailurePolicy.BACKPRESSURE;
     private DeadLetterEndpoint deadLetterEndpoint;
+    private int maxOpenBatches = DEFAULT_MAX_OPEN_BATCHES;
 
     BlobStorageSinkBuilder() {}
 
@@ -148,6 +150,23 @@ public final class BlobStorageSinkBuilder {
         return this;
     }
 
+    /**
+     * The most batches (blobs) each writer keeps open at once (default 64; at least 1). A batch is
+     * one partition and minute of enqueued time; catching up on a backlog that spans many minutes
+     * would otherwise open one per minute. Opening one more closes the least recently written batch
+     * early: it becomes a blob of its own at the next checkpoint, and a later record of its minute
+     * starts another ({@code <name>_<subtask>_<n>}). Memory per writer stays within about this many
+     * blocks (see {@link #setMaxChunkSizeBytes}: a block is at most 4 MiB).
+     */
+    public BlobStorageSinkBuilder setMaxOpenBatches(int maxOpenBatches) {
+        if (maxOpenBatches < 1) {
+            throw new IllegalArgumentException(
+                    "maxOpenBatches must be at least 1, got " + maxOpenBatches);
+        }
+        this.maxOpenBatches = maxOpenBatches;
+        return this;
+    }
+
     public BlobStorageSinkBuilder setRetryPolicy(RetryPolicy retryPolicy) {
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
         return this;
@@ -216,7 +235,8 @@ public final class BlobStorageSinkBuilder {
                         blockSize,
                         retryPolicy,
                         failurePolicy,
-                        deadLetterEndpoint));
+                        deadLetterEndpoint,
+                        maxOpenBatches));
     }
 
     private static String requireText(String value, String name) {

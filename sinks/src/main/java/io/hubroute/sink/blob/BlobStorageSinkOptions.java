@@ -31,6 +31,7 @@ public final class BlobStorageSinkOptions implements Serializable {
     private final RetryPolicy retryPolicy;
     private final FailurePolicy failurePolicy;
     private final DeadLetterEndpoint deadLetterEndpoint;
+    private final int maxOpenBatches;
 
     BlobStorageSinkOptions(
             String endpointName,
@@ -45,7 +46,8 @@ public final class BlobStorageSinkOptions implements Serializable {
             int blockSizeBytes,
             RetryPolicy retryPolicy,
             FailurePolicy failurePolicy,
-            DeadLetterEndpoint deadLetterEndpoint) {
+            DeadLetterEndpoint deadLetterEndpoint,
+            int maxOpenBatches) {
         this.endpointName = endpointName;
         this.authentication = authentication;
         this.containerName = containerName;
@@ -59,6 +61,7 @@ public final class BlobStorageSinkOptions implements Serializable {
         this.retryPolicy = retryPolicy;
         this.failurePolicy = failurePolicy;
         this.deadLetterEndpoint = deadLetterEndpoint;
+        this.maxOpenBatches = maxOpenBatches;
     }
 
     public String endpointName() {
@@ -121,6 +124,14 @@ public final class BlobStorageSinkOptions implements Serializable {
         return Optional.ofNullable(deadLetterEndpoint);
     }
 
+    /**
+     * The most batches (blobs) one writer keeps open; opening one more closes the least recently
+     * written one early.
+     */
+    public int maxOpenBatches() {
+        return maxOpenBatches;
+    }
+
     @Override
     public String toString() {
         return "BlobStorageSinkOptions{endpointName="
@@ -143,6 +154,8 @@ public final class BlobStorageSinkOptions implements Serializable {
                 + retryPolicy
                 + ", failurePolicy="
                 + failurePolicy
+                + ", maxOpenBatches="
+                + maxOpenBatches
                 + (deadLetterEndpoint == null
                         ? ""
                         : ", deadLetterEndpoint=" + deadLetterEndpoint.endpointName())

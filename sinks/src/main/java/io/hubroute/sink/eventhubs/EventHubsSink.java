@@ -29,17 +29,24 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * covers a record the endpoint does not have. After a restore, records since the last checkpoint
  * are written again with the same {@code message-id} header.
  *
+ * <p><b>Order.</b> One device's records stay in order: the producer is idempotent ({@code
+ * enable.idempotence=true}, {@code acks=all}, at most 5 requests in flight; overrides that would
+ * break this are refused), and when a record fails while a later record of the same device is
+ * acknowledged, that later record is sent again after it.
+ *
  * <p><b>Failures</b> (this sink). One attempt is the Kafka producer's own work for up to the
  * delivery timeout. A failed attempt sends every unacknowledged record again, in order, on a new
- * producer, with the {@link io.hubroute.sink.RetryPolicy}'s exponential backoff; the endpoint is
- * reported unhealthy, then dead once a retry budget has failed (gauge {@code d2c.endpoints.health},
- * and a log line on every change), then degraded and healthy as the broker acknowledges again.
- * After the budget, {@link io.hubroute.sink.FailurePolicy#BACKPRESSURE} (the default) keeps
- * retrying and holds the job back; {@link io.hubroute.sink.FailurePolicy#DEAD_LETTER} writes the
- * records to the dead-letter endpoint with the failure in their application properties (while the
- * endpoint stays dead, after one failed attempt each). An error retrying cannot fix
- * (authentication, record too large) fails the job under BACKPRESSURE, which restarts from its last
- * checkpoint, and is dead-lettered at once under DEAD_LETTER.
+ * producer, with the {@link io.hubroute.sink.RetryPolicy}'s exponential backoff; each record counts
+ * its own attempts; the endpoint is reported unhealthy, then dead once a retry budget has failed
+ * (gauge {@code d2c.endpoints.health}, and a log line on every change), then degraded and healthy
+ * as the broker acknowledges again. After the budget, {@link
+ * io.hubroute.sink.FailurePolicy#BACKPRESSURE} (the default) keeps retrying and holds the job back;
+ * {@link io.hubroute.sink.FailurePolicy#DEAD_LETTER} writes a record that spent its budget to the
+ * dead-letter endpoint with its own attempt count and last failure in its application properties
+ * and goes on with the next, which gets attempts of its own (while the endpoint stays dead, one
+ * failed attempt each). An error retrying cannot fix (authentication, record too large) fails the
+ * job under BACKPRESSURE, which restarts from its last checkpoint, and is dead-lettered at once
+ * under DEAD_LETTER.
  *
  * <p><b>Exactly once</b> (KafkaSink): records are written in Kafka transactions committed with the
  * checkpoint; readers with {@code isolation.level=read_committed} see each record once. The

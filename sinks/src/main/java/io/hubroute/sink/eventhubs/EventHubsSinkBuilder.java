@@ -32,6 +32,9 @@ public final class EventHubsSinkBuilder {
     /** Below Kafka's default {@code transaction.max.timeout.ms} (15 min), as KafkaSink needs. */
     private static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
 
+    /** The most requests in flight with which an idempotent producer keeps order (Kafka's). */
+    private static final int MAX_IN_FLIGHT_REQUESTS = 5;
+
     private final SinkMetrics.EndpointKind kind;
     private String endpointName;
     private String bootstrapServers;
@@ -187,12 +190,77 @@ public final class EventHubsSinkBuilder {
         return this;
     }
 
-    /** Any other Kafka producer property (TLS trust store, compression, ...); applied last. */
+    /**
+     * Any other Kafka producer property (TLS trust store, compression, ...); applied last. The
+     * producer stays idempotent, which keeps each device's records in order across the producer's
+     * own retries: {@code enable.idempotence} other than {@code true}, {@code
+     * max.in.flight.requests.per.connection} above 5, {@code acks} other than {@code all} and
+     * {@code retries} of 0 are refused.
+     */
     public EventHubsSinkBuilder setProducerProperty(String key, String value) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
+        checkKeepsDeviceOrder(key.trim(), value.trim());
         producerProperties.put(key, value);
         return this;
+    }
+
+    private static void checkKeepsDeviceOrder(String key, String value) {
+        String problem;
+        if (key.equals(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)) {
+            problem = value.equalsIgnoreCase("true") ? null : "the producer must stay idempotent";
+        } else if (key.equals(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION)) {
+            problem =
+                    isIntegerBetween(value, 1, MAX_IN_FLIGHT_REQUESTS)
+                            ? null
+                            : "an idempotent producer keeps order with 1 to "
+                                    + MAX_IN_FLIGHT_REQUESTS
+                                    + " requests in flight";
+        } else if (key.equals(ProducerConfig.ACKS_CONFIG)) {
+            problem =
+                    value.equalsIgnoreCase("all") || value.equals("-1")
+                            ? null
+                            : "an idempotent producer needs acks=all";
+        } else if (key.equals(ProducerConfig.RETRIES_CONFIG)) {
+            problem =
+                    isIntegerBetween(value, 1, Integer.MAX_VALUE)
+                            ? null
+                            : "an idempotent producer needs retries above 0 (the delivery timeout"
+                                    + " bounds them)";
+        } else {
+            problem = null;
+        }
+        if (problem != null) {
+            throw new IllegalArgumentException(
+                    "setProducerProperty(\""
+                            + key
+                            + "\", \""
+                            + value
+                            + "\") would let one device's records change order after a retry: "
+                            + problem
+                            + "; drop this setting (the sink sets enable.idempotence=true,"
+                            + " acks=all, max.in.flight.requests.per.connection="
+                            + MAX_IN_FLIGHT_REQUESTS
+                            + ")");
+        }
+    }
+
+    private static boolean isIntegerBetween(String value, int min, int max) {
+        try {
+            int number = Integer.parseInt(value);
+            return number >= min && number <= max;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** Properties that keep each device's records in order: an idempotent producer. */
+    private static void putIdempotence(Map<String, String> properties) {
+        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        properties.put(
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                Integer.toString(MAX_IN_FLIGHT_REQUESTS));
     }
 
     /**
@@ -292,6 +360,9 @@ public final class EventHubsSinkBuilder {
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
                 Long.toString(Math.min(30_000L, deliveryTimeout.toMillis())));
         properties.setProperty(ProducerConfig.LINGER_MS_CONFIG, "0");
+        Map<String, String> idempotence = new LinkedHashMap<>();
+        putIdempotence(idempotence);
+        idempotence.forEach(properties::setProperty);
         properties.setProperty(
                 ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                 Long.toString(transactionTimeout.toMillis()));
@@ -330,6 +401,8 @@ public final class EventHubsSinkBuilder {
         // waiting for metadata or buffer space is part of the attempt, and bounded like it
         properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(deliveryMillis));
         properties.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        // a record acknowledged after an earlier one of its device failed would invert their order
+        putIdempotence(properties);
         if (connectionString != null) {
             properties.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL");
             properties.put(SaslConfigs.SASL_MECHANISM, "PLAIN");

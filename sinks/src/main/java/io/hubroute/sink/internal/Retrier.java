@@ -25,12 +25,12 @@ import org.slf4j.LoggerFactory;
  *       transient, {@link RetriesExhaustedException} tells the caller to divert.
  * </ul>
  *
- * <p>Writers use {@link #call} for a synchronous call, {@link #retryAfter} once an asynchronous
- * send has failed (the attempt then sends everything unacknowledged again), and {@link
- * #attemptSucceeded} for each acknowledgment that arrives asynchronously. Committers do not retry
- * here: Flink retries a commit request that asks for it ({@code CommitRequest.retryLater()}), so
- * they only report the outcome of each attempt ({@link #attemptFailed}, {@link #attemptSucceeded})
- * and ask {@link #isTransient} whether to ask for a retry.
+ * <p>Writers use {@link #call} for a synchronous call, {@link #retryMessage} to go on with one
+ * message whose own earlier attempts (an asynchronous send) failed, and {@link #attemptSucceeded}
+ * for each acknowledgment that arrives asynchronously. Committers do not retry here: Flink retries
+ * a commit request that asks for it ({@code CommitRequest.retryLater()}), so they only report the
+ * outcome of each attempt ({@link #attemptFailed}, {@link #attemptSucceeded}) and ask {@link
+ * #isTransient} whether to ask for a retry.
  *
  * <pre>{@code
  * Retrier retrier = Retrier.forEndpoint("telemetry", metrics.group(), retryPolicy,
@@ -102,26 +102,40 @@ public final class Retrier {
     /** Runs the attempt until it succeeds, as the failure policy says. */
     public <T> T call(Attempt<T> attempt)
             throws IOException, InterruptedException, RetriesExhaustedException {
-        return run(attempt, 0);
+        return run(attempt, 0, false);
     }
 
     /**
-     * Goes on after a first attempt that already failed elsewhere (an asynchronous send): records
-     * {@code firstFailure} as failed attempt 1 and applies the policies to it, waits, then runs
-     * {@code attempt} until it succeeds, as {@link #call} does. Under {@link
-     * FailurePolicy#DEAD_LETTER}, when the endpoint was already dead, gives up after that first
-     * failure: while an endpoint stays dead, each message gets one attempt, not a whole budget.
+     * Runs {@code attempt} for one message until it succeeds, as the policies say, counting the
+     * message's own attempts only: {@code failedAttempts} of them already failed elsewhere (an
+     * asynchronous send, or a round that also carried other messages), the last with {@code
+     * lastFailure}, which this call reports to the endpoint's health; 0 when none of its attempts
+     * is known to have failed (then {@code lastFailure} is ignored). Every message gets at least
+     * one attempt of its own: another message's failures never count against it.
+     *
+     * <p>Under {@link FailurePolicy#DEAD_LETTER} it gives up ({@link RetriesExhaustedException},
+     * with the message's own attempt count and last failure) when the message's failed attempts
+     * reach the budget, at once on a failure retrying cannot fix, and, while the endpoint is
+     * already dead, after one failed attempt of the message's own: while an endpoint stays dead,
+     * each message gets one attempt, not a whole budget. Under {@link FailurePolicy#BACKPRESSURE}
+     * it goes on for ever, as {@link #call} does.
      */
-    public <T> T retryAfter(Exception firstFailure, Attempt<T> attempt)
+    public <T> T retryMessage(int failedAttempts, Exception lastFailure, Attempt<T> attempt)
             throws IOException, InterruptedException, RetriesExhaustedException {
-        Objects.requireNonNull(firstFailure, "firstFailure");
-        boolean wasDead = health.health() == EndpointHealth.DEAD;
-        if (failurePolicy == FailurePolicy.DEAD_LETTER && wasDead) {
-            health.recordFailure(firstFailure);
-            throw exhausted(firstFailure, 1);
+        if (failedAttempts < 0) {
+            throw new IllegalArgumentException(
+                    "failedAttempts must be >= 0, got " + failedAttempts);
         }
-        failed(firstFailure, 1);
-        return run(attempt, 1);
+        if (failedAttempts > 0) {
+            Objects.requireNonNull(lastFailure, "lastFailure");
+            if (failurePolicy == FailurePolicy.DEAD_LETTER
+                    && health.health() == EndpointHealth.DEAD) {
+                health.recordFailure(lastFailure);
+                throw exhausted(lastFailure, failedAttempts);
+            }
+            failed(lastFailure, failedAttempts);
+        }
+        return run(attempt, failedAttempts, true);
     }
 
     /** An attempt made elsewhere succeeded: an acknowledgment that arrived asynchronously. */
@@ -157,10 +171,15 @@ public final class Retrier {
         return health.health();
     }
 
-    private <T> T run(Attempt<T> attempt, int failedBefore)
+    /**
+     * @param oneAttemptWhileDead under DEAD_LETTER, give up after a failed attempt made while the
+     *     endpoint was already dead
+     */
+    private <T> T run(Attempt<T> attempt, int failedBefore, boolean oneAttemptWhileDead)
             throws IOException, InterruptedException, RetriesExhaustedException {
         int failedAttempts = failedBefore;
         while (true) {
+            boolean wasDead = health.health() == EndpointHealth.DEAD;
             try {
                 T result = attempt.run();
                 health.recordSuccess();
@@ -169,6 +188,10 @@ public final class Retrier {
                 throw e;
             } catch (Exception failure) {
                 failedAttempts++;
+                if (oneAttemptWhileDead && wasDead && failurePolicy == FailurePolicy.DEAD_LETTER) {
+                    health.recordFailure(failure);
+                    throw exhausted(failure, failedAttempts);
+                }
                 failed(failure, failedAttempts);
             }
         }

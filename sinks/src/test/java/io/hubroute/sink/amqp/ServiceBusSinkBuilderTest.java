@@ -125,4 +125,24 @@ class ServiceBusSinkBuilderTest {
                 .hasMessageContaining("setCredentials(username, password)")
                 .hasMessageNotContaining("pw@");
     }
+
+    @Test
+    void anAmqpUriWithAPasswordOptionIsNeverShown() {
+        assertThatThrownBy(
+                        () ->
+                                ServiceBusSink.builder()
+                                        .setAmqpUri("amqps://host:5671?jms.password=se cret"))
+                .hasMessage(
+                        "AMQP URI is not a valid URI: Illegal character in query at index 33:"
+                                + " expected amqp://host:port or amqps://host:port")
+                .hasNoCause();
+
+        ServiceBusSinkBuilder builder =
+                ServiceBusSink.builder()
+                        .setEndpointName("alerts")
+                        .setAmqpUri("amqps://host:5671?jms.password=secret")
+                        .setEntityPath("alerts");
+        assertThat(builder.toString()).doesNotContain("secret");
+        assertThat(builder.build().options().toString()).doesNotContain("secret");
+    }
 }

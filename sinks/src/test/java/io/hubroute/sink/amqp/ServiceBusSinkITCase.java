@@ -17,18 +17,30 @@ import io.hubroute.sink.amqp.internal.DeliveryIds;
 import io.hubroute.sink.testing.TestDeliveries.FailOnceAfterCheckpoint;
 import io.hubroute.sink.testing.TestDeliveries.Slowly;
 import io.hubroute.sink.testing.TestDeliveries.ToDelivery;
+import jakarta.jms.Connection;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.qpid.jms.JmsConnectionFactory;
+import org.apache.qpid.jms.message.JmsMessage;
+import org.apache.qpid.jms.provider.amqp.message.AmqpJmsMessageFacade;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -281,6 +293,106 @@ class ServiceBusSinkITCase {
                                         first.applicationProperties()
                                                 .get(DeadLetters.ATTEMPTS_PROPERTY)))
                 .isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void devicePropertiesNamedLikeJmsHeadersArriveAsPlainApplicationPropertiesAndStallNothing()
+            throws Exception {
+        String queue = "hostile-names-" + UUID.randomUUID();
+        MessageProperties hostile =
+                MessageProperties.of(
+                        "JMSXGroupID", "group-7",
+                        "JMS_AMQP_TTL", "1",
+                        "JMSType", "alert",
+                        "JMSXDeliveryCount", "abc",
+                        "JMSPriority", "high",
+                        "JMSCorrelationID", "not-the-correlation-id",
+                        "", "empty name",
+                        "level", "critical");
+        RoutedMessage first =
+                new RoutedMessage(
+                        "hostile",
+                        Message.builder(RoutingSource.DEVICE_MESSAGES)
+                                .systemProperties(MessageProperties.of("messageId", "m-1"))
+                                .appProperties(hostile)
+                                .body("{}")
+                                .build(),
+                        0,
+                        1714558530123L);
+        RoutedMessage second =
+                new RoutedMessage(
+                        "hostile",
+                        Message.builder(RoutingSource.DEVICE_MESSAGES)
+                                .systemProperties(MessageProperties.of("messageId", "m-2"))
+                                .appProperties(MessageProperties.of("level", "info"))
+                                .body("{}")
+                                .build(),
+                        0,
+                        1714558530124L);
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        env.fromData(RoutedMessageTypeInfo.of(), first, second)
+                .sinkTo(
+                        ServiceBusSink.builder()
+                                .setEndpointName("hostile")
+                                .setAmqpUri(broker.amqpUri())
+                                .setEntityPath(queue)
+                                .build());
+        JobClient job = env.executeAsync("service-bus-hostile-names");
+        try {
+            job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            job.cancel();
+            throw new AssertionError("the endpoint stalled on a device property name", e);
+        }
+        // a message sent with JMS_AMQP_TTL=1 as its time to live would be gone by now
+        Thread.sleep(200);
+
+        List<Map<String, Object>> received = receiveApplicationProperties(queue, 2);
+        assertThat(received).hasSize(2);
+        Map<String, Object> properties = received.get(0);
+        for (MessageProperties.Property property : hostile.entries()) {
+            assertThat(properties).containsEntry(property.name(), property.value());
+        }
+        assertThat(properties).containsEntry("x-received-group-id", null);
+        assertThat(properties).containsEntry("x-received-type", null);
+        assertThat(properties).containsEntry("x-received-expiration", 0L);
+        assertThat(properties).containsEntry("x-received-correlation-id", null);
+        assertThat(received.get(1)).containsEntry("level", "info");
+    }
+
+    /**
+     * Receives from a queue and reads each message's AMQP application properties as they are,
+     * whatever their names (a JMS view would take some for headers), plus what the JMS view shows
+     * of the group, type, expiration and correlation id under {@code x-received-*}.
+     */
+    private static List<Map<String, Object>> receiveApplicationProperties(
+            String queue, int expected) throws Exception {
+        List<Map<String, Object>> received = new ArrayList<>();
+        JmsConnectionFactory factory = new JmsConnectionFactory(broker.amqpUri());
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = session.createConsumer(session.createQueue(queue));
+            while (received.size() < expected) {
+                jakarta.jms.Message message = consumer.receive(5_000);
+                if (message == null) {
+                    break;
+                }
+                AmqpJmsMessageFacade facade =
+                        (AmqpJmsMessageFacade) ((JmsMessage) message).getFacade();
+                Map<String, Object> properties = new LinkedHashMap<>();
+                for (String name : facade.getApplicationPropertyNames(new LinkedHashSet<>())) {
+                    properties.put(name, facade.getApplicationProperty(name));
+                }
+                properties.put("x-received-group-id", facade.getGroupId());
+                properties.put("x-received-type", facade.getType());
+                properties.put("x-received-expiration", message.getJMSExpiration());
+                properties.put("x-received-correlation-id", message.getJMSCorrelationID());
+                received.add(properties);
+            }
+        }
+        return received;
     }
 
     private static int closedPort() throws IOException {

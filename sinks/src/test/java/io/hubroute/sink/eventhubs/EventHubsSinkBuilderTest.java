@@ -11,6 +11,8 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class EventHubsSinkBuilderTest {
     private static final String KEY = "c2VjcmV0LWtleS1kby1ub3QtbG9n";
@@ -92,7 +94,7 @@ class EventHubsSinkBuilderTest {
                                 EventHubsSink.builder()
                                         .setEventHubsConnectionString(
                                                 "SharedAccessKeyName=a;SharedAccessKey=" + KEY))
-                .hasMessageContaining("needs Endpoint=sb://")
+                .hasMessageContaining("has no Endpoint=sb://")
                 .hasMessageNotContaining(KEY);
         assertThatThrownBy(
                         () ->
@@ -100,8 +102,67 @@ class EventHubsSinkBuilderTest {
                                         .setEventHubsConnectionString(
                                                 "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKey="
                                                         + KEY))
-                .hasMessageContaining("needs SharedAccessKeyName and SharedAccessKey")
+                .hasMessageContaining("has no SharedAccessKeyName")
                 .hasMessageNotContaining(KEY);
+    }
+
+    @Test
+    void theProducerIsIdempotentSoADevicesOrderSurvivesItsRetries() {
+        EventHubsSinkOptions options =
+                ((EventHubsSink)
+                                EventHubsSink.builder()
+                                        .setEndpointName("hub")
+                                        .setBootstrapServers("k:9092")
+                                        .setTopic("t")
+                                        .setProducerProperty(
+                                                "max.in.flight.requests.per.connection", "1")
+                                        .setProducerProperty("acks", "-1")
+                                        .build())
+                        .options();
+
+        assertThat(options.producerProperties())
+                .containsEntry("enable.idempotence", "true")
+                .containsEntry("acks", "-1")
+                .containsEntry("max.in.flight.requests.per.connection", "1");
+        assertThat(
+                        ((EventHubsSink)
+                                        EventHubsSink.builder()
+                                                .setEndpointName("hub")
+                                                .setBootstrapServers("k:9092")
+                                                .setTopic("t")
+                                                .build())
+                                .options()
+                                .producerProperties())
+                .containsEntry("enable.idempotence", "true")
+                .containsEntry("acks", "all")
+                .containsEntry("max.in.flight.requests.per.connection", "5");
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({
+        "enable.idempotence, false, the producer must stay idempotent",
+        "max.in.flight.requests.per.connection, 6, an idempotent producer keeps order with 1 to 5"
+                + " requests in flight",
+        "max.in.flight.requests.per.connection, many, an idempotent producer keeps order with 1"
+                + " to 5 requests in flight",
+        "acks, 1, an idempotent producer needs acks=all",
+        "retries, 0, an idempotent producer needs retries above 0 (the delivery timeout bounds"
+                + " them)"
+    })
+    void aProducerPropertyThatCouldInvertADevicesOrderIsRefused(
+            String key, String value, String problem) {
+        assertThatThrownBy(() -> EventHubsSink.builder().setProducerProperty(key, value))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "setProducerProperty(\""
+                                + key
+                                + "\", \""
+                                + value
+                                + "\") would let one device's records change order after a"
+                                + " retry: "
+                                + problem
+                                + "; drop this setting (the sink sets enable.idempotence=true,"
+                                + " acks=all, max.in.flight.requests.per.connection=5)");
     }
 
     @Test

@@ -81,13 +81,14 @@ class RetrierTest {
     }
 
     @Test
-    void retryAfterCountsTheFailureThatHappenedElsewhereAsTheFirstAttempt() {
+    void retryMessageCountsTheFailureThatHappenedElsewhereAsTheFirstAttempt() {
         EndpointHealthTracker health = EndpointHealthTracker.forRetryPolicy("ep", null, policy);
         int[] calls = {0};
         assertThatThrownBy(
                         () ->
                                 retrier(FailurePolicy.DEAD_LETTER, health)
-                                        .retryAfter(
+                                        .retryMessage(
+                                                1,
                                                 new IOException("async send failed"),
                                                 () -> {
                                                     calls[0]++;
@@ -101,18 +102,18 @@ class RetrierTest {
     }
 
     @Test
-    void retryAfterWaitsBeforeTheSecondAttemptAndReportsRecovery() throws Exception {
+    void retryMessageWaitsBeforeTheSecondAttemptAndReportsRecovery() throws Exception {
         EndpointHealthTracker health = EndpointHealthTracker.forRetryPolicy("ep", null, policy);
         String result =
                 retrier(FailurePolicy.BACKPRESSURE, health)
-                        .retryAfter(new IOException("blip"), () -> "ok");
+                        .retryMessage(1, new IOException("blip"), () -> "ok");
         assertThat(result).isEqualTo("ok");
         assertThat(sleeps).containsExactly(10L);
         assertThat(health.health()).isEqualTo(EndpointHealth.DEGRADED);
     }
 
     @Test
-    void retryAfterUnderDeadLetterGivesUpAtOnceWhileTheEndpointIsDead() {
+    void retryMessageUnderDeadLetterGivesUpAtOnceWhileTheEndpointIsDead() {
         EndpointHealthTracker health = EndpointHealthTracker.forRetryPolicy("ep", null, policy);
         Retrier retrier = retrier(FailurePolicy.DEAD_LETTER, health);
         assertThatThrownBy(
@@ -128,7 +129,8 @@ class RetrierTest {
         int[] calls = {0};
         assertThatThrownBy(
                         () ->
-                                retrier.retryAfter(
+                                retrier.retryMessage(
+                                        1,
                                         new IOException("next send failed"),
                                         () -> {
                                             calls[0]++;
@@ -142,6 +144,85 @@ class RetrierTest {
         assertThat(calls[0]).isZero();
         assertThat(sleeps).isEmpty();
         assertThat(health.health()).isEqualTo(EndpointHealth.DEAD);
+    }
+
+    @Test
+    void underDeadLetterEveryMessageGetsAnAttemptOfItsOwnAfterAnotherSpentTheBudget()
+            throws Exception {
+        EndpointHealthTracker health = EndpointHealthTracker.forRetryPolicy("ep", null, policy);
+        Retrier retrier = retrier(FailurePolicy.DEAD_LETTER, health);
+        assertThatThrownBy(
+                        () ->
+                                retrier.retryMessage(
+                                        1,
+                                        new IOException("first refused"),
+                                        () -> {
+                                            throw new IOException("first refused again");
+                                        }))
+                .isInstanceOf(RetriesExhaustedException.class)
+                .extracting(e -> ((RetriesExhaustedException) e).attempts())
+                .isEqualTo(3);
+        assertThat(health.health()).isEqualTo(EndpointHealth.DEAD);
+
+        // the next message has no failed attempt of its own: it is tried, and it goes through
+        int[] calls = {0};
+        String result =
+                retrier.retryMessage(
+                        0,
+                        null,
+                        () -> {
+                            calls[0]++;
+                            return "ok";
+                        });
+        assertThat(result).isEqualTo("ok");
+        assertThat(calls[0]).isEqualTo(1);
+        assertThat(health.health()).isEqualTo(EndpointHealth.DEGRADED);
+    }
+
+    @Test
+    void underDeadLetterAMessageThatFailsItsOwnAttemptWhileTheEndpointIsDeadCarriesItsOwnReason() {
+        EndpointHealthTracker health = EndpointHealthTracker.forRetryPolicy("ep", null, policy);
+        Retrier retrier = retrier(FailurePolicy.DEAD_LETTER, health);
+        for (int i = 0; i < 3; i++) {
+            retrier.attemptFailed(new IOException("other message refused"));
+        }
+        assertThat(health.health()).isEqualTo(EndpointHealth.DEAD);
+        sleeps.clear();
+
+        assertThatThrownBy(
+                        () ->
+                                retrier.retryMessage(
+                                        0,
+                                        null,
+                                        () -> {
+                                            throw new IOException("this message refused");
+                                        }))
+                .isInstanceOf(RetriesExhaustedException.class)
+                .hasMessage(
+                        "endpoint 'ep' failed 1 attempt(s); last: IOException: this message refused")
+                .extracting(e -> ((RetriesExhaustedException) e).attempts())
+                .isEqualTo(1);
+        assertThat(sleeps).isEmpty();
+    }
+
+    @Test
+    void aMessageWhoseOwnAttemptsSpentTheBudgetElsewhereIsGivenUpWithoutAnotherAttempt() {
+        EndpointHealthTracker health = EndpointHealthTracker.forRetryPolicy("ep", null, policy);
+        int[] calls = {0};
+        assertThatThrownBy(
+                        () ->
+                                retrier(FailurePolicy.DEAD_LETTER, health)
+                                        .retryMessage(
+                                                3,
+                                                new IOException("refused in three rounds"),
+                                                () -> {
+                                                    calls[0]++;
+                                                    return "ok";
+                                                }))
+                .isInstanceOf(RetriesExhaustedException.class)
+                .extracting(e -> ((RetriesExhaustedException) e).attempts())
+                .isEqualTo(3);
+        assertThat(calls[0]).isZero();
     }
 
     @Test

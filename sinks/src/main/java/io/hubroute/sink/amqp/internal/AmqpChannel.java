@@ -1,5 +1,6 @@
 package io.hubroute.sink.amqp.internal;
 
+import io.hubroute.sink.RoutedMessage;
 import io.hubroute.sink.amqp.ServiceBusEntityKind;
 import io.hubroute.sink.amqp.ServiceBusSinkOptions;
 import jakarta.jms.CompletionListener;
@@ -14,16 +15,18 @@ import org.apache.qpid.jms.JmsConnectionFactory;
 
 /**
  * One writer's connection, session and producer to the endpoint, opened lazily and dropped on the
- * first error so the next attempt starts over on a fresh connection. Used from the writer's thread
- * only; the broker's acknowledgments arrive on Qpid's thread through {@link CompletionListener}s.
+ * first error so the next attempt starts over on a fresh connection; maps each delivery to its AMQP
+ * message ({@link ServiceBusMessageMapper}). Used from the writer's thread only; the broker's
+ * acknowledgments arrive on Qpid's thread through {@link CompletionListener}s.
  */
-final class AmqpChannel implements AutoCloseable {
+final class AmqpChannel implements AmqpSender {
     private static final long CLOSE_TIMEOUT_MILLIS = 5_000;
 
     private final JmsConnectionFactory factory;
     private final String entityPath;
     private final ServiceBusEntityKind kind;
     private final ProvidedMessageIdPolicy messageIds = new ProvidedMessageIdPolicy();
+    private final ServiceBusMessageMapper mapper = new ServiceBusMessageMapper();
 
     private Connection connection;
     private Session session;
@@ -34,7 +37,8 @@ final class AmqpChannel implements AutoCloseable {
         this.factory = new JmsConnectionFactory(options.amqpUri());
         options.username().ifPresent(factory::setUsername);
         options.password().ifPresent(factory::setPassword);
-        // IoT Hub property names (iothub-connection-device-id, ...) are not Java identifiers
+        // Application properties are written through the AMQP message, whatever their names
+        // (iothub-connection-device-id, ...); nothing should check them as JMS identifiers
         factory.setValidatePropertyNames(false);
         factory.setSendTimeout(options.sendTimeout().toMillis());
         factory.setConnectTimeout(options.sendTimeout().toMillis());
@@ -46,7 +50,7 @@ final class AmqpChannel implements AutoCloseable {
     }
 
     /** The session to build messages in, opening the connection when there is none. */
-    Session open() throws JMSException {
+    private Session open() throws JMSException {
         if (broken) {
             close();
         }
@@ -74,15 +78,17 @@ final class AmqpChannel implements AutoCloseable {
         return session;
     }
 
-    /** Sends without waiting; {@code listener} hears the broker's acknowledgment or failure. */
-    void sendAsync(Message message, String messageId, CompletionListener listener)
+    @Override
+    public void sendAsync(RoutedMessage delivery, String messageId, CompletionListener listener)
             throws JMSException {
+        Message message = mapper.toJmsMessage(open(), delivery);
         messageIds.setNext(messageId);
         producer.send(message, listener);
     }
 
-    /** Sends and waits for the broker's acknowledgment. */
-    void sendAndWait(Message message, String messageId) throws JMSException {
+    @Override
+    public void sendAndWait(RoutedMessage delivery, String messageId) throws JMSException {
+        Message message = mapper.toJmsMessage(open(), delivery);
         messageIds.setNext(messageId);
         producer.send(message);
     }

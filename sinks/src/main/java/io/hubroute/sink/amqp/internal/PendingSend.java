@@ -6,7 +6,9 @@ import jakarta.jms.Message;
 
 /**
  * A delivery sent and not yet known to be acknowledged. Qpid's thread completes it; the writer's
- * thread waits for it.
+ * thread waits for it. A failure it records is the delivery's own failed attempt, unless it was
+ * {@linkplain #abandon() abandoned} (its connection dropped because of another delivery); a late
+ * acknowledgment always counts.
  */
 final class PendingSend implements CompletionListener {
     enum State {
@@ -19,6 +21,7 @@ final class PendingSend implements CompletionListener {
     final String messageId;
     private State state = State.PENDING;
     private Exception failure;
+    private boolean abandoned;
 
     PendingSend(RoutedMessage delivery, String messageId) {
         this.delivery = delivery;
@@ -47,12 +50,31 @@ final class PendingSend implements CompletionListener {
         onException(null, exception);
     }
 
+    /** No answer came in time: a failed attempt of this delivery's own. */
+    synchronized void timedOut(Exception timeout) {
+        onException(null, timeout);
+    }
+
+    /**
+     * The connection is dropped because of another send: this one's outcome is unknown, and a
+     * failure it reported (or reports, as the connection goes) is not counted as its own.
+     */
+    synchronized void abandon() {
+        abandoned = true;
+    }
+
     synchronized State state() {
         return state;
     }
 
+    /** Its own failure; null when it has none (still pending, acknowledged or abandoned). */
     synchronized Exception failure() {
-        return failure;
+        return abandoned ? null : failure;
+    }
+
+    /** Failed attempts of this delivery's own so far: 1 when its send failed, else 0. */
+    synchronized int failedAttempts() {
+        return state == State.FAILED && !abandoned ? 1 : 0;
     }
 
     /** Waits until the send completes or {@code timeoutMillis} passes; returns the state then. */

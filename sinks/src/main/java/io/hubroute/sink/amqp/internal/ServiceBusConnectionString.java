@@ -1,7 +1,6 @@
 package io.hubroute.sink.amqp.internal;
 
-import java.util.Locale;
-import java.util.Objects;
+import io.hubroute.sink.internal.SharedAccessConnectionString;
 
 /**
  * A Service Bus connection string ({@code Endpoint=sb://<ns>.servicebus.windows.net/;
@@ -27,77 +26,20 @@ public final class ServiceBusConnectionString {
     }
 
     /**
-     * Parses a connection string. Errors name the missing or malformed part, never the key.
+     * Parses a connection string. Errors name the missing or malformed part, never a value of the
+     * string.
      *
      * @throws IllegalArgumentException when Endpoint, SharedAccessKeyName or SharedAccessKey is
-     *     missing, or Endpoint is not an {@code sb://} URI
+     *     missing or malformed
      */
     public static ServiceBusConnectionString parse(String connectionString) {
-        Objects.requireNonNull(connectionString, "connectionString");
-        String endpoint = null;
-        String keyName = null;
-        String key = null;
-        String entityPath = null;
-        for (String part : connectionString.split(";")) {
-            String trimmed = part.trim();
-            if (trimmed.isEmpty()) {
-                continue;
-            }
-            int equals = trimmed.indexOf('=');
-            if (equals <= 0) {
-                throw new IllegalArgumentException(
-                        "Service Bus connection string has a part without 'name=value'"
-                                + " (expected Endpoint=sb://...;SharedAccessKeyName=...;SharedAccessKey=...)");
-            }
-            String name = trimmed.substring(0, equals).trim().toLowerCase(Locale.ROOT);
-            String value = trimmed.substring(equals + 1).trim();
-            switch (name) {
-                case "endpoint":
-                    endpoint = value;
-                    break;
-                case "sharedaccesskeyname":
-                    keyName = value;
-                    break;
-                case "sharedaccesskey":
-                    key = value;
-                    break;
-                case "entitypath":
-                    entityPath = value.isEmpty() ? null : value;
-                    break;
-                default:
-                    // other settings (TransportType, UseDevelopmentEmulator, ...) do not apply here
-                    break;
-            }
-        }
-        if (endpoint == null || endpoint.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "Service Bus connection string has no Endpoint: expected Endpoint=sb://<namespace>.servicebus.windows.net/");
-        }
-        if (!endpoint.toLowerCase(Locale.ROOT).startsWith("sb://")) {
-            throw new IllegalArgumentException(
-                    "Service Bus connection string Endpoint must start with sb://, got '"
-                            + endpoint
-                            + "'");
-        }
-        if (keyName == null || keyName.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "Service Bus connection string has no SharedAccessKeyName: copy the whole connection string of a shared access policy");
-        }
-        if (key == null || key.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "Service Bus connection string has no SharedAccessKey: copy the whole connection string of a shared access policy");
-        }
-        String host = endpoint.substring("sb://".length());
-        int slash = host.indexOf('/');
-        if (slash >= 0) {
-            host = host.substring(0, slash);
-        }
-        if (host.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "Service Bus connection string Endpoint has no host: '" + endpoint + "'");
-        }
+        SharedAccessConnectionString parts =
+                SharedAccessConnectionString.parse("Service Bus", connectionString);
         return new ServiceBusConnectionString(
-                "amqps://" + host + URI_OPTIONS, keyName, key, entityPath);
+                "amqps://" + parts.host() + URI_OPTIONS,
+                parts.keyName(),
+                parts.key(),
+                parts.entityPath());
     }
 
     /** {@code amqps://<host>?amqp.idleTimeout=120000}. */

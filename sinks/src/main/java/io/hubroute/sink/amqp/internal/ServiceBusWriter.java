@@ -8,14 +8,13 @@ import io.hubroute.sink.internal.EndpointMetrics;
 import io.hubroute.sink.internal.Redaction;
 import io.hubroute.sink.internal.Retrier;
 import io.hubroute.sink.internal.RetriesExhaustedException;
-import jakarta.jms.BytesMessage;
 import jakarta.jms.JMSException;
-import jakarta.jms.Session;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.metrics.MetricGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,19 +24,21 @@ import org.slf4j.LoggerFactory;
  * all of them are acknowledged, which is what makes the sink at-least-once.
  *
  * <p>When a send fails, the connection is dropped and the unacknowledged messages are sent again,
- * in order, one at a time and waiting for each acknowledgment, on a new connection: one attempt per
- * round, paced and budgeted by the {@link Retrier} (which reports the endpoint's health), until the
- * endpoint takes them all; then asynchronous sending resumes. Once the endpoint has failed for a
- * whole retry budget, the failure policy decides: keep retrying (back-pressure) or divert the
- * unacknowledged messages to the dead-letter endpoint. While the endpoint stays dead under
- * DEAD_LETTER, each new message is diverted after its own failed attempt.
+ * in order, one at a time and waiting for each acknowledgment, on a new connection; then
+ * asynchronous sending resumes. Each message is retried for itself, paced by the {@link Retrier}
+ * (which reports the endpoint's health), counting its own attempts only: the failure that started
+ * the recovery is the first message's, and the asynchronous sends behind it, whose connection is
+ * dropped, have an unknown outcome, not a failure. Once a message has failed for a whole retry
+ * budget, the failure policy decides: keep retrying (back-pressure) or divert that message, with
+ * its own attempt count and last failure, to the dead-letter endpoint and go on with the next,
+ * which gets attempts of its own. While the endpoint stays dead under DEAD_LETTER, each message is
+ * diverted after one failed attempt of its own.
  */
 public final class ServiceBusWriter implements SinkWriter<RoutedMessage> {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceBusWriter.class);
 
     private final ServiceBusSinkOptions options;
-    private final AmqpChannel channel;
-    private final ServiceBusMessageMapper mapper = new ServiceBusMessageMapper();
+    private final AmqpSender sender;
     private final DeliveryIds deliveryIds = new DeliveryIds();
     private final ArrayDeque<PendingSend> unacknowledged = new ArrayDeque<>();
     private final EndpointMetrics metrics;
@@ -47,13 +48,23 @@ public final class ServiceBusWriter implements SinkWriter<RoutedMessage> {
 
     public ServiceBusWriter(ServiceBusSinkOptions options, WriterInitContext context)
             throws IOException {
+        this(
+                options,
+                new AmqpChannel(options),
+                context.metricGroup(),
+                openDeadLetterWriter(options, context));
+    }
+
+    ServiceBusWriter(
+            ServiceBusSinkOptions options,
+            AmqpSender sender,
+            MetricGroup metricGroup,
+            SinkWriter<RoutedMessage> deadLetterWriter) {
         this.options = options;
-        this.channel = new AmqpChannel(options);
+        this.sender = sender;
         this.metrics =
                 EndpointMetrics.register(
-                        context.metricGroup(),
-                        options.endpointName(),
-                        options.kind().endpointKind());
+                        metricGroup, options.endpointName(), options.kind().endpointKind());
         // Every failure is worth another attempt on a new connection: a broker that refuses a
         // message for good is not told apart from one that is down.
         this.retrier =
@@ -63,11 +74,15 @@ public final class ServiceBusWriter implements SinkWriter<RoutedMessage> {
                         options.retryPolicy(),
                         options.failurePolicy(),
                         failure -> true);
-        DeadLetterEndpoint deadLetterEndpoint = options.deadLetterEndpoint().orElse(null);
-        this.deadLetterWriter =
-                deadLetterEndpoint == null ? null : deadLetterEndpoint.openWriter(context);
+        this.deadLetterWriter = deadLetterWriter;
         this.deadLetterEndpointName =
-                deadLetterEndpoint == null ? null : deadLetterEndpoint.endpointName();
+                options.deadLetterEndpoint().map(DeadLetterEndpoint::endpointName).orElse(null);
+    }
+
+    private static SinkWriter<RoutedMessage> openDeadLetterWriter(
+            ServiceBusSinkOptions options, WriterInitContext context) throws IOException {
+        DeadLetterEndpoint deadLetterEndpoint = options.deadLetterEndpoint().orElse(null);
+        return deadLetterEndpoint == null ? null : deadLetterEndpoint.openWriter(context);
     }
 
     @Override
@@ -76,9 +91,7 @@ public final class ServiceBusWriter implements SinkWriter<RoutedMessage> {
         PendingSend send = new PendingSend(delivery, deliveryIds.idOf(delivery));
         unacknowledged.addLast(send);
         try {
-            Session session = channel.open();
-            BytesMessage message = mapper.toJmsMessage(session, delivery);
-            channel.sendAsync(message, send.messageId, send);
+            sender.sendAsync(delivery, send.messageId, send);
         } catch (JMSException | RuntimeException e) {
             send.fail(e);
         }
@@ -109,13 +122,14 @@ public final class ServiceBusWriter implements SinkWriter<RoutedMessage> {
                 accepted(head);
                 retrier.attemptSucceeded();
             } else if (state == PendingSend.State.FAILED) {
-                recover(head.failure());
+                recover();
             } else if (unacknowledged.size() > maxRemaining) {
-                recover(
+                head.timedOut(
                         new TimeoutException(
                                 "no acknowledgment within "
                                         + options.sendTimeout().toMillis()
                                         + " ms"));
+                recover();
             } else {
                 return;
             }
@@ -123,45 +137,51 @@ public final class ServiceBusWriter implements SinkWriter<RoutedMessage> {
     }
 
     /**
-     * Drops the connection and sends every unacknowledged message again, retrying as the policies
-     * say, until each is acknowledged or diverted. Returns with the queue empty.
+     * Drops the connection and sends every unacknowledged message again, in order, each retried for
+     * itself as the policies say, until it is acknowledged or diverted. Returns with the queue
+     * empty.
      */
-    private void recover(Exception cause) throws IOException, InterruptedException {
-        channel.close();
-        try {
-            retrier.retryAfter(cause, this::resendUnacknowledged);
-        } catch (RetriesExhaustedException e) {
-            divertUnacknowledged(e.getCause(), e.attempts());
+    private void recover() throws IOException, InterruptedException {
+        // The head's failure starts the recovery; the others' sends go down with the connection
+        // (whatever they report, it is not theirs): each gets an attempt of its own below.
+        boolean head = true;
+        for (PendingSend send : unacknowledged) {
+            if (!head) {
+                send.abandon();
+            }
+            head = false;
         }
-    }
-
-    /**
-     * One attempt: sends the unacknowledged messages again in order on the current (or a new)
-     * connection, each waiting for the broker, and takes each acknowledged one off the queue. At
-     * the first failure the connection is dropped and the failure thrown; the rest waits for the
-     * next attempt.
-     */
-    private Void resendUnacknowledged() throws JMSException {
+        sender.close();
         while (!unacknowledged.isEmpty()) {
             PendingSend send = unacknowledged.peekFirst();
             // a late acknowledgment of the asynchronous send counts: the broker has the message
             if (send.state() != PendingSend.State.ACKNOWLEDGED) {
                 try {
-                    Session session = channel.open();
-                    channel.sendAndWait(
-                            mapper.toJmsMessage(session, send.delivery), send.messageId);
-                } catch (JMSException | RuntimeException e) {
-                    channel.close();
-                    LOG.debug(
-                            "Endpoint '{}': sending message {} again failed: {}",
-                            options.endpointName(),
-                            send.messageId,
-                            Redaction.describe(e));
-                    throw e;
+                    retrier.retryMessage(
+                            send.failedAttempts(), send.failure(), () -> sendAgain(send));
+                } catch (RetriesExhaustedException e) {
+                    unacknowledged.removeFirst();
+                    divert(send, e.getCause(), e.attempts());
+                    continue;
                 }
             }
             unacknowledged.removeFirst();
             accepted(send);
+        }
+    }
+
+    /** One attempt of one message: sends it and waits; on failure drops the connection. */
+    private Void sendAgain(PendingSend send) throws JMSException {
+        try {
+            sender.sendAndWait(send.delivery, send.messageId);
+        } catch (JMSException | RuntimeException e) {
+            sender.close();
+            LOG.debug(
+                    "Endpoint '{}': sending message {} again failed: {}",
+                    options.endpointName(),
+                    send.messageId,
+                    Redaction.describe(e));
+            throw e;
         }
         return null;
     }
@@ -170,29 +190,29 @@ public final class ServiceBusWriter implements SinkWriter<RoutedMessage> {
         metrics.recordAccepted(send.delivery.enqueuedTimeMillis(), System.currentTimeMillis());
     }
 
-    private void divertUnacknowledged(Throwable failure, int attempts)
+    private void divert(PendingSend send, Throwable failure, int attempts)
             throws IOException, InterruptedException {
-        long now = System.currentTimeMillis();
-        while (!unacknowledged.isEmpty()) {
-            PendingSend send = unacknowledged.removeFirst();
-            deadLetterWriter.write(
-                    DeadLetterDiversion.divert(
-                            send.delivery, deadLetterEndpointName, failure, attempts, now),
-                    DeadLetterDiversion.noContext());
-            metrics.recordDeadLettered(1);
-            LOG.warn(
-                    "Endpoint '{}': message {} diverted to dead-letter endpoint '{}' after {} attempts: {}",
-                    options.endpointName(),
-                    send.messageId,
-                    deadLetterEndpointName,
-                    attempts,
-                    Redaction.describe(failure));
-        }
+        deadLetterWriter.write(
+                DeadLetterDiversion.divert(
+                        send.delivery,
+                        deadLetterEndpointName,
+                        failure,
+                        attempts,
+                        System.currentTimeMillis()),
+                DeadLetterDiversion.noContext());
+        metrics.recordDeadLettered(1);
+        LOG.warn(
+                "Endpoint '{}': message {} diverted to dead-letter endpoint '{}' after {} attempts: {}",
+                options.endpointName(),
+                send.messageId,
+                deadLetterEndpointName,
+                attempts,
+                Redaction.describe(failure));
     }
 
     @Override
     public void close() throws Exception {
-        channel.close();
+        sender.close();
         if (deadLetterWriter != null) {
             deadLetterWriter.close();
         }

@@ -17,10 +17,22 @@ import org.apache.avro.generic.GenericRecord;
  * container header goes into the first staged block and every staged block ends on a sync marker,
  * so any prefix of blocks is a valid file; the pending records are kept (by reference) so that a
  * block that cannot be staged can be diverted.
+ *
+ * <p>Buffers exist only while records are pending: the encoding buffer and the Avro writer are made
+ * at the first record after a block was staged (a new Avro writer with the blob's sync marker, its
+ * header dropped once staged, exactly as after a restore) and let go when the block is staged. A
+ * batch whose data is all staged holds its block ids and little else.
  */
 final class BlobBatch {
     private static final int SYNC_SIZE = 16;
     private static final int AVRO_SYNC_INTERVAL = 64 * 1024;
+    private static final int INITIAL_BUFFER_BYTES = 8 * 1024;
+
+    /**
+     * What an Avro writer holds while it exists (Avro 1.12: a block buffer of 1.25 sync intervals
+     * and an 8 KiB output buffer), for {@link #bufferedBytes()}.
+     */
+    static final int AVRO_WRITER_BYTES = AVRO_SYNC_INTERVAL + AVRO_SYNC_INTERVAL / 4 + 8 * 1024;
 
     final String blobName;
     final int partition;
@@ -28,10 +40,11 @@ final class BlobBatch {
     final long openedAtMillis;
     final List<String> blockIds;
     final byte[] syncMarker;
-    private final DataFileWriter<GenericRecord> avroWriter;
-    private final ExposedByteArrayOutputStream pending;
-    private final byte[] header;
-    private final List<RoutedMessage> pendingRecords = new ArrayList<>();
+    private final BlobEncoding encoding;
+    private DataFileWriter<GenericRecord> avroWriter;
+    private ExposedByteArrayOutputStream pending;
+    private byte[] header;
+    private List<RoutedMessage> pendingRecords = new ArrayList<>();
     private boolean headerStaged;
     private long pendingEstimate;
     private long stagedBytes;
@@ -47,9 +60,8 @@ final class BlobBatch {
             boolean headerStaged,
             byte[] syncMarker,
             long stagedRecords,
-            long stagedBytes,
-            int blockSize)
-            throws IOException {
+            long stagedBytes) {
+        this.encoding = encoding;
         this.blobName = blobName;
         this.partition = partition;
         this.epochMinute = epochMinute;
@@ -59,23 +71,6 @@ final class BlobBatch {
         this.syncMarker = syncMarker;
         this.stagedRecords = stagedRecords;
         this.stagedBytes = stagedBytes;
-        this.pending = new ExposedByteArrayOutputStream(Math.min(blockSize, 64 * 1024));
-        if (encoding == BlobEncoding.JSON) {
-            this.avroWriter = null;
-            this.header = new byte[0];
-        } else {
-            this.avroWriter =
-                    new DataFileWriter<>(new GenericDatumWriter<>(IotHubMessageSchema.MESSAGE));
-            avroWriter.setSyncInterval(AVRO_SYNC_INTERVAL);
-            avroWriter.setCodec(
-                    encoding == BlobEncoding.AVRO_DEFLATE
-                            ? CodecFactory.deflateCodec(CodecFactory.DEFAULT_DEFLATE_LEVEL)
-                            : CodecFactory.nullCodec());
-            avroWriter.create(IotHubMessageSchema.MESSAGE, pending, syncMarker);
-            avroWriter.flush();
-            this.header = pending.toByteArray();
-            pending.reset();
-        }
     }
 
     static BlobBatch open(
@@ -84,9 +79,7 @@ final class BlobBatch {
             int partition,
             long epochMinute,
             long nowMillis,
-            byte[] syncMarker,
-            int blockSize)
-            throws IOException {
+            byte[] syncMarker) {
         return new BlobBatch(
                 encoding,
                 blobName,
@@ -97,12 +90,10 @@ final class BlobBatch {
                 false,
                 syncMarker,
                 0,
-                0,
-                blockSize);
+                0);
     }
 
-    static BlobBatch restore(BlobEncoding encoding, BlobWriterState.OpenBatch state, int blockSize)
-            throws IOException {
+    static BlobBatch restore(BlobEncoding encoding, BlobWriterState.OpenBatch state) {
         return new BlobBatch(
                 encoding,
                 state.blobName(),
@@ -113,8 +104,7 @@ final class BlobBatch {
                 state.headerStaged(),
                 state.syncMarker(),
                 state.records(),
-                state.bytes(),
-                blockSize);
+                state.bytes());
     }
 
     static int syncSize(BlobEncoding encoding) {
@@ -122,6 +112,9 @@ final class BlobBatch {
     }
 
     void append(RoutedMessage delivery, byte[] encoded, int length) throws IOException {
+        if (pending == null) {
+            startPending();
+        }
         if (avroWriter != null) {
             avroWriter.appendEncoded(ByteBuffer.wrap(encoded, 0, length));
         } else {
@@ -129,6 +122,25 @@ final class BlobBatch {
         }
         pendingRecords.add(delivery);
         pendingEstimate += length;
+    }
+
+    /** The buffers for the next block; for Avro a writer that continues the blob's file. */
+    private void startPending() throws IOException {
+        pending = new ExposedByteArrayOutputStream(INITIAL_BUFFER_BYTES);
+        if (encoding == BlobEncoding.JSON) {
+            return;
+        }
+        avroWriter = new DataFileWriter<>(new GenericDatumWriter<>(IotHubMessageSchema.MESSAGE));
+        avroWriter.setSyncInterval(AVRO_SYNC_INTERVAL);
+        avroWriter.setCodec(
+                encoding == BlobEncoding.AVRO_DEFLATE
+                        ? CodecFactory.deflateCodec(CodecFactory.DEFAULT_DEFLATE_LEVEL)
+                        : CodecFactory.nullCodec());
+        avroWriter.create(IotHubMessageSchema.MESSAGE, pending, syncMarker);
+        avroWriter.flush();
+        // The header goes into the blob's first block only; a later writer's copy is dropped.
+        header = headerStaged ? null : pending.toByteArray();
+        pending.reset();
     }
 
     boolean hasPending() {
@@ -144,13 +156,29 @@ final class BlobBatch {
         return pendingEstimate;
     }
 
-    /** The next block's bytes: the pending data, after the header when no block holds it yet. */
+    /**
+     * The memory the batch's buffers hold now: the encoding buffer's capacity and, for Avro, the
+     * writer's own buffers (an estimate, {@link #AVRO_WRITER_BYTES}); 0 when nothing is pending.
+     */
+    long bufferedBytes() {
+        if (pending == null) {
+            return 0;
+        }
+        return pending.capacity()
+                + (avroWriter == null ? 0 : AVRO_WRITER_BYTES)
+                + (header == null ? 0 : header.length);
+    }
+
+    /**
+     * The next block's bytes: the pending data, after the header when no block holds it yet. Only
+     * while {@link #hasPending()}.
+     */
     byte[] takeBlock() throws IOException {
         if (avroWriter != null) {
             avroWriter.flush();
         }
         byte[] data = pending.toByteArray();
-        if (headerStaged || header.length == 0) {
+        if (header == null || header.length == 0) {
             return data;
         }
         byte[] block = Arrays.copyOf(header, header.length + data.length);
@@ -168,17 +196,19 @@ final class BlobBatch {
         headerStaged = true;
         stagedBytes += blockLength;
         stagedRecords += pendingRecords.size();
-        clearPending();
+        releasePending();
     }
 
     /** The block from {@link #takeBlock()} was given up on (its records were diverted). */
     void dropped() {
-        clearPending();
+        releasePending();
     }
 
-    private void clearPending() {
-        pending.reset();
-        pendingRecords.clear();
+    private void releasePending() {
+        avroWriter = null;
+        pending = null;
+        header = null;
+        pendingRecords = new ArrayList<>();
         pendingEstimate = 0;
     }
 

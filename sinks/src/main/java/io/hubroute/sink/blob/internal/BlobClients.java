@@ -1,12 +1,17 @@
 package io.hubroute.sink.blob.internal;
 
 import com.azure.core.exception.HttpResponseException;
+import com.azure.core.util.BinaryData;
+import com.azure.core.util.Context;
 import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobContainerClientBuilder;
+import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.Block;
 import com.azure.storage.blob.models.BlockList;
 import com.azure.storage.blob.models.BlockListType;
+import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import io.hubroute.sink.blob.BlobAuthentication;
@@ -23,6 +28,9 @@ import java.util.Optional;
  */
 final class BlobClients {
     private static final Duration TRY_TIMEOUT = Duration.ofSeconds(60);
+
+    /** {@code If-None-Match: *}: the request succeeds only when the blob does not exist. */
+    private static final String ANY_ETAG = "*";
 
     private BlobClients() {}
 
@@ -70,6 +78,11 @@ final class BlobClients {
         }
     }
 
+    /** The writer's view of the container. */
+    static BlockStaging blockStaging(BlobContainerClient container) {
+        return new ContainerBlockStaging(container);
+    }
+
     /** The committer's view of the container. */
     static BlockLists blockLists(BlobContainerClient container) {
         return new ContainerBlockLists(container);
@@ -90,6 +103,32 @@ final class BlobClients {
                 : -1;
     }
 
+    private static final class ContainerBlockStaging implements BlockStaging {
+        private final BlobContainerClient container;
+
+        ContainerBlockStaging(BlobContainerClient container) {
+            this.container = container;
+        }
+
+        @Override
+        public void createContainerIfMissing() {
+            container.createIfNotExists();
+        }
+
+        @Override
+        public boolean exists(String blobName) {
+            return Boolean.TRUE.equals(container.getBlobClient(blobName).exists());
+        }
+
+        @Override
+        public void stageBlock(String blobName, String blockId, byte[] data) {
+            container
+                    .getBlobClient(blobName)
+                    .getBlockBlobClient()
+                    .stageBlock(blockId, BinaryData.fromBytes(data));
+        }
+    }
+
     private static final class ContainerBlockLists implements BlockLists {
         private final BlobContainerClient container;
 
@@ -98,12 +137,16 @@ final class BlobClients {
         }
 
         @Override
+        public String containerName() {
+            return container.getBlobContainerName();
+        }
+
+        @Override
         public Optional<List<String>> committed(String blobName) {
             BlockList list;
             try {
                 list =
-                        container
-                                .getBlobClient(blobName)
+                        blobClient(blobName)
                                 .getBlockBlobClient()
                                 .listBlocks(BlockListType.COMMITTED);
             } catch (RuntimeException e) {
@@ -113,8 +156,10 @@ final class BlobClients {
                 throw e;
             }
             List<Block> blocks = list.getCommittedBlocks();
-            if (blocks == null) {
-                return Optional.empty();
+            if (blocks == null || blocks.isEmpty()) {
+                // No committed block: a blob that holds only staged blocks (ours, not committed
+                // yet) is no blob; one written whole (Put Blob) is, with an empty block list.
+                return blobClient(blobName).exists() ? Optional.of(List.of()) : Optional.empty();
             }
             List<String> blockIds = new ArrayList<>(blocks.size());
             for (int i = 0; i < blocks.size(); i++) {
@@ -123,9 +168,20 @@ final class BlobClients {
             return Optional.of(blockIds);
         }
 
+        private BlobClient blobClient(String blobName) {
+            return container.getBlobClient(blobName);
+        }
+
         @Override
-        public void commit(String blobName, List<String> blockIds) {
-            container.getBlobClient(blobName).getBlockBlobClient().commitBlockList(blockIds, true);
+        public void commitNew(String blobName, List<String> blockIds) {
+            blobClient(blobName)
+                    .getBlockBlobClient()
+                    .commitBlockListWithResponse(
+                            new BlockBlobCommitBlockListOptions(blockIds)
+                                    .setRequestConditions(
+                                            new BlobRequestConditions().setIfNoneMatch(ANY_ETAG)),
+                            null,
+                            Context.NONE);
         }
     }
 }

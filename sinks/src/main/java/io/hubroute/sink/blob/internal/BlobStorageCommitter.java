@@ -6,6 +6,7 @@ import io.hubroute.sink.blob.BlobStorageSinkOptions;
 import io.hubroute.sink.internal.EndpointMetrics;
 import io.hubroute.sink.internal.Redaction;
 import io.hubroute.sink.internal.Retrier;
+import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -16,19 +17,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Commits the block list of each closed batch once its checkpoint completes. Idempotent: when the
- * blob's committed block list already is the committable's, nothing is written again (a restored
- * job re-commits the committables of its last checkpoint).
+ * Commits the block list of each closed batch once its checkpoint completes, as a new blob: the
+ * commit carries {@code If-None-Match: *}, so it never replaces a blob of the same name.
+ * Idempotent: when the blob's committed block list already is the committable's, nothing is written
+ * again (a restored job re-commits the committables of its last checkpoint).
  *
- * <p>A transient failure (timeout, throttling, server or network error) never waits on the task
- * thread: as Flink's {@code KafkaCommitter} does, the committer asks Flink to retry the request
- * ({@link CommitRequest#retryLater()}). Flink calls {@link #commit} again with the requests still
- * pending, up to {@code sink.committer.retries} times, and then fails the job, which restarts from
- * its last checkpoint and commits the same committables again. So a commit is never given up on for
- * a transient failure: its blocks hold records no other blob has.
+ * <p>A committable is never dropped. A transient failure (timeout, throttling, server or network
+ * error) never waits on the task thread: as Flink's {@code KafkaCommitter} does, the committer asks
+ * Flink to retry the request ({@link CommitRequest#retryLater()}). Flink calls {@link #commit}
+ * again with the requests still pending, up to {@code sink.committer.retries} times, and then fails
+ * the job. Any other failure (403 after a key rotation, 404 for a deleted container, 409/412 for a
+ * lease or policy, 400 for staged blocks that expired, or a blob of the same name with other
+ * content) is counted in {@link SinkMetrics#COMMIT_FAILURES} and fails the job at once ({@link
+ * CommitRequest#signalFailedWithUnknownReason}): it restores from its last checkpoint and commits
+ * the same committables again, so nothing is lost once the cause is fixed.
  */
 public final class BlobStorageCommitter implements Committer<BlobCommittable> {
     private static final Logger LOG = LoggerFactory.getLogger(BlobStorageCommitter.class);
+
+    /** What committing one committable did. */
+    private enum Outcome {
+        COMMITTED,
+        ALREADY_COMMITTED,
+        /** A blob of that name exists with another block list: it is left as it is. */
+        NAME_TAKEN
+    }
 
     private final String endpointName;
     private final BlockLists blobs;
@@ -37,6 +50,7 @@ public final class BlobStorageCommitter implements Committer<BlobCommittable> {
     private final EndpointMetrics metrics;
     private final Counter blobsWritten;
     private final Counter bytesWritten;
+    private final Counter commitFailures;
 
     public BlobStorageCommitter(BlobStorageSinkOptions options, MetricGroup metricGroup) {
         this(options, metricGroup, BlobClients.blockLists(BlobClients.containerClient(options)));
@@ -51,6 +65,7 @@ public final class BlobStorageCommitter implements Committer<BlobCommittable> {
                         metricGroup, endpointName, SinkMetrics.EndpointKind.STORAGE);
         this.blobsWritten = metrics.group().counter(SinkMetrics.STORAGE_BLOBS_WRITTEN);
         this.bytesWritten = metrics.group().counter(SinkMetrics.STORAGE_BYTES_WRITTEN);
+        this.commitFailures = metrics.group().counter(SinkMetrics.COMMIT_FAILURES);
         this.retrier =
                 Retrier.forEndpoint(
                         endpointName,
@@ -65,15 +80,19 @@ public final class BlobStorageCommitter implements Committer<BlobCommittable> {
             throws InterruptedException {
         for (CommitRequest<BlobCommittable> request : requests) {
             BlobCommittable committable = request.getCommittable();
-            boolean committedNow;
+            Outcome outcome;
             try {
-                committedNow = commitOnce(committable);
+                outcome = commitOnce(committable);
             } catch (RuntimeException failure) {
                 failed(request, failure);
                 continue;
             }
+            if (outcome == Outcome.NAME_TAKEN) {
+                nameTaken(request);
+                continue;
+            }
             retrier.attemptSucceeded();
-            if (committedNow) {
+            if (outcome == Outcome.COMMITTED) {
                 metrics.recordEgress(committable.records());
                 blobsWritten.inc();
                 bytesWritten.inc(committable.bytes());
@@ -85,14 +104,36 @@ public final class BlobStorageCommitter implements Committer<BlobCommittable> {
         }
     }
 
-    /** Commits the block list unless the blob already has exactly it; true when it committed. */
-    private boolean commitOnce(BlobCommittable committable) {
-        Optional<List<String>> committed = blobs.committed(committable.blobName());
-        if (committed.isPresent() && committed.get().equals(committable.blockIds())) {
-            return false;
+    /**
+     * Commits the block list as a new blob unless the blob already has exactly it. A blob that
+     * appears between the look and the commit (409 or 412) is looked at again: the same block list
+     * means an earlier attempt committed it and only its answer was lost.
+     */
+    private Outcome commitOnce(BlobCommittable committable) {
+        String blobName = committable.blobName();
+        Optional<List<String>> committed = blobs.committed(blobName);
+        if (committed.isPresent()) {
+            return committed.get().equals(committable.blockIds())
+                    ? Outcome.ALREADY_COMMITTED
+                    : Outcome.NAME_TAKEN;
         }
-        blobs.commit(committable.blobName(), committable.blockIds());
-        return true;
+        try {
+            blobs.commitNew(blobName, committable.blockIds());
+            return Outcome.COMMITTED;
+        } catch (RuntimeException failure) {
+            int status = BlobClients.statusCode(failure);
+            if (status != 409 && status != 412) {
+                throw failure;
+            }
+            Optional<List<String>> now = blobs.committed(blobName);
+            if (now.isEmpty()) {
+                // a conflict that is not an existing blob (a lease, a policy): not retried here
+                throw failure;
+            }
+            return now.get().equals(committable.blockIds())
+                    ? Outcome.ALREADY_COMMITTED
+                    : Outcome.NAME_TAKEN;
+        }
     }
 
     private void failed(CommitRequest<BlobCommittable> request, RuntimeException failure)
@@ -121,14 +162,51 @@ public final class BlobStorageCommitter implements Committer<BlobCommittable> {
             request.retryLater();
             return;
         }
-        // Not transient, typically InvalidBlockList: the staged blocks are gone.
-        LOG.error(
-                "Endpoint '{}' cannot commit blob '{}' ({} records): {}",
-                endpointName,
-                committable.blobName(),
-                committable.records(),
-                Redaction.describe(failure));
-        request.signalFailedWithKnownReason(retrier.unfixable(failure));
+        // 403, 404, 409/412, 400 InvalidBlockList, ...: never dropped; the job fails, restores
+        // from its last checkpoint and commits again.
+        failJob(
+                request,
+                new IOException(
+                        "endpoint '"
+                                + endpointName
+                                + "' cannot commit blob '"
+                                + committable.blobName()
+                                + "' in container '"
+                                + blobs.containerName()
+                                + "' ("
+                                + committable.records()
+                                + " records): "
+                                + Redaction.describe(failure)
+                                + "; the job fails so that, restored from its last checkpoint,"
+                                + " it commits the blob again once the cause (credentials,"
+                                + " container, lease, policy) is fixed",
+                        failure));
+    }
+
+    private void nameTaken(CommitRequest<BlobCommittable> request) {
+        BlobCommittable committable = request.getCommittable();
+        retrier.attemptFailed(new IllegalStateException("blob exists"));
+        failJob(
+                request,
+                new IOException(
+                        "endpoint '"
+                                + endpointName
+                                + "': blob '"
+                                + committable.blobName()
+                                + "' in container '"
+                                + blobs.containerName()
+                                + "' already exists with other content (another job, or IoT Hub"
+                                + " itself, wrote it) and is never overwritten; move or delete it,"
+                                + " and the job, restored from its last checkpoint, commits its "
+                                + committable.records()
+                                + " records there"));
+    }
+
+    private void failJob(CommitRequest<BlobCommittable> request, IOException failure) {
+        commitFailures.inc();
+        LOG.error("{}", failure.getMessage());
+        // Flink fails the job (it throws): the committable is restored with the last checkpoint.
+        request.signalFailedWithUnknownReason(failure);
     }
 
     @Override

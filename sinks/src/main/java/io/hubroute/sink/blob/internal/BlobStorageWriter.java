@@ -1,7 +1,5 @@
 package io.hubroute.sink.blob.internal;
 
-import com.azure.core.util.BinaryData;
-import com.azure.storage.blob.BlobContainerClient;
 import io.hubroute.sink.DeadLetterEndpoint;
 import io.hubroute.sink.FailurePolicy;
 import io.hubroute.sink.RoutedMessage;
@@ -21,6 +19,7 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,6 +28,7 @@ import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.metrics.MetricGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +36,12 @@ import org.slf4j.LoggerFactory;
  * Writes deliveries into one batch per base blob name (partition and minute of the enqueued time),
  * stages blocks as they fill and at every checkpoint, and hands closed batches to the committer.
  * See {@link io.hubroute.sink.blob.BlobStorageSink} for the guarantee.
+ *
+ * <p>Memory stays bounded whatever the enqueued times: at most {@link
+ * BlobStorageSinkOptions#maxOpenBatches()} batches are open (opening one more closes the least
+ * recently written one, which becomes a blob of its own at the next checkpoint), a batch holds
+ * buffers only while it has records not staged yet, and one timer at a time closes the batches that
+ * are due.
  */
 public final class BlobStorageWriter
         implements StatefulSinkWriter<RoutedMessage, BlobWriterState>,
@@ -47,7 +53,7 @@ public final class BlobStorageWriter
     private final BlobEncoding encoding;
     private final BlobNameFormat nameFormat;
     private final int subtask;
-    private final BlobContainerClient container;
+    private final BlockStaging container;
     private final ProcessingTimeService timeService;
     private final MessageRecordEncoder encoder;
     private final Retrier retrier;
@@ -57,28 +63,49 @@ public final class BlobStorageWriter
     private final byte[] writerId = new byte[16];
     private final SecureRandom random = new SecureRandom();
 
-    private final Map<Long, BlobBatch> openBatches = new HashMap<>();
+    /** Open batches, least recently written first. */
+    private final LinkedHashMap<Long, BlobBatch> openBatches = new LinkedHashMap<>(16, 0.75f, true);
+
     private final Map<String, long[]> sequences = new HashMap<>();
     private final List<BlobCommittable> closedBatches = new ArrayList<>();
     private BlobBatch lastBatch;
     private long lastBatchKey = Long.MIN_VALUE;
+    private long closeTimerAt = Long.MAX_VALUE;
+    private boolean warnedAboutCap;
 
     public BlobStorageWriter(
             BlobStorageSinkOptions options,
             WriterInitContext context,
             Collection<BlobWriterState> recoveredStates)
             throws IOException {
+        this(
+                options,
+                recoveredStates,
+                context.getTaskInfo().getIndexOfThisSubtask(),
+                context.getProcessingTimeService(),
+                context.metricGroup(),
+                BlobClients.blockStaging(BlobClients.containerClient(options)),
+                openDeadLetterWriter(options, context));
+    }
+
+    BlobStorageWriter(
+            BlobStorageSinkOptions options,
+            Collection<BlobWriterState> recoveredStates,
+            int subtask,
+            ProcessingTimeService timeService,
+            MetricGroup metricGroup,
+            BlockStaging container,
+            SinkWriter<RoutedMessage> deadLetterWriter)
+            throws IOException {
         this.options = options;
         this.encoding = options.encoding();
         this.nameFormat = BlobNameFormat.parse(options.fileNameFormat());
-        this.subtask = context.getTaskInfo().getIndexOfThisSubtask();
-        this.timeService = context.getProcessingTimeService();
+        this.subtask = subtask;
+        this.timeService = timeService;
         this.encoder = new MessageRecordEncoder(encoding);
         this.metrics =
                 EndpointMetrics.register(
-                        context.metricGroup(),
-                        options.endpointName(),
-                        SinkMetrics.EndpointKind.STORAGE);
+                        metricGroup, options.endpointName(), SinkMetrics.EndpointKind.STORAGE);
         this.retrier =
                 Retrier.forEndpoint(
                         options.endpointName(),
@@ -90,18 +117,17 @@ public final class BlobStorageWriter
         ByteBuffer.wrap(writerId)
                 .putLong(id.getMostSignificantBits())
                 .putLong(id.getLeastSignificantBits());
-        this.container = BlobClients.containerClient(options);
-        if (options.failurePolicy() == FailurePolicy.DEAD_LETTER) {
-            DeadLetterEndpoint deadLetters = options.deadLetterEndpoint().orElseThrow();
-            this.deadLetterWriter = deadLetters.openWriter(context);
-            this.deadLetterEndpointName = deadLetters.endpointName();
-        } else {
-            this.deadLetterWriter = null;
-            this.deadLetterEndpointName = null;
-        }
+        this.container = container;
+        this.deadLetterWriter = deadLetterWriter;
+        this.deadLetterEndpointName =
+                options.deadLetterEndpoint().map(DeadLetterEndpoint::endpointName).orElse(null);
         try {
             if (options.createContainerIfMissing()) {
-                callUntilDone(container::createIfNotExists);
+                callUntilDone(
+                        () -> {
+                            container.createContainerIfMissing();
+                            return null;
+                        });
             }
             restore(recoveredStates);
         } catch (InterruptedException e) {
@@ -109,6 +135,13 @@ public final class BlobStorageWriter
             throw new InterruptedIOException(
                     "interrupted while opening endpoint '" + options.endpointName() + "'");
         }
+    }
+
+    private static SinkWriter<RoutedMessage> openDeadLetterWriter(
+            BlobStorageSinkOptions options, WriterInitContext context) throws IOException {
+        return options.failurePolicy() == FailurePolicy.DEAD_LETTER
+                ? options.deadLetterEndpoint().orElseThrow().openWriter(context)
+                : null;
     }
 
     private void restore(Collection<BlobWriterState> recoveredStates)
@@ -123,10 +156,13 @@ public final class BlobStorageWriter
                 }
             }
             for (BlobWriterState.OpenBatch open : state.openBatches()) {
-                BlobBatch batch = BlobBatch.restore(encoding, open, options.blockSizeBytes());
+                BlobBatch batch = BlobBatch.restore(encoding, open);
                 long key = batchKey(open.partition(), open.epochMinute());
-                if (openBatches.containsKey(key) || open.blockIds().isEmpty()) {
-                    // Two restored subtasks had the same base name open: close this one now.
+                if (openBatches.containsKey(key)
+                        || open.blockIds().isEmpty()
+                        || openBatches.size() >= options.maxOpenBatches()) {
+                    // Two restored subtasks had the same base name open, or more than the cap
+                    // (state from before a rescale or a lower cap): close this one now.
                     close(batch);
                 } else {
                     openBatches.put(key, batch);
@@ -153,6 +189,9 @@ public final class BlobStorageWriter
         long key = batchKey(delivery.partition(), epochMinute);
         BlobBatch batch = key == lastBatchKey ? lastBatch : openBatches.get(key);
         if (batch == null) {
+            if (openBatches.size() >= options.maxOpenBatches()) {
+                closeLeastRecentlyWritten();
+            }
             batch = openBatch(delivery.partition(), epochMinute);
             openBatches.put(key, batch);
         }
@@ -168,13 +207,31 @@ public final class BlobStorageWriter
         }
     }
 
+    /** At the cap: the batch written least recently closes early, as a blob of its own. */
+    private void closeLeastRecentlyWritten() throws IOException, InterruptedException {
+        Iterator<BlobBatch> batches = openBatches.values().iterator();
+        BlobBatch oldest = batches.next();
+        batches.remove();
+        if (!warnedAboutCap) {
+            warnedAboutCap = true;
+            LOG.info(
+                    "Endpoint '{}' subtask {} has {} blobs open, the most it keeps"
+                            + " (setMaxOpenBatches): the least recently written closes early, as"
+                            + " when catching up on a backlog that spans many minutes",
+                    options.endpointName(),
+                    subtask,
+                    options.maxOpenBatches());
+        }
+        close(oldest);
+    }
+
     @Override
     public void flush(boolean endOfInput) throws IOException, InterruptedException {
         long now = timeService.getCurrentProcessingTime();
         Iterator<BlobBatch> batches = openBatches.values().iterator();
         while (batches.hasNext()) {
             BlobBatch batch = batches.next();
-            if (endOfInput || now >= batch.openedAtMillis + options.batchFrequency().toMillis()) {
+            if (endOfInput || now >= closesAt(batch)) {
                 batches.remove();
                 close(batch);
             } else {
@@ -211,6 +268,20 @@ public final class BlobStorageWriter
         return List.of(new BlobWriterState(open, counters));
     }
 
+    /** How many batches are open now. */
+    int openBatchCount() {
+        return openBatches.size();
+    }
+
+    /** The memory the open batches' buffers hold now (Avro's own buffers estimated). */
+    long bufferedBytes() {
+        long total = 0;
+        for (BlobBatch batch : openBatches.values()) {
+            total += batch.bufferedBytes();
+        }
+        return total;
+    }
+
     @Override
     public void close() throws Exception {
         if (deadLetterWriter != null) {
@@ -241,36 +312,51 @@ public final class BlobStorageWriter
         byte[] syncMarker = new byte[BlobBatch.syncSize(encoding)];
         random.nextBytes(syncMarker);
         BlobBatch batch =
-                BlobBatch.open(
-                        encoding,
-                        blobName,
-                        partition,
-                        epochMinute,
-                        now,
-                        syncMarker,
-                        options.blockSizeBytes());
+                BlobBatch.open(encoding, blobName, partition, epochMinute, now, syncMarker);
         scheduleClose(batch);
         return batch;
     }
 
     private boolean blobExists(String blobName) throws IOException, InterruptedException {
-        Boolean exists = callUntilDone(() -> container.getBlobClient(blobName).exists());
+        Boolean exists = callUntilDone(() -> container.exists(blobName));
         return exists != null && exists;
     }
 
+    private long closesAt(BlobBatch batch) {
+        return batch.openedAtMillis + options.batchFrequency().toMillis();
+    }
+
+    /**
+     * Makes sure a timer fires by the time the batch is due. One timer covers every batch due at or
+     * after it (each firing sets the next), so a backlog does not pile up a timer per batch.
+     */
     private void scheduleClose(BlobBatch batch) {
-        timeService.registerTimer(
-                batch.openedAtMillis + options.batchFrequency().toMillis(), time -> closeDue(time));
+        long due = closesAt(batch);
+        if (due < closeTimerAt) {
+            closeTimerAt = due;
+            timeService.registerTimer(due, this::closeDue);
+        }
     }
 
     private void closeDue(long now) throws IOException, InterruptedException {
+        if (now < closeTimerAt) {
+            // an earlier timer, superseded by one set for a batch restored with an older time
+            return;
+        }
+        closeTimerAt = Long.MAX_VALUE;
         Iterator<BlobBatch> batches = openBatches.values().iterator();
+        BlobBatch next = null;
         while (batches.hasNext()) {
             BlobBatch batch = batches.next();
-            if (now >= batch.openedAtMillis + options.batchFrequency().toMillis()) {
+            if (now >= closesAt(batch)) {
                 batches.remove();
                 close(batch);
+            } else if (next == null || closesAt(batch) < closesAt(next)) {
+                next = batch;
             }
+        }
+        if (next != null) {
+            scheduleClose(next);
         }
     }
 
@@ -294,10 +380,7 @@ public final class BlobStorageWriter
         try {
             retrier.call(
                     () -> {
-                        container
-                                .getBlobClient(batch.blobName)
-                                .getBlockBlobClient()
-                                .stageBlock(blockId, BinaryData.fromBytes(block));
+                        container.stageBlock(batch.blobName, blockId, block);
                         return null;
                     });
         } catch (RetriesExhaustedException e) {

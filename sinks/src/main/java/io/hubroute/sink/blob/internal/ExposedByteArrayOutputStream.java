@@ -11,4 +11,9 @@ final class ExposedByteArrayOutputStream extends ByteArrayOutputStream {
     byte[] buffer() {
         return buf;
     }
+
+    /** The buffer's length: the memory it holds, whatever it holds now. */
+    int capacity() {
+        return buf.length;
+    }
 }

@@ -1,7 +1,6 @@
 package io.hubroute.sink.eventhubs.internal;
 
-import java.util.Locale;
-import java.util.Objects;
+import io.hubroute.sink.internal.SharedAccessConnectionString;
 
 /**
  * An Event Hubs (or IoT Hub built-in endpoint) connection string, {@code
@@ -26,49 +25,13 @@ public final class EventHubsConnectionString {
 
     /**
      * @throws IllegalArgumentException when Endpoint, SharedAccessKeyName or SharedAccessKey is
-     *     missing; the message never contains the key
+     *     missing or malformed; the message names the part, never a value of the string
      */
     public static EventHubsConnectionString parse(String connectionString) {
-        Objects.requireNonNull(connectionString, "connectionString");
-        String endpoint = null;
-        boolean hasKeyName = false;
-        boolean hasKey = false;
-        String entityPath = null;
-        for (String part : connectionString.split(";")) {
-            int equals = part.indexOf('=');
-            if (equals <= 0) {
-                continue;
-            }
-            String name = part.substring(0, equals).trim().toLowerCase(Locale.ROOT);
-            String value = part.substring(equals + 1).trim();
-            if (name.equals("endpoint")) {
-                endpoint = value;
-            } else if (name.equals("sharedaccesskeyname")) {
-                hasKeyName = !value.isEmpty();
-            } else if (name.equals("sharedaccesskey")) {
-                hasKey = !value.isEmpty();
-            } else if (name.equals("entitypath") && !value.isEmpty()) {
-                entityPath = value;
-            }
-        }
-        if (endpoint == null || !endpoint.toLowerCase(Locale.ROOT).startsWith("sb://")) {
-            throw new IllegalArgumentException(
-                    "Event Hubs connection string needs Endpoint=sb://<namespace>.servicebus.windows.net/");
-        }
-        if (!hasKeyName || !hasKey) {
-            throw new IllegalArgumentException(
-                    "Event Hubs connection string needs SharedAccessKeyName and SharedAccessKey:"
-                            + " copy the whole connection string of a shared access policy");
-        }
-        String host = endpoint.substring("sb://".length());
-        int slash = host.indexOf('/');
-        if (slash >= 0) {
-            host = host.substring(0, slash);
-        }
-        if (host.isEmpty()) {
-            throw new IllegalArgumentException("Event Hubs connection string Endpoint has no host");
-        }
-        return new EventHubsConnectionString(connectionString.trim(), host, entityPath);
+        SharedAccessConnectionString parts =
+                SharedAccessConnectionString.parse("Event Hubs", connectionString);
+        return new EventHubsConnectionString(
+                connectionString.trim(), parts.host(), parts.entityPath());
     }
 
     /** {@code <ns>.servicebus.windows.net:9093}. */

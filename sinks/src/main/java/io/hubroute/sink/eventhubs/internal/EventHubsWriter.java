@@ -10,14 +10,21 @@ import io.hubroute.sink.internal.Redaction;
 import io.hubroute.sink.internal.Retrier;
 import io.hubroute.sink.internal.RetriesExhaustedException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.RetriableException;
@@ -26,17 +33,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The at-least-once Event Hubs sink's writer, over one {@link KafkaProducer}. Sends asynchronously
- * and keeps every unacknowledged record in order; {@link #flush} (called before each checkpoint
- * barrier and at the end of input) returns only when all of them are acknowledged, which is what
- * makes the sink at-least-once. Egress and latency are counted at the broker's acknowledgment.
+ * The at-least-once Event Hubs sink's writer, over one Kafka producer (idempotent, as {@link
+ * io.hubroute.sink.eventhubs.EventHubsSinkBuilder} pins it). Sends asynchronously and keeps every
+ * unacknowledged record in order; {@link #flush} (called before each checkpoint barrier and at the
+ * end of input) returns only when all of them are acknowledged, which is what makes the sink
+ * at-least-once. Egress and latency are counted at the broker's acknowledgment.
  *
  * <p>When a send fails (the producer gave up after its own retries within the delivery timeout),
- * the producer is dropped and every unacknowledged record is sent again, in order, on a new one:
- * one attempt per round, paced and budgeted by the {@link Retrier} (which reports the endpoint's
- * health). After the budget the failure policy decides: keep retrying (back-pressure) or divert the
- * records to the dead-letter endpoint. While the endpoint stays dead under DEAD_LETTER, each new
- * record is diverted after its own failed attempt, without a whole budget.
+ * the producer is dropped and every unacknowledged record is sent again, in order, on a new one, in
+ * rounds paced by the {@link Retrier} (which reports the endpoint's health). Each record counts its
+ * own attempts: a record never answered (its producer dropped because of another) has made none. So
+ * that one device's records keep their order, a record acknowledged after an earlier record of the
+ * same device (key) that failed is sent again after it: a reader sees the failed record, then
+ * everything its device sent after it, in order. Once the first record has failed for a whole retry
+ * budget, the failure policy decides: keep retrying (back-pressure) or divert that record, with its
+ * own attempt count and last failure, to the dead-letter endpoint and go on with the next, which
+ * gets attempts of its own. While the endpoint stays dead under DEAD_LETTER, each record is
+ * diverted after one failed attempt of its own.
  */
 public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
     private static final Logger LOG = LoggerFactory.getLogger(EventHubsWriter.class);
@@ -52,18 +65,35 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
     private final Retrier retrier;
     private final SinkWriter<RoutedMessage> deadLetterWriter;
     private final String deadLetterEndpointName;
-    private KafkaProducer<byte[], byte[]> producer;
+    private final Supplier<Producer<byte[], byte[]>> producers;
+    private Producer<byte[], byte[]> producer;
 
     public EventHubsWriter(EventHubsSinkOptions options, WriterInitContext context)
             throws IOException {
+        this(
+                options,
+                () ->
+                        new KafkaProducer<>(
+                                options.producerProperties(),
+                                new ByteArraySerializer(),
+                                new ByteArraySerializer()),
+                context.metricGroup(),
+                openDeadLetterWriter(options, context));
+    }
+
+    EventHubsWriter(
+            EventHubsSinkOptions options,
+            Supplier<Producer<byte[], byte[]>> producers,
+            MetricGroup metricGroup,
+            SinkWriter<RoutedMessage> deadLetterWriter) {
         this.options = options;
+        this.producers = producers;
         this.serializer =
                 new RoutedMessageRecordSerializer(
                         options.topic(), options.endpointName(), options.kind());
         this.answerTimeoutMillis = deliveryTimeoutMillis(options) + ANSWER_MARGIN_MILLIS;
         this.metrics =
-                EndpointMetrics.register(
-                        context.metricGroup(), options.endpointName(), options.kind());
+                EndpointMetrics.register(metricGroup, options.endpointName(), options.kind());
         this.retrier =
                 Retrier.forEndpoint(
                         options.endpointName(),
@@ -71,12 +101,16 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
                         options.retryPolicy(),
                         options.failurePolicy(),
                         EventHubsWriter::isTransient);
-        DeadLetterEndpoint deadLetterEndpoint = options.deadLetterEndpoint().orElse(null);
-        this.deadLetterWriter =
-                deadLetterEndpoint == null ? null : deadLetterEndpoint.openWriter(context);
+        this.deadLetterWriter = deadLetterWriter;
         this.deadLetterEndpointName =
-                deadLetterEndpoint == null ? null : deadLetterEndpoint.endpointName();
-        this.producer = newProducer();
+                options.deadLetterEndpoint().map(DeadLetterEndpoint::endpointName).orElse(null);
+        this.producer = producers.get();
+    }
+
+    private static SinkWriter<RoutedMessage> openDeadLetterWriter(
+            EventHubsSinkOptions options, WriterInitContext context) throws IOException {
+        DeadLetterEndpoint deadLetterEndpoint = options.deadLetterEndpoint().orElse(null);
+        return deadLetterEndpoint == null ? null : deadLetterEndpoint.openWriter(context);
     }
 
     @Override
@@ -115,11 +149,8 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
             } else if (state == PendingRecord.State.FAILED) {
                 recover(head.failure());
             } else if (mustWait) {
-                recover(
-                        new TimeoutException(
-                                "no answer from the producer within "
-                                        + answerTimeoutMillis
-                                        + " ms"));
+                head.fail(noAnswer());
+                recover(head.failure());
             } else {
                 return;
             }
@@ -127,106 +158,91 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
     }
 
     /**
-     * Drops the producer and sends every unacknowledged record again on a new one, retrying as the
-     * policies say, until each is acknowledged or diverted. Returns with the queue empty, or, when
-     * only records that retrying cannot fix failed (diverted one by one under DEAD_LETTER), with
-     * the records still in flight left on the queue.
+     * Handles the failure of the record at the head of the queue. When the only failures are ones
+     * retrying cannot fix, diverted one by one under DEAD_LETTER, the producer is fine and the rest
+     * stay in flight. Otherwise the producer is dropped and every unacknowledged record is sent
+     * again on a new one until each is acknowledged or diverted; returns with the queue empty.
      */
     private void recover(Exception cause) throws IOException, InterruptedException {
-        List<PendingRecord> unsettled = new ArrayList<>(unacknowledged.size());
-        Exception retryCause = null;
-        for (PendingRecord send : unacknowledged) {
-            PendingRecord.State state = send.state();
-            if (state == PendingRecord.State.ACKNOWLEDGED) {
-                countAccepted(send);
-            } else if (state == PendingRecord.State.FAILED && isUnfixable(send.failure())) {
-                divert(List.of(send), send.failure(), 1);
-            } else {
-                unsettled.add(send);
-                if (retryCause == null && state == PendingRecord.State.FAILED) {
-                    retryCause = send.failure();
+        if (isUnfixable(cause) && !anyFixableFailure()) {
+            Iterator<PendingRecord> sends = unacknowledged.iterator();
+            while (sends.hasNext()) {
+                PendingRecord send = sends.next();
+                if (send.state() == PendingRecord.State.FAILED) {
+                    sends.remove();
+                    send.failedAttempts++;
+                    divert(send, send.failure(), send.failedAttempts);
+                }
+            }
+            return;
+        }
+        List<PendingRecord> sent = new ArrayList<>(unacknowledged);
+        unacknowledged.clear();
+        List<PendingRecord> unsettled = takeAnswers(sent, sent.size(), false);
+        // a late acknowledgment from the old producer could not be told from a lost record: resend
+        closeProducer();
+        while (!unsettled.isEmpty()) {
+            PendingRecord first = unsettled.get(0);
+            try {
+                retrier.retryMessage(
+                        first.failedAttempts,
+                        first.failure(),
+                        () -> {
+                            resend(unsettled);
+                            return null;
+                        });
+            } catch (RetriesExhaustedException e) {
+                unsettled.remove(0);
+                if (!first.delivered) {
+                    divert(first, e.getCause(), e.attempts());
                 }
             }
         }
-        unacknowledged.clear();
-        if (retryCause == null) {
-            if (!isTransient(cause) && options.failurePolicy() == FailurePolicy.DEAD_LETTER) {
-                // the failures were all diverted; the producer is fine and the rest still in flight
-                unacknowledged.addAll(unsettled);
-                return;
+    }
+
+    private boolean anyFixableFailure() {
+        for (PendingRecord send : unacknowledged) {
+            if (send.state() == PendingRecord.State.FAILED && !isUnfixable(send.failure())) {
+                return true;
             }
-            retryCause = cause;
         }
-        // a late acknowledgment from the old producer could not be told from a lost record: resend
-        // all
-        closeProducer();
-        int[] attempt = {1};
-        try {
-            retrier.retryAfter(
-                    retryCause,
-                    () -> {
-                        attempt[0]++;
-                        resend(unsettled, attempt[0]);
-                        return null;
-                    });
-        } catch (RetriesExhaustedException e) {
-            divert(unsettled, e.getCause(), e.attempts());
-        }
+        return false;
     }
 
     /**
-     * One attempt: sends the records in order on a fresh producer and waits for every answer. The
-     * acknowledged ones leave {@code unsettled} (and so do records retrying cannot fix, diverted
-     * under DEAD_LETTER); if any other failed, the producer is dropped and the first failure
-     * thrown. A send refused at once for a transient reason (no metadata, no buffer space) ends the
-     * round: the rest waits for the next attempt.
+     * One attempt of the first record (and a round for all): sends the records in order on a fresh
+     * producer and waits for every answer; what is left unsettled stays in {@code unsettled}. A
+     * send refused at once for a transient reason (no metadata, no buffer space) ends the round:
+     * the rest waits for the next one, without an attempt counted. Throws the first record's
+     * failure when it is still unsettled.
      */
-    private void resend(List<PendingRecord> unsettled, int attempt) throws Exception {
-        List<PendingRecord> sends = new ArrayList<>(unsettled.size());
-        for (int i = 0; i < unsettled.size(); i++) {
-            PendingRecord send = unsettled.get(i).again();
-            sends.add(send);
+    private void resend(List<PendingRecord> unsettled) throws Exception {
+        PendingRecord first = unsettled.get(0);
+        List<PendingRecord> round = new ArrayList<>(unsettled.size());
+        int sent = 0;
+        while (sent < unsettled.size()) {
+            PendingRecord send = unsettled.get(sent).again();
+            round.add(send);
+            sent++;
             send(send);
             if (send.state() == PendingRecord.State.FAILED && isTransient(send.failure())) {
                 break;
             }
         }
+        round.addAll(unsettled.subList(sent, unsettled.size()));
         flushProducer();
-        Exception failure = null;
-        List<PendingRecord> left = new ArrayList<>();
-        for (int i = 0; i < unsettled.size(); i++) {
-            if (i >= sends.size()) {
-                left.add(unsettled.get(i));
-                continue;
-            }
-            PendingRecord send = sends.get(i);
-            PendingRecord.State state = send.await(answerTimeoutMillis);
-            if (state == PendingRecord.State.ACKNOWLEDGED) {
-                countAccepted(send);
-            } else if (state == PendingRecord.State.FAILED && isUnfixable(send.failure())) {
-                divert(List.of(send), send.failure(), attempt);
-            } else {
-                left.add(send);
-                if (failure == null) {
-                    failure =
-                            state == PendingRecord.State.FAILED
-                                    ? send.failure()
-                                    : new TimeoutException(
-                                            "no answer from the producer within "
-                                                    + answerTimeoutMillis
-                                                    + " ms");
-                }
-            }
+        List<PendingRecord> left = takeAnswers(round, sent, true);
+        boolean anyFailed = false;
+        for (int i = 0; i < left.size() && !anyFailed; i++) {
+            anyFailed = left.get(i).state() == PendingRecord.State.FAILED;
+        }
+        if (anyFailed) {
+            closeProducer();
         }
         unsettled.clear();
         unsettled.addAll(left);
-        if (failure == null && !left.isEmpty()) {
-            // a round ends early only on a failure, which is kept above: never report unsent
-            // records as done
-            throw new IllegalStateException(left.size() + " record(s) neither sent nor failed");
-        }
-        if (failure != null) {
-            closeProducer();
+        if (!left.isEmpty() && left.get(0).delivery == first.delivery) {
+            Exception failure = left.get(0).failure();
             LOG.debug(
                     "Endpoint '{}': {} record(s) still not acknowledged: {}",
                     options.endpointName(),
@@ -237,16 +253,75 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
     }
 
     /**
+     * Takes the answers to a round of sends, in order; the first {@code sent} were sent in it
+     * (waited for when {@code wait}; one not answered in time failed), the rest were not. An
+     * acknowledged record is counted, and kept to be sent again when an earlier record of its
+     * device is still unsettled (so the device's order holds); under DEAD_LETTER a record that
+     * failed with an error retrying cannot fix is diverted alone. Returns the records still
+     * unsettled, in order, each failed one with one more failed attempt of its own.
+     */
+    private List<PendingRecord> takeAnswers(List<PendingRecord> round, int sent, boolean wait)
+            throws IOException, InterruptedException {
+        List<PendingRecord> left = new ArrayList<>();
+        Set<ByteBuffer> unsettledDevices = new HashSet<>();
+        for (int i = 0; i < round.size(); i++) {
+            PendingRecord send = round.get(i);
+            ByteBuffer device = send.deviceKey();
+            if (i >= sent) {
+                left.add(send);
+                if (device != null) {
+                    unsettledDevices.add(device);
+                }
+                continue;
+            }
+            PendingRecord.State state = wait ? send.await(answerTimeoutMillis) : send.state();
+            if (state == PendingRecord.State.PENDING && wait) {
+                send.fail(noAnswer());
+                state = PendingRecord.State.FAILED;
+            }
+            if (state == PendingRecord.State.ACKNOWLEDGED) {
+                if (!send.delivered) {
+                    countAccepted(send);
+                    send.delivered = true;
+                }
+                if (device != null && unsettledDevices.contains(device)) {
+                    left.add(send);
+                }
+                continue;
+            }
+            if (state == PendingRecord.State.FAILED) {
+                send.failedAttempts++;
+                if (isUnfixable(send.failure())) {
+                    if (!send.delivered) {
+                        divert(send, send.failure(), send.failedAttempts);
+                    }
+                    continue;
+                }
+            }
+            left.add(send);
+            if (device != null) {
+                unsettledDevices.add(device);
+            }
+        }
+        return left;
+    }
+
+    /**
      * Under DEAD_LETTER, a record that failed with an error retrying cannot fix is diverted alone.
      */
     private boolean isUnfixable(Exception failure) {
         return options.failurePolicy() == FailurePolicy.DEAD_LETTER && !isTransient(failure);
     }
 
+    private TimeoutException noAnswer() {
+        return new TimeoutException(
+                "no answer from the producer within " + answerTimeoutMillis + " ms");
+    }
+
     private void send(PendingRecord send) throws InterruptedException {
         try {
             if (producer == null) {
-                producer = newProducer();
+                producer = producers.get();
             }
             producer.send(send.record, send);
         } catch (InterruptException e) {
@@ -271,34 +346,29 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
         metrics.recordAccepted(send.delivery.enqueuedTimeMillis(), send.acknowledgedAtMillis());
     }
 
-    private void divert(List<PendingRecord> sends, Throwable failure, int attempts)
+    private void divert(PendingRecord send, Throwable failure, int attempts)
             throws IOException, InterruptedException {
-        long now = System.currentTimeMillis();
-        for (int i = 0; i < sends.size(); i++) {
-            deadLetterWriter.write(
-                    DeadLetterDiversion.divert(
-                            sends.get(i).delivery, deadLetterEndpointName, failure, attempts, now),
-                    DeadLetterDiversion.noContext());
-        }
-        metrics.recordDeadLettered(sends.size());
+        deadLetterWriter.write(
+                DeadLetterDiversion.divert(
+                        send.delivery,
+                        deadLetterEndpointName,
+                        failure,
+                        attempts,
+                        System.currentTimeMillis()),
+                DeadLetterDiversion.noContext());
+        metrics.recordDeadLettered(1);
         LOG.warn(
-                "Endpoint '{}': {} record(s) diverted to dead-letter endpoint '{}' after {} attempt(s): {}",
+                "Endpoint '{}': a record diverted to dead-letter endpoint '{}' after {} attempt(s): {}",
                 options.endpointName(),
-                sends.size(),
                 deadLetterEndpointName,
                 attempts,
                 Redaction.describe(failure));
     }
 
-    private KafkaProducer<byte[], byte[]> newProducer() {
-        return new KafkaProducer<>(
-                options.producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
     /** Closes without waiting: what it still holds is sent again (or was acknowledged already). */
     private void closeProducer() {
         if (producer != null) {
-            KafkaProducer<byte[], byte[]> closing = producer;
+            Producer<byte[], byte[]> closing = producer;
             producer = null;
             closing.close(Duration.ZERO);
         }

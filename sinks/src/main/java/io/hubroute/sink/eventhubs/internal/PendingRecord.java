@@ -1,6 +1,7 @@
 package io.hubroute.sink.eventhubs.internal;
 
 import io.hubroute.sink.RoutedMessage;
+import java.nio.ByteBuffer;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -8,7 +9,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 /**
  * One send of one record, not yet known to be acknowledged. The producer's I/O thread completes it;
  * the writer's thread waits for it. A record sent again gets a new instance ({@link #again()}), so
- * a late answer to an abandoned send changes nothing.
+ * a late answer to an abandoned send changes nothing; the record's own failed attempts and whether
+ * the endpoint already has it travel with it.
  */
 final class PendingRecord implements Callback {
     enum State {
@@ -19,6 +21,16 @@ final class PendingRecord implements Callback {
 
     final RoutedMessage delivery;
     final ProducerRecord<byte[], byte[]> record;
+
+    /** This record's own failed attempts so far (writer thread only). */
+    int failedAttempts;
+
+    /**
+     * The endpoint acknowledged an earlier send of this record: it is sent again only so that it
+     * comes after an earlier record of its device that failed (writer thread only).
+     */
+    boolean delivered;
+
     private State state = State.PENDING;
     private Exception failure;
     private long acknowledgedAtMillis;
@@ -28,9 +40,17 @@ final class PendingRecord implements Callback {
         this.record = record;
     }
 
-    /** A new send of the same record. */
+    /** A new send of the same record, with its attempts so far. */
     PendingRecord again() {
-        return new PendingRecord(delivery, record);
+        PendingRecord next = new PendingRecord(delivery, record);
+        next.failedAttempts = failedAttempts;
+        next.delivered = delivered;
+        return next;
+    }
+
+    /** The record's key (the device id) as a map key; null for a record without one. */
+    ByteBuffer deviceKey() {
+        return record.key() == null ? null : ByteBuffer.wrap(record.key());
     }
 
     @Override
@@ -47,7 +67,7 @@ final class PendingRecord implements Callback {
         notifyAll();
     }
 
-    /** The send did not even start. */
+    /** The send did not even start, or no answer came in time. */
     synchronized void fail(Exception exception) {
         onCompletion(null, exception);
     }
@@ -56,6 +76,7 @@ final class PendingRecord implements Callback {
         return state;
     }
 
+    /** The failure of this send; null unless it failed. */
     synchronized Exception failure() {
         return failure;
     }

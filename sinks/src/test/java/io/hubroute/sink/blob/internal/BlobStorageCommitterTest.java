@@ -1,6 +1,7 @@
 package io.hubroute.sink.blob.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.HttpHeaders;
@@ -31,7 +32,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * The committer against a hand-written fake container: transient failures go back to Flink as
- * {@code retryLater()} (no waiting on the task thread), and the retry commits every block.
+ * {@code retryLater()} (no waiting on the task thread), and the retry commits every block; any
+ * other failure fails the job (never drops the committable), and an existing blob is never
+ * overwritten.
  */
 class BlobStorageCommitterTest {
     private static final BlobCommittable COMMITTABLE =
@@ -119,22 +122,78 @@ class BlobStorageCommitterTest {
         assertThat(metrics.count(SinkMetrics.STORAGE_BLOBS_WRITTEN)).isZero();
     }
 
+    @ParameterizedTest(name = "HTTP {0}")
+    @ValueSource(ints = {400, 403, 404, 409, 412})
+    void failureRetryingCannotFixFailsTheJobIsCountedAndNeverDropsTheCommittable(int status) {
+        blobs.failNextCommit(httpFailure(status));
+        FakeCommitRequest request = new FakeCommitRequest(COMMITTABLE);
+
+        assertThatThrownBy(() -> committer.commit(List.of(request)))
+                .as("Flink fails the job, which restores and commits again")
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("Failed to commit");
+        assertThat(request.retriesRequested).isZero();
+        assertThat(request.failureIsKnown).as("a known failure drops the committable").isFalse();
+        assertThat(request.failure)
+                .isInstanceOf(IOException.class)
+                .hasMessage(
+                        "endpoint 'archive' cannot commit blob 'hub/0/2024/01/02/03/04' in"
+                                + " container 'archive' (42 records): HttpResponseException:"
+                                + " status "
+                                + status
+                                + "; the job fails so that, restored from its last checkpoint, it"
+                                + " commits the blob again once the cause (credentials, container,"
+                                + " lease, policy) is fixed")
+                .hasCauseInstanceOf(HttpResponseException.class);
+        assertThat(metrics.count(SinkMetrics.COMMIT_FAILURES)).isEqualTo(1);
+        assertThat(blobs.committed).isEmpty();
+    }
+
     @Test
-    void failureRetryingCannotFixIsSignalledWithItsReasonAndNotRetried() throws Exception {
-        blobs.failNextCommit(httpFailure(400));
+    void aBlobOfTheSameNameWithOtherContentIsNeverOverwritten() {
+        List<String> foreign = List.of("ZZZZ");
+        blobs.committed.put(COMMITTABLE.blobName(), foreign);
+        FakeCommitRequest request = new FakeCommitRequest(COMMITTABLE);
+
+        assertThatThrownBy(() -> committer.commit(List.of(request)))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(blobs.committed).containsEntry(COMMITTABLE.blobName(), foreign);
+        assertThat(blobs.commits).isZero();
+        assertThat(request.failureIsKnown).isFalse();
+        assertThat(request.alreadyCommitted).isFalse();
+        assertThat(request.failure)
+                .hasMessage(
+                        "endpoint 'archive': blob 'hub/0/2024/01/02/03/04' in container 'archive'"
+                                + " already exists with other content (another job, or IoT Hub"
+                                + " itself, wrote it) and is never overwritten; move or delete it,"
+                                + " and the job, restored from its last checkpoint, commits its 42"
+                                + " records there");
+        assertThat(metrics.count(SinkMetrics.COMMIT_FAILURES)).isEqualTo(1);
+    }
+
+    @Test
+    void aBlobWrittenByAnotherWriterAfterTheLookIsNotOverwrittenEither() {
+        List<String> foreign = List.of("ZZZZ", "YYYY");
+        blobs.appearsBeforeNextCommit(COMMITTABLE.blobName(), foreign);
+        FakeCommitRequest request = new FakeCommitRequest(COMMITTABLE);
+
+        assertThatThrownBy(() -> committer.commit(List.of(request)))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(blobs.committed).containsEntry(COMMITTABLE.blobName(), foreign);
+        assertThat(request.failure).hasMessageContaining("already exists with other content");
+        assertThat(metrics.count(SinkMetrics.COMMIT_FAILURES)).isEqualTo(1);
+    }
+
+    @Test
+    void aBlobThatGotOurBlockListAfterTheLookIsAlreadyCommitted() throws Exception {
+        blobs.appearsBeforeNextCommit(COMMITTABLE.blobName(), COMMITTABLE.blockIds());
         FakeCommitRequest request = new FakeCommitRequest(COMMITTABLE);
 
         committer.commit(List.of(request));
 
-        assertThat(request.retriesRequested).isZero();
-        assertThat(request.failureIsKnown).isTrue();
-        assertThat(request.failure)
-                .isInstanceOf(IOException.class)
-                .hasMessage(
-                        "endpoint 'archive' failed with an error that retrying cannot fix:"
-                                + " HttpResponseException: status 400")
-                .hasCauseInstanceOf(HttpResponseException.class);
-        assertThat(blobs.committed).isEmpty();
+        assertThat(request.alreadyCommitted).isTrue();
+        assertThat(request.failure).isNull();
+        assertThat(metrics.count(SinkMetrics.COMMIT_FAILURES)).isZero();
     }
 
     /** What Flink's committer operator does: calls again with the requests still pending. */
@@ -150,12 +209,16 @@ class BlobStorageCommitterTest {
         return new HttpResponseException("status " + status, new StatusOnlyResponse(status));
     }
 
-    /** A container in memory whose next calls fail as told. */
+    /**
+     * A container in memory whose next calls fail as told. Commits are conditional, as the real
+     * ones are: a blob that exists is never replaced (409).
+     */
     private static final class FakeBlockLists implements BlockLists {
         final Map<String, List<String>> committed = new HashMap<>();
         final Queue<RuntimeException> readFailures = new ArrayDeque<>();
         final Queue<RuntimeException> commitFailures = new ArrayDeque<>();
         final Queue<RuntimeException> failuresAfterCommit = new ArrayDeque<>();
+        final Map<String, List<String>> appearBeforeNextCommit = new HashMap<>();
         int commits;
 
         void failNextRead(RuntimeException failure) {
@@ -171,6 +234,16 @@ class BlobStorageCommitterTest {
             failuresAfterCommit.add(failure);
         }
 
+        /** Another writer (or an earlier attempt) commits the blob just before our commit. */
+        void appearsBeforeNextCommit(String blobName, List<String> blockIds) {
+            appearBeforeNextCommit.put(blobName, blockIds);
+        }
+
+        @Override
+        public String containerName() {
+            return "archive";
+        }
+
         @Override
         public Optional<List<String>> committed(String blobName) {
             if (!readFailures.isEmpty()) {
@@ -180,9 +253,14 @@ class BlobStorageCommitterTest {
         }
 
         @Override
-        public void commit(String blobName, List<String> blockIds) {
+        public void commitNew(String blobName, List<String> blockIds) {
+            committed.putAll(appearBeforeNextCommit);
+            appearBeforeNextCommit.clear();
             if (!commitFailures.isEmpty()) {
                 throw commitFailures.remove();
+            }
+            if (committed.containsKey(blobName)) {
+                throw httpFailure(409);
             }
             commits++;
             committed.put(blobName, List.copyOf(blockIds));
@@ -223,11 +301,15 @@ class BlobStorageCommitterTest {
         public void signalFailedWithKnownReason(Throwable t) {
             failure = t;
             failureIsKnown = true;
+            pending = false;
         }
 
+        /** As Flink's request does: the exception fails the job. */
         @Override
         public void signalFailedWithUnknownReason(Throwable t) {
             failure = t;
+            pending = false;
+            throw new IllegalStateException("Failed to commit " + committable, t);
         }
 
         @Override
