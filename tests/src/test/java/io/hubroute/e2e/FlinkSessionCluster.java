@@ -78,7 +78,9 @@ final class FlinkSessionCluster implements AutoCloseable {
     private final int restPort;
     private final String classpath;
     private final Process jobManager;
-    private final Process taskManager;
+    private final Map<String, String> environment;
+    private Process taskManager;
+    private int taskManagersStarted = 1;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
@@ -87,13 +89,63 @@ final class FlinkSessionCluster implements AutoCloseable {
             Path directory,
             int restPort,
             String classpath,
+            Map<String, String> environment,
             Process jobManager,
             Process taskManager) {
         this.directory = directory;
         this.restPort = restPort;
         this.classpath = classpath;
+        this.environment = Map.copyOf(environment);
         this.jobManager = jobManager;
         this.taskManager = taskManager;
+    }
+
+    /**
+     * Kills the TaskManager process as {@code kill -9} would (no shutdown hook, nothing flushed),
+     * and waits until it is gone.
+     */
+    void killTaskManager() throws InterruptedException {
+        taskManager.destroyForcibly();
+        if (!taskManager.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the TaskManager did not die within 30 s");
+        }
+    }
+
+    /** Starts a new TaskManager (after {@link #killTaskManager()}) and waits until it registers. */
+    void startTaskManager() throws Exception {
+        Path conf = directory.resolve("conf");
+        Path log = directory.resolve("log");
+        taskManagersStarted++;
+        taskManager =
+                startProcess(
+                        "taskmanager-" + taskManagersStarted,
+                        "GET_TM_RESOURCE_PARAMS",
+                        "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+                        classpath,
+                        conf,
+                        log,
+                        environment);
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (true) {
+            if (!taskManager.isAlive()) {
+                throw new IllegalStateException("the new TaskManager exited:\n" + logTail());
+            }
+            int alive = 0;
+            for (JsonNode manager : get("/taskmanagers").path("taskmanagers")) {
+                if (manager.path("slotsNumber").asInt() > 0) {
+                    alive++;
+                }
+            }
+            // the killed one drops out when its heartbeat times out; the new one registers
+            if (alive >= 1 && get("/taskmanagers").path("taskmanagers").size() >= 1) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        "the new TaskManager did not register within 90 s:\n" + logTail());
+            }
+            Thread.sleep(250);
+        }
     }
 
     /**
@@ -170,7 +222,7 @@ final class FlinkSessionCluster implements AutoCloseable {
                             environment);
             FlinkSessionCluster cluster =
                     new FlinkSessionCluster(
-                            directory, restPort, classpath, jobManager, taskManager);
+                            directory, restPort, classpath, environment, jobManager, taskManager);
             cluster.awaitTaskManager(Duration.ofSeconds(90));
             return cluster;
         } catch (Exception | Error e) {

@@ -17,6 +17,7 @@ import io.hubroute.config.RoutingConfigLoader;
 import io.hubroute.config.SecretLookup;
 import io.hubroute.config.SourceOptions;
 import io.hubroute.demo.IotHubRecords;
+import io.hubroute.embedded.AzuriteProcess;
 import io.hubroute.embedded.EmbeddedAmqpBroker;
 import io.hubroute.embedded.EmbeddedKafkaBroker;
 import io.hubroute.job.DiagnosticsFileSink;
@@ -37,7 +38,6 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,8 +95,6 @@ import org.junit.jupiter.api.io.TempDir;
 class HubrouteE2ECase {
     private static final String HUB = "e2e-hub";
     private static final String D2C = "d2c";
-    private static final String ACCOUNT_KEY =
-            "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private static final int DEVICES = 6;
     private static final int TELEMETRY_PER_DEVICE = 30;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -130,55 +128,22 @@ class HubrouteE2ECase {
 
     private static EmbeddedKafkaBroker kafka;
     private static EmbeddedAmqpBroker amqp;
-    private static Process azurite;
+    private static AzuriteProcess azurite;
     private static String storageConnection;
 
     @BeforeAll
     static void startComponents() throws Exception {
         kafka = EmbeddedKafkaBroker.start(work.resolve("kafka"));
         amqp = EmbeddedAmqpBroker.start(work.resolve("amqp"));
-        int blobPort = freePort();
-        Path azuriteBin =
-                Path.of(
-                        System.getProperty(
-                                "hubroute.azurite.dir",
-                                System.getProperty("user.home")
-                                        + "/.cache/hubroute/azurite-3.37.0"),
-                        "node_modules",
-                        ".bin",
-                        "azurite-blob");
-        assertThat(azuriteBin)
-                .as("azurite-blob (installed by mvn -pl tests verify)")
-                .isExecutable();
-        Files.createDirectories(work.resolve("azurite"));
-        azurite =
-                new ProcessBuilder(
-                                azuriteBin.toString(),
-                                "--blobHost",
-                                "127.0.0.1",
-                                "--blobPort",
-                                Integer.toString(blobPort),
-                                "--location",
-                                work.resolve("azurite").toString(),
-                                "--disableTelemetry",
-                                "--silent",
-                                "--skipApiVersionCheck")
-                        .redirectErrorStream(true)
-                        .redirectOutput(work.resolve("azurite.log").toFile())
-                        .start();
-        storageConnection =
-                "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey="
-                        + ACCOUNT_KEY
-                        + ";BlobEndpoint=http://127.0.0.1:"
-                        + blobPort
-                        + "/devstoreaccount1;";
+        azurite = AzuriteProcess.create().start();
+        storageConnection = azurite.connectionString();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {
                 blobService().getBlobContainerClient("archive").createIfNotExists();
                 break;
             } catch (RuntimeException e) {
-                if (System.nanoTime() > deadline || !azurite.isAlive()) {
+                if (System.nanoTime() > deadline) {
                     throw e;
                 }
                 Thread.sleep(200);
@@ -191,9 +156,7 @@ class HubrouteE2ECase {
     @AfterAll
     static void stopComponents() throws Exception {
         if (azurite != null) {
-            azurite.descendants().forEach(ProcessHandle::destroy);
-            azurite.destroy();
-            azurite.waitFor(10, TimeUnit.SECONDS);
+            azurite.close();
         }
         if (amqp != null) {
             amqp.close();
@@ -746,11 +709,5 @@ class HubrouteE2ECase {
                 .connectionString(storageConnection)
                 .serviceVersion(BlobServiceVersion.V2026_06_06)
                 .buildClient();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
