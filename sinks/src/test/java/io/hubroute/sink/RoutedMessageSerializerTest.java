@@ -39,7 +39,13 @@ class RoutedMessageSerializerTest {
                                         "application/json"))
                         .body(new byte[] {0, 1, 2, (byte) 0xff})
                         .build();
-        RoutedMessage original = new RoutedMessage("storage1", message, 3, 1_700_000_000_123L);
+        RoutedMessage original =
+                new RoutedMessage(
+                        "storage1",
+                        message,
+                        3,
+                        1_700_000_000_123L,
+                        RoutedMessage.deliveryId("d2c", 3, 42, "storage1"));
 
         DataOutputSerializer out = new DataOutputSerializer(64);
         serializer.serialize(original, out);
@@ -49,6 +55,7 @@ class RoutedMessageSerializerTest {
         assertThat(copy.endpointName()).isEqualTo("storage1");
         assertThat(copy.partition()).isEqualTo(3);
         assertThat(copy.enqueuedTimeMillis()).isEqualTo(1_700_000_000_123L);
+        assertThat(copy.deliveryId()).isEqualTo("d2c/3/42/storage1");
         assertThat(copy.message().source()).isEqualTo(RoutingSource.TWIN_CHANGE_EVENTS);
         assertThat(copy.message().appProperties()).isEqualTo(message.appProperties());
         assertThat(copy.message().systemProperties()).isEqualTo(message.systemProperties());
@@ -57,6 +64,21 @@ class RoutedMessageSerializerTest {
         DataOutputSerializer copied = new DataOutputSerializer(64);
         serializer.copy(new DataInputDeserializer(out.getCopyOfBuffer()), copied);
         assertThat(copied.getCopyOfBuffer()).isEqualTo(out.getCopyOfBuffer());
+    }
+
+    @Test
+    void aDeliveryWithoutIdStaysWithout() throws Exception {
+        RoutedMessage original =
+                new RoutedMessage(
+                        "e", Message.builder(RoutingSource.DEVICE_MESSAGES).build(), 0, 1L);
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        serializer.serialize(original, out);
+
+        assertThat(
+                        serializer
+                                .deserialize(new DataInputDeserializer(out.getCopyOfBuffer()))
+                                .deliveryId())
+                .isNull();
     }
 
     @Test

@@ -37,7 +37,9 @@ public final class DeadLetterDiversion {
                 deadLetterEndpoint,
                 message.withAppProperties(properties),
                 delivery.partition(),
-                delivery.enqueuedTimeMillis());
+                delivery.enqueuedTimeMillis(),
+                // the original delivery's id: a dead letter is the same delivery, diverted
+                delivery.deliveryId());
     }
 
     /** A {@link SinkWriter.Context} for diverted messages: no watermark, no timestamp. */

@@ -9,11 +9,12 @@ import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 
 /**
- * Serializes {@link RoutedMessage} in this field order (format version 1): endpoint name, partition
- * (int), enqueued time (long), routing source (its IoT Hub name), application properties, system
- * properties, body (int length, bytes). Properties are written as a count and then name, presence
- * flag, value per entry, keeping wire order, case duplicates and null values. Strings use Flink's
- * {@link StringValue} encoding (no 64 KiB limit).
+ * Serializes {@link RoutedMessage} in this field order (format version 2): endpoint name, partition
+ * (int), enqueued time (long), delivery id (presence byte, string), routing source (its IoT Hub
+ * name), application properties, system properties, body (int length, bytes). Version 1 had no
+ * delivery id. Properties are written as a count and then name, presence flag, value per entry,
+ * keeping wire order, case duplicates and null values. Strings use Flink's {@link StringValue}
+ * encoding (no 64 KiB limit).
  */
 public final class RoutedMessageSerializer extends TypeSerializerSingleton<RoutedMessage> {
     private static final long serialVersionUID = 1L;
@@ -51,6 +52,10 @@ public final class RoutedMessageSerializer extends TypeSerializerSingleton<Route
         StringValue.writeString(record.endpointName(), target);
         target.writeInt(record.partition());
         target.writeLong(record.enqueuedTimeMillis());
+        target.writeBoolean(record.deliveryId() != null);
+        if (record.deliveryId() != null) {
+            StringValue.writeString(record.deliveryId(), target);
+        }
         MessageSerialization.write(record.message(), target);
     }
 
@@ -59,8 +64,13 @@ public final class RoutedMessageSerializer extends TypeSerializerSingleton<Route
         String endpointName = StringValue.readString(source);
         int partition = source.readInt();
         long enqueuedTimeMillis = source.readLong();
+        String deliveryId = source.readBoolean() ? StringValue.readString(source) : null;
         return new RoutedMessage(
-                endpointName, MessageSerialization.read(source), partition, enqueuedTimeMillis);
+                endpointName,
+                MessageSerialization.read(source),
+                partition,
+                enqueuedTimeMillis,
+                deliveryId);
     }
 
     @Override

@@ -14,7 +14,7 @@ import org.apache.flink.core.memory.DataOutputView;
  */
 public final class RoutedMessageSerializerSnapshot
         implements TypeSerializerSnapshot<RoutedMessage> {
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     private int readVersion = VERSION;
 
@@ -56,8 +56,10 @@ public final class RoutedMessageSerializerSnapshot
         if (!(oldSerializerSnapshot instanceof RoutedMessageSerializerSnapshot)) {
             return TypeSerializerSchemaCompatibility.incompatible();
         }
+        // Version 1 had no delivery id. Deliveries travel between operators and never live in
+        // state, so no savepoint holds them; a snapshot of version 1 is refused, not misread.
         return ((RoutedMessageSerializerSnapshot) oldSerializerSnapshot).readVersion == VERSION
                 ? TypeSerializerSchemaCompatibility.compatibleAsIs()
-                : TypeSerializerSchemaCompatibility.compatibleAfterMigration();
+                : TypeSerializerSchemaCompatibility.incompatible();
     }
 }

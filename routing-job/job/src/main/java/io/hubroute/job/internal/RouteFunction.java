@@ -254,7 +254,12 @@ public final class RouteFunction
                             delivery.endpointName(),
                             delivery.message(),
                             value.partition(),
-                            value.enqueuedTimeMillis()));
+                            value.enqueuedTimeMillis(),
+                            RoutedMessage.deliveryId(
+                                    value.topic(),
+                                    value.partition(),
+                                    value.offset(),
+                                    delivery.endpointName())));
             endpointCounters[endpoint].inc();
         }
         latency.update(Math.max(0, System.currentTimeMillis() - value.enqueuedTimeMillis()));

@@ -61,6 +61,9 @@ class RouteFunctionTest {
                             new DecodedRecord(message, "device-1", null, "d2c", 3, 42, 1000L)));
 
             assertThat(harness.getSideOutput(outputs.get("small"))).hasSize(1);
+            // the delivery's own id: the same whenever this record is delivered to "small" again
+            assertThat(harness.getSideOutput(outputs.get("small")).peek().getValue().deliveryId())
+                    .isEqualTo("d2c/3/42/small");
             assertThat(harness.getSideOutput(outputs.get("big"))).isNull();
             List<String> diagnostics = new ArrayList<>();
             harness.getSideOutput(RouteFunction.DIAGNOSTICS)

@@ -110,6 +110,10 @@ public final class ServiceBusMessageMapper {
         if (enqueuedTime != null) {
             facade.setApplicationProperty(ENQUEUED_TIME_PROPERTY, enqueuedTime);
         }
+        if (delivery.deliveryId() != null) {
+            facade.setApplicationProperty(
+                    RoutedMessage.DELIVERY_ID_PROPERTY, delivery.deliveryId());
+        }
 
         String correlationId =
                 message.systemProperty(SystemPropertyNames.CORRELATION_ID).orElse(null);

@@ -101,6 +101,11 @@ public final class RoutedMessageRecordSerializer
         if (enqueuedTime != null) {
             headers.add(new RecordHeader(ENQUEUED_TIME_HEADER, utf8(enqueuedTime)));
         }
+        if (delivery.deliveryId() != null) {
+            headers.add(
+                    new RecordHeader(
+                            RoutedMessage.DELIVERY_ID_PROPERTY, utf8(delivery.deliveryId())));
+        }
         String deviceId = message.deviceId().orElse(null);
         Long recordTimestamp =
                 delivery.enqueuedTimeMillis() > 0 ? delivery.enqueuedTimeMillis() : null;

@@ -64,4 +64,22 @@ class ServiceBusMessageMapperTest {
         assertThat(facade.getUserId()).isNull();
         assertThat(facade.getCorrelationId()).isNull();
     }
+
+    @Test
+    void theDeliveryIdIsAnApplicationPropertyOfItsOwn() throws Exception {
+        Message message =
+                Message.builder(RoutingSource.DEVICE_MESSAGES)
+                        .systemProperties(MessageProperties.of("messageId", "reused-by-the-device"))
+                        .body("{}")
+                        .build();
+        AmqpJmsBytesMessageFacade facade = new AmqpJmsBytesMessageFacade();
+
+        new ServiceBusMessageMapper()
+                .fill(
+                        new JmsBytesMessage(facade),
+                        new RoutedMessage("alerts", message, 1, 5L, "d2c/1/99/alerts"));
+
+        assertThat(facade.getApplicationProperty("hubroute-delivery-id"))
+                .isEqualTo("d2c/1/99/alerts");
+    }
 }

@@ -51,10 +51,12 @@ class RoutedMessageRecordSerializerTest {
                                                 "iothub-content-type", "text/plain", "cid", "c-9"))
                                 .build(),
                         2,
-                        1714558530999L);
+                        1714558530999L,
+                        "d2c/2/17/e");
 
         ProducerRecord<byte[], byte[]> record = serializer.serialize(delivery, null, null);
 
+        assertThat(text(record, "hubroute-delivery-id")).isEqualTo("d2c/2/17/e");
         assertThat(text(record, "content-type")).isEqualTo("text/plain");
         assertThat(text(record, "correlation-id")).isEqualTo("c-9");
         assertThat(text(record, "iothub-enqueuedtime")).isEqualTo("2024-05-01T10:15:30.999Z");
