@@ -176,6 +176,9 @@ final class FlinkSessionCluster implements AutoCloseable {
                                 + restPort
                                 + "}",
                         "blob: {server: {port: " + freePort() + "}}",
+                        // a killed TaskManager is noticed in seconds, and the job restarts at once
+                        "heartbeat: {interval: 1000, timeout: 10000}",
+                        "restart-strategy: {type: fixed-delay, fixed-delay: {attempts: 1000, delay: 1 s}}",
                         "web: {upload: {dir: " + directory.resolve("web-upload") + "}}",
                         "execution: {checkpointing: {dir: "
                                 + directory.resolve("checkpoints").toUri()

@@ -386,7 +386,7 @@ class SubmitE2ECase {
     }
 
     /** The job jar built by routing-job/job (mvn package), or -Dhubroute.job.jar. */
-    private static Path jobJar() throws IOException {
+    static Path jobJar() throws IOException {
         String configured = System.getProperty("hubroute.job.jar");
         if (configured != null) {
             return Path.of(configured);

@@ -103,6 +103,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         properties.setProperty("share.coordinator.state.topic.min.isr", "1");
         properties.setProperty("group.initial.rebalance.delay.ms", "0");
         properties.setProperty("auto.create.topics.enable", "false");
+        // records up to 16 MiB, so tests can send bodies far over IoT Hub's limit
+        properties.setProperty("message.max.bytes", Integer.toString(16 * 1024 * 1024));
 
         Path configFile = logDirectory.resolve("server.properties");
         try (OutputStream out = Files.newOutputStream(configFile)) {
