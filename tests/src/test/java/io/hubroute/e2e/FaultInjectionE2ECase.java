@@ -139,12 +139,12 @@ class FaultInjectionE2ECase {
     @Order(1)
     void aTaskManagerKilledMidStreamLosesNothingAndDuplicatesNothingInBlobs() throws Exception {
         String prefix = "kill";
-        kafka.createTopics(2, prefix + "-d2c", prefix + "-hub");
+        kafka.createTopics(2, prefix + "-d2c", prefix + "-hub", prefix + "-ledger");
         container(prefix + "-archive");
         String jobId =
                 submit(
                         prefix,
-                        routes(prefix, "archive", "alerts", "hub"),
+                        routes(prefix, "archive", "alerts", "hub", "ledger"),
                         config(prefix, "checkpointing: {interval: 1s}"));
         List<ProducerRecord<byte[], byte[]>> stream = telemetry(prefix + "-d2c", 150);
         int half = stream.size() / 2;
@@ -163,17 +163,22 @@ class FaultInjectionE2ECase {
                 "every message on every endpoint after the restart (blobs close after 60 s)",
                 () ->
                         new HashSet<>(kafkaIds(prefix + "-hub")).containsAll(sent)
+                                && new HashSet<>(kafkaIds(prefix + "-ledger")).containsAll(sent)
                                 && new HashSet<>(blobIds(prefix + "-archive")).containsAll(sent),
                 Duration.ofMinutes(3));
         List<Delivered> queue = amqpDeliveries(prefix + "-alerts", sent.size());
         List<Delivered> topic = kafkaDeliveries(prefix + "-hub");
         List<String> blobs = blobIds(prefix + "-archive");
+        List<Delivered> ledger = kafkaDeliveries(prefix + "-ledger");
         long restarts = restarts(jobId);
         cancel(jobId);
 
-        // blob storage: exactly once
+        // blob storage and the transactional Kafka endpoint: exactly once
         assertThat(blobs).hasSize(sent.size());
         assertThat(new HashSet<>(blobs)).isEqualTo(sent);
+        assertThat(ledger).hasSize(sent.size());
+        assertThat(idsOf(ledger)).isEqualTo(sent);
+        assertEachDevicesOrderHolds(ledger);
         // Service Bus and Event Hubs: at least once, and a repeat is recognisable
         assertThat(idsOf(queue)).isEqualTo(sent);
         assertThat(idsOf(topic)).isEqualTo(sent);
@@ -184,7 +189,15 @@ class FaultInjectionE2ECase {
         record(
                 "TaskManager killed (kill -9) mid-stream",
                 sent.size(),
-                Map.of("blob", blobs, "Service Bus", ids(queue), "Event Hubs", ids(topic)),
+                Map.of(
+                        "blob",
+                        blobs,
+                        "Service Bus",
+                        ids(queue),
+                        "Event Hubs",
+                        ids(topic),
+                        "Event Hubs exactlyOnce",
+                        ids(ledger)),
                 restarts);
     }
 
@@ -391,6 +404,13 @@ class FaultInjectionE2ECase {
                 "    - {name: hub, connectionString: '${env:FAULT_KAFKA}', entityPath: "
                         + prefix
                         + "-hub}");
+        if (names.contains("ledger")) {
+            // Kafka transactions committed with each checkpoint: exactly once for read_committed
+            lines.add(
+                    "    - {name: ledger, connectionString: '${env:FAULT_KAFKA}', entityPath: "
+                            + prefix
+                            + "-ledger, deliveryGuarantee: exactlyOnce}");
+        }
         lines.add("routes:");
         lines.add(
                 "  - {name: all, source: DeviceMessages, condition: 'true', endpointNames: "

@@ -415,6 +415,7 @@ class HubrouteE2ECase {
         for (Map.Entry<String, String> property : properties.entrySet()) {
             String name = property.getKey();
             if (name.startsWith("iothub-")
+                    || name.equals("hubroute-delivery-id") // checked by FaultInjectionE2ECase
                     || name.startsWith("JMS")
                     || name.startsWith("dt-")
                     || name.startsWith("x-opt-")

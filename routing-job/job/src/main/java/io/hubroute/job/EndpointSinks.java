@@ -88,7 +88,7 @@ public final class EndpointSinks {
                 case SERVICE_BUS_TOPIC:
                     return serviceBusBuilder(endpoint).build();
                 default:
-                    return eventHubsBuilder(endpoint).build();
+                    return eventHubsBuilder(endpoint, hubName).build();
             }
         } catch (IllegalStateException e) {
             // the builders' messages name the endpoint and never a secret
@@ -194,7 +194,7 @@ public final class EndpointSinks {
         return builder;
     }
 
-    static EventHubsSinkBuilder eventHubsBuilder(Endpoint endpoint) {
+    static EventHubsSinkBuilder eventHubsBuilder(Endpoint endpoint, String hubName) {
         EventHubsSinkBuilder builder =
                 endpoint.kind() == EndpointKind.BUILT_IN_EVENTS
                         ? EventHubsSink.builtInEventsBuilder()
@@ -226,6 +226,13 @@ public final class EndpointSinks {
         }
         if (endpoint.entityPath() != null) {
             builder.setTopic(endpoint.entityPath());
+        }
+        if (endpoint.deliveryGuarantee() == io.hubroute.config.DeliveryGuarantee.EXACTLY_ONCE) {
+            // Kafka transactions committed with each checkpoint; the prefix is unique per hub and
+            // endpoint, so two jobs of different hubs never fence each other
+            builder.setDeliveryGuarantee(
+                            org.apache.flink.connector.base.DeliveryGuarantee.EXACTLY_ONCE)
+                    .setTransactionalIdPrefix("hubroute-" + hubName + "-" + endpoint.name());
         }
         return builder;
     }

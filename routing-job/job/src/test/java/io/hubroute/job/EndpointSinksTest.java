@@ -105,6 +105,30 @@ class EndpointSinksTest {
     }
 
     @Test
+    void anExactlyOnceEventHubsEndpointWritesInKafkaTransactions() {
+        String routes =
+                String.join(
+                        "\n",
+                        "hubName: my-hub",
+                        "builtInEndpoint: {connectionString: 'kafka://127.0.0.1:9092', entityPath: events, deliveryGuarantee: exactlyOnce}",
+                        "endpoints:",
+                        "  eventHubs:",
+                        "    - {name: ledger, connectionString: 'kafka://127.0.0.1:9092', entityPath: ledger, deliveryGuarantee: exactlyOnce}",
+                        "routes: []",
+                        "");
+        RoutingConfig config =
+                RoutingConfigLoader.withoutSecrets()
+                        .parse(routes, "routes.yaml", Path.of("."))
+                        .orThrow();
+
+        Map<String, Sink<RoutedMessage>> sinks = EndpointSinks.forAllEndpoints(config);
+
+        // Flink's KafkaSink with transactions; the at-least-once sink is hubroute's own
+        assertThat(sinks.get("ledger")).isInstanceOf(KafkaSink.class);
+        assertThat(sinks.get("events")).isInstanceOf(KafkaSink.class);
+    }
+
+    @Test
     void storageSettingsComeFromTheRoutesFile() {
         BlobStorageSinkOptions archive =
                 ((BlobStorageSink) EndpointSinks.forEndpoint(endpoint("archive"), "my-hub"))
@@ -161,7 +185,7 @@ class EndpointSinksTest {
 
     @Test
     void eventHubsTakesAConnectionStringOrPlainKafka() {
-        String events = EndpointSinks.eventHubsBuilder(endpoint("events")).toString();
+        String events = EndpointSinks.eventHubsBuilder(endpoint("events"), "my-hub").toString();
         assertThat(events)
                 .contains(
                         "kind=builtInEvents",
@@ -169,7 +193,7 @@ class EndpointSinksTest {
                         "connectionString=null",
                         "topic=events-topic");
 
-        String hub = EndpointSinks.eventHubsBuilder(endpoint("hub")).toString();
+        String hub = EndpointSinks.eventHubsBuilder(endpoint("hub"), "my-hub").toString();
         assertThat(hub)
                 .contains(
                         "kind=eventHubs",
@@ -191,7 +215,7 @@ class EndpointSinksTest {
         }
         shown.append(EndpointSinks.serviceBusBuilder(endpoint("alerts"))).append('\n');
         shown.append(EndpointSinks.serviceBusBuilder(endpoint("local-topic"))).append('\n');
-        shown.append(EndpointSinks.eventHubsBuilder(endpoint("hub"))).append('\n');
+        shown.append(EndpointSinks.eventHubsBuilder(endpoint("hub"), "my-hub")).append('\n');
 
         assertThat(shown.toString())
                 .doesNotContain(STORAGE_KEY, SB_KEY, EH_KEY, AMQP_PASSWORD, "sig=");

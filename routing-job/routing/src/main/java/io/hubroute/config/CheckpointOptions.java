@@ -64,7 +64,19 @@ public record CheckpointOptions(
     public List<String> conflictsWith(RoutingConfig routes) {
         List<String> conflicts = new ArrayList<>();
         for (Endpoint endpoint : routes.allEndpoints()) {
-            if (endpoint.kind() != EndpointKind.STORAGE_CONTAINER) {
+            boolean transactional = endpoint.deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE;
+            if (endpoint.kind() != EndpointKind.STORAGE_CONTAINER && !transactional) {
+                continue;
+            }
+            if (transactional) {
+                if (!enabled || !exactlyOnce) {
+                    conflicts.add(
+                            "endpoint '"
+                                    + endpoint.name()
+                                    + "' is exactlyOnce (Kafka transactions committed with each checkpoint), but checkpointing "
+                                    + (enabled ? "mode is at-least-once" : "is off")
+                                    + "; fix: keep exactly-once checkpoints in job.yaml, or make the endpoint atLeastOnce");
+                }
                 continue;
             }
             if (!enabled) {

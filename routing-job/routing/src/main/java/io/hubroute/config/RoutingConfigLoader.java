@@ -47,7 +47,8 @@ public final class RoutingConfigLoader {
                     "routes",
                     "fallbackRoute",
                     "enrichments");
-    private static final Set<String> BUILT_IN_KEYS = ordered("connectionString", "entityPath");
+    private static final Set<String> BUILT_IN_KEYS =
+            ordered("connectionString", "entityPath", "deliveryGuarantee");
     private static final Set<String> ENDPOINT_LIST_KEYS =
             ordered(
                     "storageContainers",
@@ -62,7 +63,13 @@ public final class RoutingConfigLoader {
             List.of("id", "subscriptionId", "resourceGroup", "authenticationType", "identity");
 
     private static final Set<String> MESSAGING_KEYS =
-            ordered("name", "connectionString", "endpointUri", "entityPath", ARM_ONLY_KEYS);
+            ordered(
+                    "name",
+                    "connectionString",
+                    "endpointUri",
+                    "entityPath",
+                    "deliveryGuarantee",
+                    ARM_ONLY_KEYS);
     private static final Set<String> STORAGE_KEYS =
             ordered(
                     "name",
@@ -229,7 +236,10 @@ public final class RoutingConfigLoader {
                             ? secret(value(entries, "connectionString"), Endpoint.EVENTS)
                             : null;
             String entityPath = optionalString(entries, "entityPath", "builtInEndpoint.entityPath");
-            return Endpoint.builtInEvents(connection, entityPath);
+            return Endpoint.builtInEvents(
+                    connection,
+                    entityPath,
+                    deliveryGuarantee(entries, Endpoint.EVENTS, EndpointKind.BUILT_IN_EVENTS));
         }
 
         private List<Endpoint> readEndpoints(Node node) {
@@ -310,10 +320,54 @@ public final class RoutingConfigLoader {
             if (!storage) {
                 String entityPath =
                         optionalString(entries, "entityPath", "endpoint '" + name + "' entityPath");
-                return new Endpoint(name, kind, connection, entityPath, endpointUri, null);
+                return new Endpoint(
+                        name,
+                        kind,
+                        connection,
+                        entityPath,
+                        endpointUri,
+                        null,
+                        deliveryGuarantee(entries, name, kind));
             }
             return new Endpoint(
                     name, kind, connection, null, endpointUri, readStorage(node, entries, name));
+        }
+
+        /** The hubroute extension {@code deliveryGuarantee}: Event Hubs endpoints only. */
+        private DeliveryGuarantee deliveryGuarantee(
+                Map<String, NodeTuple> entries, String endpoint, EndpointKind kind) {
+            if (!entries.containsKey("deliveryGuarantee")) {
+                return DeliveryGuarantee.AT_LEAST_ONCE;
+            }
+            Node node = value(entries, "deliveryGuarantee");
+            String text = yaml.string(node, "deliveryGuarantee of endpoint '" + endpoint + "'");
+            if (text == null) {
+                return DeliveryGuarantee.AT_LEAST_ONCE;
+            }
+            DeliveryGuarantee guarantee = DeliveryGuarantee.fromConfigName(text).orElse(null);
+            if (guarantee == null) {
+                yaml.problem(
+                        node,
+                        "endpoint '"
+                                + endpoint
+                                + "': deliveryGuarantee must be atLeastOnce or exactlyOnce, not '"
+                                + text
+                                + "'",
+                        "write atLeastOnce (the default, as IoT Hub) or exactlyOnce (Kafka transactions)");
+                return DeliveryGuarantee.AT_LEAST_ONCE;
+            }
+            if (guarantee == DeliveryGuarantee.EXACTLY_ONCE
+                    && kind != EndpointKind.EVENT_HUB
+                    && kind != EndpointKind.BUILT_IN_EVENTS) {
+                yaml.problem(
+                        node,
+                        "endpoint '"
+                                + endpoint
+                                + "': exactlyOnce is for Event Hubs endpoints (Kafka transactions)",
+                        "remove deliveryGuarantee: Service Bus is at least once (repeats keep their ids)");
+                return DeliveryGuarantee.AT_LEAST_ONCE;
+            }
+            return guarantee;
         }
 
         private StorageSettings readStorage(

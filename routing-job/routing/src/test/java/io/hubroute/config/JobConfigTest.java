@@ -354,6 +354,41 @@ class JobConfigTest {
     }
 
     @Test
+    void exactlyOnceEventHubsEndpointsNeedExactlyOnceCheckpoints() throws Exception {
+        RoutingConfig routes =
+                RoutingConfigLoader.withoutSecrets()
+                        .parse(
+                                "hubName: h\nendpoints:\n  eventHubs:\n"
+                                        + "    - {name: ledger, connectionString: '${env:K}', entityPath: l, deliveryGuarantee: exactlyOnce}\n"
+                                        + "routes: []\n",
+                                "routes.yaml",
+                                Path.of("."))
+                        .orThrow();
+        assertThat(routes.endpoint("ledger").orElseThrow().deliveryGuarantee())
+                .isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(parse("").conflictsWith(routes)).isEmpty();
+        assertThat(parse("checkpointing: {mode: at-least-once}\n").conflictsWith(routes))
+                .singleElement()
+                .asString()
+                .startsWith("endpoint 'ledger' is exactlyOnce")
+                .contains("checkpointing mode is at-least-once");
+
+        assertThat(
+                        RoutingConfigLoader.withoutSecrets()
+                                .parse(
+                                        "hubName: h\nendpoints:\n  serviceBusQueues:\n"
+                                                + "    - {name: q, connectionString: '${env:Q}', entityPath: q, deliveryGuarantee: exactlyOnce}\n"
+                                                + "routes: []\n",
+                                        "routes.yaml",
+                                        Path.of("."))
+                                .problems())
+                .singleElement()
+                .asString()
+                .contains(
+                        "endpoint 'q': exactlyOnce is for Event Hubs endpoints (Kafka transactions)");
+    }
+
+    @Test
     void storageEndpointsNeedExactlyOnceCheckpoints() throws Exception {
         RoutingConfig routes =
                 RoutingConfigLoader.withoutSecrets()
