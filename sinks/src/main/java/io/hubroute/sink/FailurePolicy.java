@@ -2,7 +2,8 @@ package io.hubroute.sink;
 
 /**
  * What a sink does with a message once its endpoint has failed for a whole {@link RetryPolicy}
- * budget.
+ * budget. A message the endpoint can never take (too large, unmappable) is not retried under either
+ * policy: it goes to the dead-letter endpoint, or else to the sink's undeliverable sink.
  */
 public enum FailurePolicy {
     /**

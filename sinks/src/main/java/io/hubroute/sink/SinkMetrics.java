@@ -29,6 +29,13 @@ public final class SinkMetrics {
     /** Messages diverted to the dead-letter endpoint after the retry budget. */
     public static final String DEAD_LETTERED = "d2c.endpoints.deadlettered";
 
+    /**
+     * Messages the endpoint can never take (too large for the entity, a mapping error, a value the
+     * broker refuses), each diverted alone, without retries, to the dead-letter endpoint or the
+     * undeliverable sink.
+     */
+    public static final String UNDELIVERABLE = "d2c.endpoints.undeliverable";
+
     /** The kinds of endpoint, with the name IoT Hub's metrics use for each. */
     public enum EndpointKind {
         STORAGE("storage"),

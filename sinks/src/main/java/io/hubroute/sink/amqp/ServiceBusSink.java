@@ -37,12 +37,18 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * io.hubroute.sink.FailurePolicy#BACKPRESSURE} (the default) keeps retrying and blocks the job;
  * {@link io.hubroute.sink.FailurePolicy#DEAD_LETTER} writes the message to the dead-letter endpoint
  * with its own attempt count and last failure in its application properties, and goes on with the
- * next message, which gets attempts of its own (one, while the endpoint stays dead).
+ * next message, which gets attempts of its own (one, while the endpoint stays dead). A message the
+ * entity can never take (too large for it, or one that cannot be mapped to AMQP) is never retried,
+ * under either policy: it is diverted alone to the dead-letter endpoint, or else to the
+ * undeliverable sink ({@link ServiceBusSinkBuilder#setUndeliverableSink}), and the rest keep
+ * flowing; with neither, the job fails. Authentication failures and a missing entity are retried as
+ * an outage is, never diverted message by message.
  *
  * <p><b>Metrics</b>, in group {@code endpoint.<name>}: {@code
  * d2c.endpoints.egress.serviceBusQueues} (or {@code ...serviceBusTopics}), {@code
  * d2c.endpoints.latency.serviceBusQueues} (ms from enqueued time to the broker's acknowledgment),
- * {@code d2c.endpoints.health}, {@code d2c.endpoints.deadlettered}.
+ * {@code d2c.endpoints.health}, {@code d2c.endpoints.deadlettered}, {@code
+ * d2c.endpoints.undeliverable}.
  *
  * <pre>{@code
  * ServiceBusSink sink = ServiceBusSink.builder()
@@ -72,7 +78,7 @@ public final class ServiceBusSink implements Sink<RoutedMessage> {
 
     @Override
     public SinkWriter<RoutedMessage> createWriter(WriterInitContext context) throws IOException {
-        return new ServiceBusWriter(options, context);
+        return ServiceBusWriter.open(options, context);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import org.apache.flink.api.connector.sink2.Sink;
 
 /**
  * Builds a {@link ServiceBusSink}. Either {@link #setConnectionString} (Azure Service Bus) or
@@ -47,6 +48,7 @@ public final class ServiceBusSinkBuilder {
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private FailurePolicy failurePolicy = FailurePolicy.BACKPRESSURE;
     private DeadLetterEndpoint deadLetterEndpoint;
+    private Sink<String> undeliverableSink;
     private int maxInFlight = 1000;
     private Duration sendTimeout = Duration.ofSeconds(60);
 
@@ -160,6 +162,33 @@ public final class ServiceBusSinkBuilder {
         return this;
     }
 
+    /**
+     * Where a message this endpoint can never take goes: too large for the queue or topic (256 KB
+     * on Service Bus Standard), a mapping error, a value the broker refuses. Retrying cannot
+     * deliver such a message, so under every failure policy it is diverted alone, without retries,
+     * counted in {@code d2c.endpoints.undeliverable} and logged (at most once a second), and the
+     * messages behind it keep flowing. Under {@link FailurePolicy#DEAD_LETTER} the dead-letter
+     * endpoint takes them; otherwise this sink does, one JSON line per message:
+     *
+     * <pre>{@code
+     * {"endpoint":"alerts","reason":"<exception: redacted message>","attempts":1,"messageId":"m-1",
+     *  "deviceId":"thermostat-1","deliveryId":"<topic>/<partition>/<offset>/alerts","partition":0,
+     *  "enqueuedTimeMillis":1714558530123}
+     * }</pre>
+     *
+     * <p>Not the message body: the delivery id says where to read it again. Its writer is opened
+     * inside this sink's writer and flushed on every checkpoint; a committer, if the sink has one,
+     * never runs, so use a sink that delivers on flush (a file sink, Flink's {@code KafkaSink} with
+     * {@code AT_LEAST_ONCE}). Without it (and without a dead-letter endpoint) such a message fails
+     * the job, which restarts from its last checkpoint and meets the message again. An endpoint
+     * refusing every message (authentication, authorization, a missing entity) is never diverted
+     * message by message: the failure policy applies.
+     */
+    public ServiceBusSinkBuilder setUndeliverableSink(Sink<String> undeliverableSink) {
+        this.undeliverableSink = Objects.requireNonNull(undeliverableSink, "undeliverableSink");
+        return this;
+    }
+
     /** Unacknowledged sends per writer before {@code write} waits (default 1000); at least 1. */
     public ServiceBusSinkBuilder setMaxInFlight(int maxInFlight) {
         if (maxInFlight < 1) {
@@ -244,6 +273,7 @@ public final class ServiceBusSinkBuilder {
                         retryPolicy,
                         failurePolicy,
                         deadLetterEndpoint,
+                        undeliverableSink,
                         maxInFlight,
                         sendTimeout));
     }

@@ -8,6 +8,7 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.apache.flink.api.connector.sink2.Sink;
 
 /**
  * The settings of one {@link ServiceBusSink}, as {@link ServiceBusSinkBuilder} checked them.
@@ -25,6 +26,7 @@ public final class ServiceBusSinkOptions implements Serializable {
     private final RetryPolicy retryPolicy;
     private final FailurePolicy failurePolicy;
     private final DeadLetterEndpoint deadLetterEndpoint;
+    private final Sink<String> undeliverableSink;
     private final int maxInFlight;
     private final long sendTimeoutMillis;
 
@@ -38,6 +40,7 @@ public final class ServiceBusSinkOptions implements Serializable {
             RetryPolicy retryPolicy,
             FailurePolicy failurePolicy,
             DeadLetterEndpoint deadLetterEndpoint,
+            Sink<String> undeliverableSink,
             int maxInFlight,
             Duration sendTimeout) {
         this.endpointName = Objects.requireNonNull(endpointName, "endpointName");
@@ -49,6 +52,7 @@ public final class ServiceBusSinkOptions implements Serializable {
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
         this.failurePolicy = Objects.requireNonNull(failurePolicy, "failurePolicy");
         this.deadLetterEndpoint = deadLetterEndpoint;
+        this.undeliverableSink = undeliverableSink;
         this.maxInFlight = maxInFlight;
         this.sendTimeoutMillis = sendTimeout.toMillis();
     }
@@ -97,6 +101,15 @@ public final class ServiceBusSinkOptions implements Serializable {
         return Optional.ofNullable(deadLetterEndpoint);
     }
 
+    /**
+     * Where a message the endpoint can never take (too large for the entity, a mapping error, a
+     * value the broker refuses) goes when there is no dead-letter endpoint: one JSON line per
+     * message; empty when not set.
+     */
+    public Optional<Sink<String>> undeliverableSink() {
+        return Optional.ofNullable(undeliverableSink);
+    }
+
     /** Messages sent but not yet acknowledged by the broker, at most, per writer. */
     public int maxInFlight() {
         return maxInFlight;
@@ -127,6 +140,10 @@ public final class ServiceBusSinkOptions implements Serializable {
                 + failurePolicy
                 + ", deadLetterEndpoint="
                 + deadLetterEndpoint
+                + ", undeliverableSink="
+                + (undeliverableSink == null
+                        ? "none"
+                        : undeliverableSink.getClass().getSimpleName())
                 + ", maxInFlight="
                 + maxInFlight
                 + ", sendTimeout="

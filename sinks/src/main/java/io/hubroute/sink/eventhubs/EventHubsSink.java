@@ -44,9 +44,13 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * {@link io.hubroute.sink.FailurePolicy#DEAD_LETTER} writes a record that spent its budget to the
  * dead-letter endpoint with its own attempt count and last failure in its application properties
  * and goes on with the next, which gets attempts of its own (while the endpoint stays dead, one
- * failed attempt each). An error retrying cannot fix (authentication, record too large) fails the
- * job under BACKPRESSURE, which restarts from its last checkpoint, and is dead-lettered at once
- * under DEAD_LETTER.
+ * failed attempt each). A record the endpoint can never take (over the topic's or the producer's
+ * size limit, a timestamp the topic refuses, a mapping error) is never retried, under either
+ * policy: it is diverted alone to the dead-letter endpoint, or else to the undeliverable sink
+ * ({@link EventHubsSinkBuilder#setUndeliverableSink}), and the rest keep flowing; with neither, the
+ * job fails. Authentication and authorization failures are retried as an outage is, never diverted
+ * record by record. Other errors Kafka does not call retriable fail the job under BACKPRESSURE,
+ * which restarts from its last checkpoint, and are dead-lettered at once under DEAD_LETTER.
  *
  * <p><b>Exactly once</b> (KafkaSink): records are written in Kafka transactions committed with the
  * checkpoint; readers with {@code isolation.level=read_committed} see each record once. The
@@ -58,7 +62,7 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * <p><b>Metrics</b>, in group {@code endpoint.<name>}: {@code d2c.endpoints.egress.eventHubs} (or
  * {@code ...builtInEvents}) counting records the broker acknowledged, {@code
  * d2c.endpoints.latency.eventHubs} (ms from enqueued time to the acknowledgment), {@code
- * d2c.endpoints.health}, {@code d2c.endpoints.deadlettered}.
+ * d2c.endpoints.health}, {@code d2c.endpoints.deadlettered}, {@code d2c.endpoints.undeliverable}.
  *
  * <pre>{@code
  * Sink<RoutedMessage> hub = EventHubsSink.builder()
@@ -106,7 +110,7 @@ public final class EventHubsSink implements Sink<RoutedMessage> {
 
     @Override
     public SinkWriter<RoutedMessage> createWriter(WriterInitContext context) throws IOException {
-        return new EventHubsWriter(options, context);
+        return EventHubsWriter.open(options, context);
     }
 
     @Override

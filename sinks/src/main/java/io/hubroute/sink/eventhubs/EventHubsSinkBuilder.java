@@ -47,6 +47,7 @@ public final class EventHubsSinkBuilder {
     private Duration deliveryTimeout = Duration.ofMinutes(2);
     private FailurePolicy failurePolicy = FailurePolicy.BACKPRESSURE;
     private DeadLetterEndpoint deadLetterEndpoint;
+    private Sink<String> undeliverableSink;
     private int maxInFlight = 1000;
     private final Map<String, String> producerProperties = new LinkedHashMap<>();
 
@@ -178,6 +179,34 @@ public final class EventHubsSinkBuilder {
     /** The dead-letter endpoint, required with {@link FailurePolicy#DEAD_LETTER}. */
     public EventHubsSinkBuilder setDeadLetterEndpoint(DeadLetterEndpoint deadLetterEndpoint) {
         this.deadLetterEndpoint = Objects.requireNonNull(deadLetterEndpoint, "deadLetterEndpoint");
+        return this;
+    }
+
+    /**
+     * Where a message this endpoint can never take goes: too large for the event hub or topic (its
+     * {@code max.message.bytes}) or the producer's {@code max.request.size}, a mapping error, a
+     * value the broker refuses. AT_LEAST_ONCE only. Retrying cannot deliver such a message, so
+     * under every failure policy it is diverted alone, without retries, counted in {@code
+     * d2c.endpoints.undeliverable} and logged (at most once a second), and the messages behind it
+     * keep flowing. Under {@link FailurePolicy#DEAD_LETTER} the dead-letter endpoint takes them;
+     * otherwise this sink does, one JSON line per message:
+     *
+     * <pre>{@code
+     * {"endpoint":"alerts","reason":"<exception: redacted message>","attempts":1,"messageId":"m-1",
+     *  "deviceId":"thermostat-1","deliveryId":"<topic>/<partition>/<offset>/alerts","partition":0,
+     *  "enqueuedTimeMillis":1714558530123}
+     * }</pre>
+     *
+     * <p>Not the message body: the delivery id says where to read it again. Its writer is opened
+     * inside this sink's writer and flushed on every checkpoint; a committer, if the sink has one,
+     * never runs, so use a sink that delivers on flush (a file sink, Flink's {@code KafkaSink} with
+     * {@code AT_LEAST_ONCE}). Without it (and without a dead-letter endpoint) such a message fails
+     * the job, which restarts from its last checkpoint and meets the message again. An endpoint
+     * refusing every message (authentication, authorization, a missing entity) is never diverted
+     * message by message: the failure policy applies.
+     */
+    public EventHubsSinkBuilder setUndeliverableSink(Sink<String> undeliverableSink) {
+        this.undeliverableSink = Objects.requireNonNull(undeliverableSink, "undeliverableSink");
         return this;
     }
 
@@ -329,6 +358,14 @@ public final class EventHubsSinkBuilder {
                             + "': DEAD_LETTER applies to AT_LEAST_ONCE only (EXACTLY_ONCE fails the job and restarts it"
                             + " from its last checkpoint): drop the dead-letter endpoint or use AT_LEAST_ONCE");
         }
+        if (deliveryGuarantee == DeliveryGuarantee.EXACTLY_ONCE && undeliverableSink != null) {
+            throw new IllegalStateException(
+                    "Event Hubs endpoint '"
+                            + endpointName
+                            + "': setUndeliverableSink applies to AT_LEAST_ONCE only (EXACTLY_ONCE"
+                            + " fails the job on a record the broker refuses): drop the undeliverable"
+                            + " sink or use AT_LEAST_ONCE");
+        }
         String servers =
                 connectionString != null ? connectionString.bootstrapServers() : bootstrapServers;
         if (deliveryGuarantee != DeliveryGuarantee.EXACTLY_ONCE) {
@@ -342,6 +379,7 @@ public final class EventHubsSinkBuilder {
                             retryPolicy,
                             failurePolicy,
                             deadLetterEndpoint,
+                            undeliverableSink,
                             maxInFlight,
                             deliveryTimeout));
         }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
@@ -29,6 +30,7 @@ public final class EventHubsSinkOptions implements Serializable {
     private final RetryPolicy retryPolicy;
     private final FailurePolicy failurePolicy;
     private final DeadLetterEndpoint deadLetterEndpoint;
+    private final Sink<String> undeliverableSink;
     private final int maxInFlight;
     private final long deliveryTimeoutMillis;
 
@@ -41,6 +43,7 @@ public final class EventHubsSinkOptions implements Serializable {
             RetryPolicy retryPolicy,
             FailurePolicy failurePolicy,
             DeadLetterEndpoint deadLetterEndpoint,
+            Sink<String> undeliverableSink,
             int maxInFlight,
             Duration deliveryTimeout) {
         this.endpointName = Objects.requireNonNull(endpointName, "endpointName");
@@ -51,6 +54,7 @@ public final class EventHubsSinkOptions implements Serializable {
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
         this.failurePolicy = Objects.requireNonNull(failurePolicy, "failurePolicy");
         this.deadLetterEndpoint = deadLetterEndpoint;
+        this.undeliverableSink = undeliverableSink;
         this.maxInFlight = maxInFlight;
         this.deliveryTimeoutMillis = deliveryTimeout.toMillis();
     }
@@ -98,6 +102,15 @@ public final class EventHubsSinkOptions implements Serializable {
         return Optional.ofNullable(deadLetterEndpoint);
     }
 
+    /**
+     * Where a record the endpoint can never take (too large for the entity, a mapping error, a
+     * value the broker refuses) goes when there is no dead-letter endpoint: one JSON line per
+     * record; empty when not set.
+     */
+    public Optional<Sink<String>> undeliverableSink() {
+        return Optional.ofNullable(undeliverableSink);
+    }
+
     /** Records sent but not yet acknowledged by the broker, at most, per writer. */
     public int maxInFlight() {
         return maxInFlight;
@@ -129,6 +142,10 @@ public final class EventHubsSinkOptions implements Serializable {
                 + failurePolicy
                 + ", deadLetterEndpoint="
                 + deadLetterEndpoint
+                + ", undeliverableSink="
+                + (undeliverableSink == null
+                        ? "none"
+                        : undeliverableSink.getClass().getSimpleName())
                 + ", maxInFlight="
                 + maxInFlight
                 + ", deliveryTimeout="

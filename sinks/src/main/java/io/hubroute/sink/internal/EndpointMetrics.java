@@ -25,6 +25,7 @@ public final class EndpointMetrics {
     private final Counter egress;
     private final Histogram latency;
     private final Counter deadLettered;
+    private final Counter undeliverable;
 
     private EndpointMetrics(MetricGroup group, SinkMetrics.EndpointKind kind) {
         this.group = group;
@@ -34,6 +35,7 @@ public final class EndpointMetrics {
                         SinkMetrics.latency(kind),
                         new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
         this.deadLettered = group.counter(SinkMetrics.DEAD_LETTERED);
+        this.undeliverable = group.counter(SinkMetrics.UNDELIVERABLE);
     }
 
     public static EndpointMetrics register(
@@ -73,6 +75,11 @@ public final class EndpointMetrics {
     /** {@code count} messages diverted to the dead-letter endpoint. */
     public void recordDeadLettered(long count) {
         deadLettered.inc(count);
+    }
+
+    /** {@code count} messages the endpoint can never take, diverted. */
+    public void recordUndeliverable(long count) {
+        undeliverable.inc(count);
     }
 
     public long egressCount() {

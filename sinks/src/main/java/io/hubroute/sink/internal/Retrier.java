@@ -5,7 +5,6 @@ import io.hubroute.sink.FailurePolicy;
 import io.hubroute.sink.RetryPolicy;
 import java.io.IOException;
 import java.util.Objects;
-import java.util.function.Predicate;
 import org.apache.flink.metrics.MetricGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,13 +15,20 @@ import org.slf4j.LoggerFactory;
  * EndpointHealthTracker} (attempt failed, retries exhausted, attempt succeeded), so every health
  * transition comes from here.
  *
+ * <p>The endpoint's {@link FailureClassifier} sorts each failure into a {@link FailureKind}:
+ *
  * <ul>
- *   <li>{@link FailurePolicy#BACKPRESSURE}: transient failures are retried for ever (at the
- *       policy's maximum delay once the budget is spent, which is logged once per call), blocking
- *       the caller; a failure that is not transient is thrown as an {@link IOException}, which
- *       fails the job so it restarts from its last checkpoint.
- *   <li>{@link FailurePolicy#DEAD_LETTER}: after the budget, or at once for a failure that is not
- *       transient, {@link RetriesExhaustedException} tells the caller to divert.
+ *   <li>{@link FailureKind#TRANSIENT} and {@link FailureKind#ENDPOINT} (every message would fail
+ *       alike: authentication, a missing entity) are retried. {@link FailurePolicy#BACKPRESSURE}
+ *       retries for ever (at the policy's maximum delay once the budget is spent, which is logged
+ *       once per call), blocking the caller; {@link FailurePolicy#DEAD_LETTER} gives up after the
+ *       budget with {@link RetriesExhaustedException}, which tells the caller to divert.
+ *   <li>{@link FailureKind#MESSAGE} (this one message can never be delivered) is never retried,
+ *       under either policy: {@link #retryMessage} throws {@link UndeliverableMessageException} at
+ *       once, and the caller diverts that message alone. It says nothing about the endpoint, so the
+ *       health is left as it is.
+ *   <li>{@link FailureKind#UNFIXABLE}: BACKPRESSURE throws an {@link IOException}, which fails the
+ *       job so it restarts from its last checkpoint; DEAD_LETTER gives up at once.
  * </ul>
  *
  * <p>Writers use {@link #call} for a synchronous call, {@link #retryMessage} to go on with one
@@ -34,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * Retrier retrier = Retrier.forEndpoint("telemetry", metrics.group(), retryPolicy,
- *     FailurePolicy.BACKPRESSURE, failure -> !(failure instanceof IllegalArgumentException));
+ *     FailurePolicy.BACKPRESSURE, KafkaFailures::classify);
  * retrier.call(() -> client.send(batch));
  * }</pre>
  *
@@ -61,7 +67,7 @@ public final class Retrier {
     private final RetryPolicy retryPolicy;
     private final FailurePolicy failurePolicy;
     private final EndpointHealthTracker health;
-    private final Predicate<Throwable> isTransient;
+    private final FailureClassifier classifier;
     private final Sleeper sleeper;
 
     Retrier(
@@ -69,13 +75,13 @@ public final class Retrier {
             RetryPolicy retryPolicy,
             FailurePolicy failurePolicy,
             EndpointHealthTracker health,
-            Predicate<Throwable> isTransient,
+            FailureClassifier classifier,
             Sleeper sleeper) {
         this.endpointName = Objects.requireNonNull(endpointName, "endpointName");
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
         this.failurePolicy = Objects.requireNonNull(failurePolicy, "failurePolicy");
         this.health = Objects.requireNonNull(health, "health");
-        this.isTransient = Objects.requireNonNull(isTransient, "isTransient");
+        this.classifier = Objects.requireNonNull(classifier, "classifier");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     }
 
@@ -89,20 +95,28 @@ public final class Retrier {
             MetricGroup endpointGroup,
             RetryPolicy retryPolicy,
             FailurePolicy failurePolicy,
-            Predicate<Throwable> isTransient) {
+            FailureClassifier classifier) {
         return new Retrier(
                 endpointName,
                 retryPolicy,
                 failurePolicy,
                 EndpointHealthTracker.forRetryPolicy(endpointName, endpointGroup, retryPolicy),
-                isTransient,
+                classifier,
                 Sleeper.THREAD);
     }
 
-    /** Runs the attempt until it succeeds, as the failure policy says. */
+    /**
+     * Runs the attempt until it succeeds, as the failure policy says. A call that carries no single
+     * message has none to divert: a {@link FailureKind#MESSAGE} failure is thrown as an {@link
+     * IOException}, as an unfixable one is.
+     */
     public <T> T call(Attempt<T> attempt)
             throws IOException, InterruptedException, RetriesExhaustedException {
-        return run(attempt, 0, false);
+        try {
+            return run(attempt, 0, false);
+        } catch (UndeliverableMessageException e) {
+            throw unfixable(e.getCause());
+        }
     }
 
     /**
@@ -113,21 +127,29 @@ public final class Retrier {
      * is known to have failed (then {@code lastFailure} is ignored). Every message gets at least
      * one attempt of its own: another message's failures never count against it.
      *
-     * <p>Under {@link FailurePolicy#DEAD_LETTER} it gives up ({@link RetriesExhaustedException},
-     * with the message's own attempt count and last failure) when the message's failed attempts
-     * reach the budget, at once on a failure retrying cannot fix, and, while the endpoint is
-     * already dead, after one failed attempt of the message's own: while an endpoint stays dead,
-     * each message gets one attempt, not a whole budget. Under {@link FailurePolicy#BACKPRESSURE}
-     * it goes on for ever, as {@link #call} does.
+     * <p>Under every policy, a failure of {@link FailureKind#MESSAGE} (the last one already, or an
+     * attempt's) ends it at once with {@link UndeliverableMessageException}: the message is
+     * diverted, never retried. Under {@link FailurePolicy#DEAD_LETTER} it gives up ({@link
+     * RetriesExhaustedException}, with the message's own attempt count and last failure) when the
+     * message's failed attempts reach the budget, at once on an {@link FailureKind#UNFIXABLE}
+     * failure, and, while the endpoint is already dead, after one failed attempt of the message's
+     * own: while an endpoint stays dead, each message gets one attempt, not a whole budget. Under
+     * {@link FailurePolicy#BACKPRESSURE} it goes on for ever, as {@link #call} does.
      */
     public <T> T retryMessage(int failedAttempts, Exception lastFailure, Attempt<T> attempt)
-            throws IOException, InterruptedException, RetriesExhaustedException {
+            throws IOException,
+                    InterruptedException,
+                    RetriesExhaustedException,
+                    UndeliverableMessageException {
         if (failedAttempts < 0) {
             throw new IllegalArgumentException(
                     "failedAttempts must be >= 0, got " + failedAttempts);
         }
         if (failedAttempts > 0) {
             Objects.requireNonNull(lastFailure, "lastFailure");
+            if (classifier.classify(lastFailure) == FailureKind.MESSAGE) {
+                throw new UndeliverableMessageException(endpointName, failedAttempts, lastFailure);
+            }
             if (failurePolicy == FailurePolicy.DEAD_LETTER
                     && health.health() == EndpointHealth.DEAD) {
                 health.recordFailure(lastFailure);
@@ -151,9 +173,17 @@ public final class Retrier {
         health.recordFailure(failure);
     }
 
-    /** Whether retrying may help with {@code failure}. */
+    /**
+     * Whether retrying may help with {@code failure}: {@link FailureKind#TRANSIENT} or {@link
+     * FailureKind#ENDPOINT}.
+     */
     public boolean isTransient(Throwable failure) {
-        return isTransient.test(failure);
+        return classifier.classify(failure).retryable();
+    }
+
+    /** What {@code failure} says about what to do next, as the endpoint classifies it. */
+    public FailureKind classify(Throwable failure) {
+        return classifier.classify(failure);
     }
 
     /** The exception for a failure that retrying cannot fix; its message is redacted. */
@@ -176,7 +206,10 @@ public final class Retrier {
      *     endpoint was already dead
      */
     private <T> T run(Attempt<T> attempt, int failedBefore, boolean oneAttemptWhileDead)
-            throws IOException, InterruptedException, RetriesExhaustedException {
+            throws IOException,
+                    InterruptedException,
+                    RetriesExhaustedException,
+                    UndeliverableMessageException {
         int failedAttempts = failedBefore;
         while (true) {
             boolean wasDead = health.health() == EndpointHealth.DEAD;
@@ -188,6 +221,10 @@ public final class Retrier {
                 throw e;
             } catch (Exception failure) {
                 failedAttempts++;
+                if (classifier.classify(failure) == FailureKind.MESSAGE) {
+                    // the message's own problem: the endpoint's health is what it was
+                    throw new UndeliverableMessageException(endpointName, failedAttempts, failure);
+                }
                 if (oneAttemptWhileDead && wasDead && failurePolicy == FailurePolicy.DEAD_LETTER) {
                     health.recordFailure(failure);
                     throw exhausted(failure, failedAttempts);
@@ -201,24 +238,29 @@ public final class Retrier {
     private void failed(Exception failure, int failedAttempts)
             throws IOException, InterruptedException, RetriesExhaustedException {
         health.recordFailure(failure);
-        boolean transientFailure = isTransient.test(failure);
+        FailureKind kind = classifier.classify(failure);
+        boolean retryable = kind.retryable();
         if (failurePolicy == FailurePolicy.DEAD_LETTER) {
-            if (!transientFailure) {
+            if (!retryable) {
                 throw new RetriesExhaustedException(endpointName, failedAttempts, failure);
             }
             if (retryPolicy.isExhausted(failedAttempts)) {
                 throw exhausted(failure, failedAttempts);
             }
-        } else if (!transientFailure) {
+        } else if (!retryable) {
             throw unfixable(failure);
         } else if (failedAttempts == retryPolicy.maxAttempts()) {
             health.recordRetriesExhausted(failure);
             LOG.warn(
                     "Endpoint '{}' still failing after {} attempts; holding the job back and retrying"
-                            + " every {} ms at most (failure policy BACKPRESSURE). Last failure: {}",
+                            + " every {} ms at most (failure policy BACKPRESSURE){}. Last failure: {}",
                     endpointName,
                     failedAttempts,
                     retryPolicy.maxDelay().toMillis(),
+                    kind == FailureKind.ENDPOINT
+                            ? "; the endpoint refuses every message alike (credentials, rights or"
+                                    + " a missing entity): fix the endpoint or its settings"
+                            : "",
                     Redaction.describe(failure));
         }
         sleeper.sleep(retryPolicy.delayMillisAfter(failedAttempts));

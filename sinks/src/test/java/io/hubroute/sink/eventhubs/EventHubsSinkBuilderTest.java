@@ -247,4 +247,36 @@ class EventHubsSinkBuilderTest {
         assertThatThrownBy(() -> EventHubsSink.builder().setMaxInFlight(0))
                 .hasMessage("maxInFlight must be >= 1, got 0");
     }
+
+    @Test
+    void theUndeliverableSinkIsKeptForAtLeastOnceAndRefusedForExactlyOnce() {
+        Sink<String> lines =
+                context -> {
+                    throw new UnsupportedOperationException("not opened here");
+                };
+        Sink<RoutedMessage> sink =
+                EventHubsSink.builder()
+                        .setEndpointName("e")
+                        .setBootstrapServers("k:9092")
+                        .setTopic("t")
+                        .setUndeliverableSink(lines)
+                        .build();
+        assertThat(((EventHubsSink) sink).options().undeliverableSink()).containsSame(lines);
+
+        assertThatThrownBy(
+                        () ->
+                                EventHubsSink.builder()
+                                        .setEndpointName("e")
+                                        .setBootstrapServers("k:9092")
+                                        .setTopic("t")
+                                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                                        .setTransactionalIdPrefix("p")
+                                        .setUndeliverableSink(lines)
+                                        .build())
+                .hasMessageStartingWith(
+                        "Event Hubs endpoint 'e': setUndeliverableSink applies to AT_LEAST_ONCE only");
+        assertThatThrownBy(() -> EventHubsSink.builder().setUndeliverableSink(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("undeliverableSink");
+    }
 }

@@ -22,13 +22,107 @@ class RetrierTest {
                     .build();
 
     private Retrier retrier(FailurePolicy failurePolicy, EndpointHealthTracker health) {
-        return new Retrier(
-                "ep",
-                policy,
-                failurePolicy,
-                health,
-                failure -> failure instanceof IOException,
-                sleeps::add);
+        return new Retrier("ep", policy, failurePolicy, health, RetrierTest::classify, sleeps::add);
+    }
+
+    /** IOException: transient; a security failure: the endpoint's; too large: the message's. */
+    private static FailureKind classify(Throwable failure) {
+        if (failure instanceof SecurityException) {
+            return FailureKind.ENDPOINT;
+        }
+        if (failure instanceof TooLarge) {
+            return FailureKind.MESSAGE;
+        }
+        return failure instanceof IOException ? FailureKind.TRANSIENT : FailureKind.UNFIXABLE;
+    }
+
+    private static final class TooLarge extends Exception {
+        TooLarge(String message) {
+            super(message);
+        }
+    }
+
+    @Test
+    void aFailureOfTheMessageItselfIsNeverRetriedUnderEitherPolicyNorCountedAgainstTheEndpoint() {
+        for (FailurePolicy failurePolicy : FailurePolicy.values()) {
+            sleeps.clear();
+            EndpointHealthTracker health = EndpointHealthTracker.forRetryPolicy("ep", null, policy);
+            Retrier retrier = retrier(failurePolicy, health);
+            retrier.attemptSucceeded();
+            int[] calls = {0};
+            assertThatThrownBy(
+                            () ->
+                                    retrier.retryMessage(
+                                            0,
+                                            null,
+                                            () -> {
+                                                calls[0]++;
+                                                throw new TooLarge("300000 bytes sig=abc");
+                                            }))
+                    .as(failurePolicy.name())
+                    .isInstanceOf(UndeliverableMessageException.class)
+                    .hasMessage(
+                            "endpoint 'ep' cannot take the message (attempt 1): TooLarge: 300000 bytes sig=***")
+                    .extracting(e -> ((UndeliverableMessageException) e).attempts())
+                    .isEqualTo(1);
+            assertThat(calls[0]).isEqualTo(1);
+            assertThat(sleeps).isEmpty();
+            assertThat(health.health()).isEqualTo(EndpointHealth.HEALTHY);
+        }
+    }
+
+    @Test
+    void aMessageWhoseFailureElsewhereWasItsOwnIsGivenUpWithoutAnotherAttempt() {
+        EndpointHealthTracker health = EndpointHealthTracker.forRetryPolicy("ep", null, policy);
+        int[] calls = {0};
+        assertThatThrownBy(
+                        () ->
+                                retrier(FailurePolicy.BACKPRESSURE, health)
+                                        .retryMessage(
+                                                1,
+                                                new TooLarge("refused asynchronously"),
+                                                () -> {
+                                                    calls[0]++;
+                                                    return "ok";
+                                                }))
+                .isInstanceOf(UndeliverableMessageException.class)
+                .extracting(e -> ((UndeliverableMessageException) e).attempts())
+                .isEqualTo(1);
+        assertThat(calls[0]).isZero();
+    }
+
+    @Test
+    void anEndpointFailureIsRetriedUnderBackpressureBeyondTheBudgetNotThrown() throws Exception {
+        EndpointHealthTracker health = EndpointHealthTracker.forRetryPolicy("ep", null, policy);
+        int[] calls = {0};
+        String result =
+                retrier(FailurePolicy.BACKPRESSURE, health)
+                        .retryMessage(
+                                0,
+                                null,
+                                () -> {
+                                    if (++calls[0] < 5) {
+                                        throw new SecurityException("authentication failed");
+                                    }
+                                    return "ok";
+                                });
+        assertThat(result).isEqualTo("ok");
+        assertThat(sleeps).containsExactly(10L, 20L, 40L, 40L);
+        assertThat(health.health()).isEqualTo(EndpointHealth.DEGRADED);
+    }
+
+    @Test
+    void aCallForNoSingleMessageFailsOnAMessageFailureAsOnAnUnfixableOne() {
+        EndpointHealthTracker health = EndpointHealthTracker.forRetryPolicy("ep", null, policy);
+        assertThatThrownBy(
+                        () ->
+                                retrier(FailurePolicy.BACKPRESSURE, health)
+                                        .call(
+                                                () -> {
+                                                    throw new TooLarge("batch");
+                                                }))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("retrying cannot fix: TooLarge: batch");
     }
 
     @Test

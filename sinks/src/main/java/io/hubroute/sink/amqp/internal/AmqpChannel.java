@@ -3,12 +3,15 @@ package io.hubroute.sink.amqp.internal;
 import io.hubroute.sink.RoutedMessage;
 import io.hubroute.sink.amqp.ServiceBusEntityKind;
 import io.hubroute.sink.amqp.ServiceBusSinkOptions;
+import io.hubroute.sink.internal.Redaction;
+import jakarta.jms.BytesMessage;
 import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
+import jakarta.jms.MessageFormatException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import org.apache.qpid.jms.JmsConnectionFactory;
@@ -78,17 +81,36 @@ final class AmqpChannel implements AmqpSender {
         return session;
     }
 
+    /**
+     * The delivery's AMQP message, in the session. A failure of the mapping itself is the message's
+     * own, whatever the connection does: it is thrown as a {@link MessageFormatException}, which
+     * the writer diverts rather than retries.
+     */
+    private Message toMessage(Session session, RoutedMessage delivery) throws JMSException {
+        BytesMessage message = session.createBytesMessage();
+        try {
+            mapper.fill(message, delivery);
+        } catch (JMSException | RuntimeException e) {
+            MessageFormatException unmappable =
+                    new MessageFormatException(
+                            "cannot map the message to AMQP: " + Redaction.describe(e));
+            unmappable.initCause(e);
+            throw unmappable;
+        }
+        return message;
+    }
+
     @Override
     public void sendAsync(RoutedMessage delivery, String messageId, CompletionListener listener)
             throws JMSException {
-        Message message = mapper.toJmsMessage(open(), delivery);
+        Message message = toMessage(open(), delivery);
         messageIds.setNext(messageId);
         producer.send(message, listener);
     }
 
     @Override
     public void sendAndWait(RoutedMessage delivery, String messageId) throws JMSException {
-        Message message = mapper.toJmsMessage(open(), delivery);
+        Message message = toMessage(open(), delivery);
         messageIds.setNext(messageId);
         producer.send(message);
     }

@@ -3,11 +3,13 @@ package io.hubroute.sink.amqp.internal;
 import io.hubroute.sink.DeadLetterEndpoint;
 import io.hubroute.sink.RoutedMessage;
 import io.hubroute.sink.amqp.ServiceBusSinkOptions;
-import io.hubroute.sink.internal.DeadLetterDiversion;
+import io.hubroute.sink.internal.Diversions;
 import io.hubroute.sink.internal.EndpointMetrics;
+import io.hubroute.sink.internal.FailureKind;
 import io.hubroute.sink.internal.Redaction;
 import io.hubroute.sink.internal.Retrier;
 import io.hubroute.sink.internal.RetriesExhaustedException;
+import io.hubroute.sink.internal.UndeliverableMessageException;
 import jakarta.jms.JMSException;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -33,6 +35,14 @@ import org.slf4j.LoggerFactory;
  * its own attempt count and last failure, to the dead-letter endpoint and go on with the next,
  * which gets attempts of its own. While the endpoint stays dead under DEAD_LETTER, each message is
  * diverted after one failed attempt of its own.
+ *
+ * <p>A message the endpoint can never take ({@link AmqpFailures}: it cannot be mapped, or it is too
+ * large for the entity) is not retried, under any failure policy: it is diverted alone to the
+ * undeliverable destination ({@link Diversions#undeliverable}) and the rest keep flowing. A mapping
+ * failure is the message's own at once; a refusal that arrives asynchronously is confirmed first by
+ * an attempt of the message's own on the new connection, since a link the broker closes fails every
+ * send on it alike. An endpoint refusing every message (authentication, a missing entity) is
+ * retried as any failure is, never diverted message by message.
  */
 public final class ServiceBusWriter implements SinkWriter<RoutedMessage> {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceBusWriter.class);
@@ -43,67 +53,94 @@ public final class ServiceBusWriter implements SinkWriter<RoutedMessage> {
     private final ArrayDeque<PendingSend> unacknowledged = new ArrayDeque<>();
     private final EndpointMetrics metrics;
     private final Retrier retrier;
-    private final SinkWriter<RoutedMessage> deadLetterWriter;
-    private final String deadLetterEndpointName;
+    private final Diversions diversions;
 
-    public ServiceBusWriter(ServiceBusSinkOptions options, WriterInitContext context)
+    /** The writer of a {@link io.hubroute.sink.amqp.ServiceBusSink}. */
+    public static ServiceBusWriter open(ServiceBusSinkOptions options, WriterInitContext context)
             throws IOException {
-        this(
+        EndpointMetrics metrics = registerMetrics(options, context.metricGroup());
+        return new ServiceBusWriter(
                 options,
                 new AmqpChannel(options),
-                context.metricGroup(),
-                openDeadLetterWriter(options, context));
+                metrics,
+                Diversions.open(
+                        options.endpointName(),
+                        options.deadLetterEndpoint().orElse(null),
+                        options.undeliverableSink().orElse(null),
+                        context,
+                        metrics));
     }
 
-    ServiceBusWriter(
+    /** A writer over {@code sender}, diverting to the given writers (null: none), for tests. */
+    static ServiceBusWriter withDiversions(
             ServiceBusSinkOptions options,
             AmqpSender sender,
             MetricGroup metricGroup,
-            SinkWriter<RoutedMessage> deadLetterWriter) {
+            SinkWriter<RoutedMessage> deadLetterWriter,
+            SinkWriter<String> undeliverableWriter) {
+        EndpointMetrics metrics = registerMetrics(options, metricGroup);
+        return new ServiceBusWriter(
+                options,
+                sender,
+                metrics,
+                new Diversions(
+                        options.endpointName(),
+                        options.deadLetterEndpoint()
+                                .map(DeadLetterEndpoint::endpointName)
+                                .orElse(null),
+                        deadLetterWriter,
+                        undeliverableWriter,
+                        metrics));
+    }
+
+    private ServiceBusWriter(
+            ServiceBusSinkOptions options,
+            AmqpSender sender,
+            EndpointMetrics metrics,
+            Diversions diversions) {
         this.options = options;
         this.sender = sender;
-        this.metrics =
-                EndpointMetrics.register(
-                        metricGroup, options.endpointName(), options.kind().endpointKind());
-        // Every failure is worth another attempt on a new connection: a broker that refuses a
-        // message for good is not told apart from one that is down.
+        this.metrics = metrics;
         this.retrier =
                 Retrier.forEndpoint(
                         options.endpointName(),
                         metrics.group(),
                         options.retryPolicy(),
                         options.failurePolicy(),
-                        failure -> true);
-        this.deadLetterWriter = deadLetterWriter;
-        this.deadLetterEndpointName =
-                options.deadLetterEndpoint().map(DeadLetterEndpoint::endpointName).orElse(null);
+                        AmqpFailures::classify);
+        this.diversions = diversions;
     }
 
-    private static SinkWriter<RoutedMessage> openDeadLetterWriter(
-            ServiceBusSinkOptions options, WriterInitContext context) throws IOException {
-        DeadLetterEndpoint deadLetterEndpoint = options.deadLetterEndpoint().orElse(null);
-        return deadLetterEndpoint == null ? null : deadLetterEndpoint.openWriter(context);
+    private static EndpointMetrics registerMetrics(
+            ServiceBusSinkOptions options, MetricGroup metricGroup) {
+        return EndpointMetrics.register(
+                metricGroup, options.endpointName(), options.kind().endpointKind());
     }
 
     @Override
     public void write(RoutedMessage delivery, Context context)
             throws IOException, InterruptedException {
         PendingSend send = new PendingSend(delivery, deliveryIds.idOf(delivery));
-        unacknowledged.addLast(send);
         try {
             sender.sendAsync(delivery, send.messageId, send);
         } catch (JMSException | RuntimeException e) {
+            if (retrier.classify(e) == FailureKind.MESSAGE) {
+                // it never left (it cannot be mapped): the connection and the sends before it
+                // are fine
+                diversions.undeliverable(delivery, e, 1);
+                settle(options.maxInFlight() - 1);
+                return;
+            }
             send.fail(e);
         }
+        unacknowledged.addLast(send);
         settle(options.maxInFlight() - 1);
     }
 
     @Override
     public void flush(boolean endOfInput) throws IOException, InterruptedException {
         settle(0);
-        if (deadLetterWriter != null) {
-            deadLetterWriter.flush(endOfInput);
-        }
+        diversions.flush(endOfInput);
     }
 
     /**
@@ -156,12 +193,26 @@ public final class ServiceBusWriter implements SinkWriter<RoutedMessage> {
             PendingSend send = unacknowledged.peekFirst();
             // a late acknowledgment of the asynchronous send counts: the broker has the message
             if (send.state() != PendingSend.State.ACKNOWLEDGED) {
+                int failedAttempts = send.failedAttempts();
+                Exception failure = send.failure();
+                // An asynchronous refusal may be the link's (the broker closed it over another
+                // message): only an attempt of the message's own on the new connection tells.
+                int unconfirmed = 0;
+                if (failedAttempts > 0 && retrier.classify(failure) == FailureKind.MESSAGE) {
+                    unconfirmed = failedAttempts;
+                    failedAttempts = 0;
+                    failure = null;
+                }
                 try {
-                    retrier.retryMessage(
-                            send.failedAttempts(), send.failure(), () -> sendAgain(send));
+                    retrier.retryMessage(failedAttempts, failure, () -> sendAgain(send));
                 } catch (RetriesExhaustedException e) {
                     unacknowledged.removeFirst();
-                    divert(send, e.getCause(), e.attempts());
+                    diversions.deadLetter(send.delivery, e.getCause(), e.attempts());
+                    continue;
+                } catch (UndeliverableMessageException e) {
+                    unacknowledged.removeFirst();
+                    diversions.undeliverable(
+                            send.delivery, e.getCause(), unconfirmed + e.attempts());
                     continue;
                 }
             }
@@ -190,31 +241,12 @@ public final class ServiceBusWriter implements SinkWriter<RoutedMessage> {
         metrics.recordAccepted(send.delivery.enqueuedTimeMillis(), System.currentTimeMillis());
     }
 
-    private void divert(PendingSend send, Throwable failure, int attempts)
-            throws IOException, InterruptedException {
-        deadLetterWriter.write(
-                DeadLetterDiversion.divert(
-                        send.delivery,
-                        deadLetterEndpointName,
-                        failure,
-                        attempts,
-                        System.currentTimeMillis()),
-                DeadLetterDiversion.noContext());
-        metrics.recordDeadLettered(1);
-        LOG.warn(
-                "Endpoint '{}': message {} diverted to dead-letter endpoint '{}' after {} attempts: {}",
-                options.endpointName(),
-                send.messageId,
-                deadLetterEndpointName,
-                attempts,
-                Redaction.describe(failure));
-    }
-
     @Override
     public void close() throws Exception {
-        sender.close();
-        if (deadLetterWriter != null) {
-            deadLetterWriter.close();
+        try {
+            sender.close();
+        } finally {
+            diversions.close();
         }
     }
 }

@@ -4,6 +4,7 @@ import io.hubroute.sink.FailurePolicy;
 import io.hubroute.sink.SinkMetrics;
 import io.hubroute.sink.blob.BlobStorageSinkOptions;
 import io.hubroute.sink.internal.EndpointMetrics;
+import io.hubroute.sink.internal.FailureClassifier;
 import io.hubroute.sink.internal.Redaction;
 import io.hubroute.sink.internal.Retrier;
 import java.io.IOException;
@@ -72,7 +73,7 @@ public final class BlobStorageCommitter implements Committer<BlobCommittable> {
                         null,
                         options.retryPolicy(),
                         FailurePolicy.BACKPRESSURE,
-                        BlobClients::isTransient);
+                        FailureClassifier.transientWhen(BlobClients::isTransient));
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.hubroute.sink.blob.BlobEncoding;
 import io.hubroute.sink.blob.BlobStorageSinkOptions;
 import io.hubroute.sink.internal.DeadLetterDiversion;
 import io.hubroute.sink.internal.EndpointMetrics;
+import io.hubroute.sink.internal.FailureClassifier;
 import io.hubroute.sink.internal.Retrier;
 import io.hubroute.sink.internal.RetriesExhaustedException;
 import java.io.IOException;
@@ -112,7 +113,7 @@ public final class BlobStorageWriter
                         metrics.group(),
                         options.retryPolicy(),
                         options.failurePolicy(),
-                        BlobClients::isTransient);
+                        FailureClassifier.transientWhen(BlobClients::isTransient));
         UUID id = UUID.randomUUID();
         ByteBuffer.wrap(writerId)
                 .putLong(id.getMostSignificantBits())

@@ -4,11 +4,13 @@ import io.hubroute.sink.DeadLetterEndpoint;
 import io.hubroute.sink.FailurePolicy;
 import io.hubroute.sink.RoutedMessage;
 import io.hubroute.sink.eventhubs.EventHubsSinkOptions;
-import io.hubroute.sink.internal.DeadLetterDiversion;
+import io.hubroute.sink.internal.Diversions;
 import io.hubroute.sink.internal.EndpointMetrics;
+import io.hubroute.sink.internal.FailureKind;
 import io.hubroute.sink.internal.Redaction;
 import io.hubroute.sink.internal.Retrier;
 import io.hubroute.sink.internal.RetriesExhaustedException;
+import io.hubroute.sink.internal.UndeliverableMessageException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -25,9 +27,10 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +53,13 @@ import org.slf4j.LoggerFactory;
  * own attempt count and last failure, to the dead-letter endpoint and go on with the next, which
  * gets attempts of its own. While the endpoint stays dead under DEAD_LETTER, each record is
  * diverted after one failed attempt of its own.
+ *
+ * <p>A record the endpoint can never take ({@link KafkaFailures}: too large for the topic, the
+ * broker or the producer, a timestamp the topic refuses, a mapping error) is not retried, under any
+ * failure policy: it is diverted alone to the undeliverable destination ({@link
+ * Diversions#undeliverable}), the producer is kept when nothing else failed, and the rest keep
+ * flowing. An endpoint refusing every record (authentication, authorization) is retried as a
+ * transient failure is, never diverted record by record.
  */
 public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
     private static final Logger LOG = LoggerFactory.getLogger(EventHubsWriter.class);
@@ -63,60 +73,99 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
     private final ArrayDeque<PendingRecord> unacknowledged = new ArrayDeque<>();
     private final EndpointMetrics metrics;
     private final Retrier retrier;
-    private final SinkWriter<RoutedMessage> deadLetterWriter;
-    private final String deadLetterEndpointName;
+    private final Diversions diversions;
     private final Supplier<Producer<byte[], byte[]>> producers;
     private Producer<byte[], byte[]> producer;
 
-    public EventHubsWriter(EventHubsSinkOptions options, WriterInitContext context)
+    /** The writer of an at-least-once {@link io.hubroute.sink.eventhubs.EventHubsSink}. */
+    public static EventHubsWriter open(EventHubsSinkOptions options, WriterInitContext context)
             throws IOException {
-        this(
+        EndpointMetrics metrics = registerMetrics(options, context.metricGroup());
+        return new EventHubsWriter(
                 options,
                 () ->
                         new KafkaProducer<>(
                                 options.producerProperties(),
                                 new ByteArraySerializer(),
                                 new ByteArraySerializer()),
-                context.metricGroup(),
-                openDeadLetterWriter(options, context));
+                metrics,
+                Diversions.open(
+                        options.endpointName(),
+                        options.deadLetterEndpoint().orElse(null),
+                        options.undeliverableSink().orElse(null),
+                        context,
+                        metrics));
     }
 
-    EventHubsWriter(
+    /**
+     * A writer over the given producers, diverting to the given writers (null: none), for tests.
+     */
+    static EventHubsWriter withDiversions(
             EventHubsSinkOptions options,
             Supplier<Producer<byte[], byte[]>> producers,
             MetricGroup metricGroup,
-            SinkWriter<RoutedMessage> deadLetterWriter) {
+            SinkWriter<RoutedMessage> deadLetterWriter,
+            SinkWriter<String> undeliverableWriter) {
+        EndpointMetrics metrics = registerMetrics(options, metricGroup);
+        return new EventHubsWriter(
+                options,
+                producers,
+                metrics,
+                new Diversions(
+                        options.endpointName(),
+                        options.deadLetterEndpoint()
+                                .map(DeadLetterEndpoint::endpointName)
+                                .orElse(null),
+                        deadLetterWriter,
+                        undeliverableWriter,
+                        metrics));
+    }
+
+    private EventHubsWriter(
+            EventHubsSinkOptions options,
+            Supplier<Producer<byte[], byte[]>> producers,
+            EndpointMetrics metrics,
+            Diversions diversions) {
         this.options = options;
         this.producers = producers;
         this.serializer =
                 new RoutedMessageRecordSerializer(
                         options.topic(), options.endpointName(), options.kind());
         this.answerTimeoutMillis = deliveryTimeoutMillis(options) + ANSWER_MARGIN_MILLIS;
-        this.metrics =
-                EndpointMetrics.register(metricGroup, options.endpointName(), options.kind());
+        this.metrics = metrics;
         this.retrier =
                 Retrier.forEndpoint(
                         options.endpointName(),
                         metrics.group(),
                         options.retryPolicy(),
                         options.failurePolicy(),
-                        EventHubsWriter::isTransient);
-        this.deadLetterWriter = deadLetterWriter;
-        this.deadLetterEndpointName =
-                options.deadLetterEndpoint().map(DeadLetterEndpoint::endpointName).orElse(null);
+                        KafkaFailures::classify);
+        this.diversions = diversions;
         this.producer = producers.get();
     }
 
-    private static SinkWriter<RoutedMessage> openDeadLetterWriter(
-            EventHubsSinkOptions options, WriterInitContext context) throws IOException {
-        DeadLetterEndpoint deadLetterEndpoint = options.deadLetterEndpoint().orElse(null);
-        return deadLetterEndpoint == null ? null : deadLetterEndpoint.openWriter(context);
+    private static EndpointMetrics registerMetrics(
+            EventHubsSinkOptions options, MetricGroup metricGroup) {
+        return EndpointMetrics.register(metricGroup, options.endpointName(), options.kind());
     }
 
     @Override
     public void write(RoutedMessage delivery, Context context)
             throws IOException, InterruptedException {
-        PendingRecord send = new PendingRecord(delivery, serializer.toRecord(delivery));
+        ProducerRecord<byte[], byte[]> record;
+        try {
+            record = serializer.toRecord(delivery);
+        } catch (RuntimeException e) {
+            // the message's own problem: it never reaches the producer
+            diversions.undeliverable(
+                    delivery,
+                    new SerializationException(
+                            "cannot map the message to a Kafka record: " + Redaction.describe(e),
+                            e),
+                    1);
+            return;
+        }
+        PendingRecord send = new PendingRecord(delivery, record);
         unacknowledged.addLast(send);
         send(send);
         settle(options.maxInFlight() - 1);
@@ -128,9 +177,7 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
             flushProducer();
         }
         settle(0);
-        if (deadLetterWriter != null) {
-            deadLetterWriter.flush(endOfInput);
-        }
+        diversions.flush(endOfInput);
     }
 
     /**
@@ -158,20 +205,21 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
     }
 
     /**
-     * Handles the failure of the record at the head of the queue. When the only failures are ones
-     * retrying cannot fix, diverted one by one under DEAD_LETTER, the producer is fine and the rest
-     * stay in flight. Otherwise the producer is dropped and every unacknowledged record is sent
-     * again on a new one until each is acknowledged or diverted; returns with the queue empty.
+     * Handles the failure of the record at the head of the queue. When the only failures are
+     * records the endpoint can never take, or, under DEAD_LETTER, unfixable ones, each diverted
+     * alone, the producer is fine and the rest stay in flight. Otherwise the producer is dropped
+     * and every unacknowledged record is sent again on a new one until each is acknowledged or
+     * diverted; returns with the queue empty.
      */
     private void recover(Exception cause) throws IOException, InterruptedException {
-        if (isUnfixable(cause) && !anyFixableFailure()) {
+        if (isDivertedAlone(cause) && !anyRetryableFailure()) {
             Iterator<PendingRecord> sends = unacknowledged.iterator();
             while (sends.hasNext()) {
                 PendingRecord send = sends.next();
                 if (send.state() == PendingRecord.State.FAILED) {
                     sends.remove();
                     send.failedAttempts++;
-                    divert(send, send.failure(), send.failedAttempts);
+                    divertAlone(send);
                 }
             }
             return;
@@ -194,15 +242,20 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
             } catch (RetriesExhaustedException e) {
                 unsettled.remove(0);
                 if (!first.delivered) {
-                    divert(first, e.getCause(), e.attempts());
+                    diversions.deadLetter(first.delivery, e.getCause(), e.attempts());
+                }
+            } catch (UndeliverableMessageException e) {
+                unsettled.remove(0);
+                if (!first.delivered) {
+                    diversions.undeliverable(first.delivery, e.getCause(), e.attempts());
                 }
             }
         }
     }
 
-    private boolean anyFixableFailure() {
+    private boolean anyRetryableFailure() {
         for (PendingRecord send : unacknowledged) {
-            if (send.state() == PendingRecord.State.FAILED && !isUnfixable(send.failure())) {
+            if (send.state() == PendingRecord.State.FAILED && !isDivertedAlone(send.failure())) {
                 return true;
             }
         }
@@ -212,9 +265,9 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
     /**
      * One attempt of the first record (and a round for all): sends the records in order on a fresh
      * producer and waits for every answer; what is left unsettled stays in {@code unsettled}. A
-     * send refused at once for a transient reason (no metadata, no buffer space) ends the round:
-     * the rest waits for the next one, without an attempt counted. Throws the first record's
-     * failure when it is still unsettled.
+     * send refused at once for any reason but the record's own (no metadata, no buffer space) ends
+     * the round: the rest waits for the next one, without an attempt counted. Throws the first
+     * record's failure when it is still unsettled.
      */
     private void resend(List<PendingRecord> unsettled) throws Exception {
         PendingRecord first = unsettled.get(0);
@@ -225,7 +278,8 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
             round.add(send);
             sent++;
             send(send);
-            if (send.state() == PendingRecord.State.FAILED && isTransient(send.failure())) {
+            if (send.state() == PendingRecord.State.FAILED
+                    && retrier.classify(send.failure()) != FailureKind.MESSAGE) {
                 break;
             }
         }
@@ -256,9 +310,10 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
      * Takes the answers to a round of sends, in order; the first {@code sent} were sent in it
      * (waited for when {@code wait}; one not answered in time failed), the rest were not. An
      * acknowledged record is counted, and kept to be sent again when an earlier record of its
-     * device is still unsettled (so the device's order holds); under DEAD_LETTER a record that
-     * failed with an error retrying cannot fix is diverted alone. Returns the records still
-     * unsettled, in order, each failed one with one more failed attempt of its own.
+     * device is still unsettled (so the device's order holds); a record the endpoint can never take
+     * (and, under DEAD_LETTER, one that failed with an unfixable error) is diverted alone. Returns
+     * the records still unsettled, in order, each failed one with one more failed attempt of its
+     * own.
      */
     private List<PendingRecord> takeAnswers(List<PendingRecord> round, int sent, boolean wait)
             throws IOException, InterruptedException {
@@ -291,9 +346,9 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
             }
             if (state == PendingRecord.State.FAILED) {
                 send.failedAttempts++;
-                if (isUnfixable(send.failure())) {
+                if (isDivertedAlone(send.failure())) {
                     if (!send.delivered) {
-                        divert(send, send.failure(), send.failedAttempts);
+                        divertAlone(send);
                     }
                     continue;
                 }
@@ -307,10 +362,24 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
     }
 
     /**
-     * Under DEAD_LETTER, a record that failed with an error retrying cannot fix is diverted alone.
+     * A record the endpoint can never take is diverted alone, under every failure policy; under
+     * DEAD_LETTER, so is one that failed with an unfixable error.
      */
-    private boolean isUnfixable(Exception failure) {
-        return options.failurePolicy() == FailurePolicy.DEAD_LETTER && !isTransient(failure);
+    private boolean isDivertedAlone(Exception failure) {
+        FailureKind kind = retrier.classify(failure);
+        return kind == FailureKind.MESSAGE
+                || (kind == FailureKind.UNFIXABLE
+                        && options.failurePolicy() == FailurePolicy.DEAD_LETTER);
+    }
+
+    /** Diverts a record that failed its last attempt, as {@link #isDivertedAlone} says. */
+    private void divertAlone(PendingRecord send) throws IOException, InterruptedException {
+        Exception failure = send.failure();
+        if (retrier.classify(failure) == FailureKind.MESSAGE) {
+            diversions.undeliverable(send.delivery, failure, send.failedAttempts);
+        } else {
+            diversions.deadLetter(send.delivery, failure, send.failedAttempts);
+        }
     }
 
     private TimeoutException noAnswer() {
@@ -346,25 +415,6 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
         metrics.recordAccepted(send.delivery.enqueuedTimeMillis(), send.acknowledgedAtMillis());
     }
 
-    private void divert(PendingRecord send, Throwable failure, int attempts)
-            throws IOException, InterruptedException {
-        deadLetterWriter.write(
-                DeadLetterDiversion.divert(
-                        send.delivery,
-                        deadLetterEndpointName,
-                        failure,
-                        attempts,
-                        System.currentTimeMillis()),
-                DeadLetterDiversion.noContext());
-        metrics.recordDeadLettered(1);
-        LOG.warn(
-                "Endpoint '{}': a record diverted to dead-letter endpoint '{}' after {} attempt(s): {}",
-                options.endpointName(),
-                deadLetterEndpointName,
-                attempts,
-                Redaction.describe(failure));
-    }
-
     /** Closes without waiting: what it still holds is sent again (or was acknowledged already). */
     private void closeProducer() {
         if (producer != null) {
@@ -372,15 +422,6 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
             producer = null;
             closing.close(Duration.ZERO);
         }
-    }
-
-    /**
-     * Kafka's retriable errors (timeouts, lost connections, leader changes) and our own timeouts.
-     */
-    static boolean isTransient(Throwable failure) {
-        return failure instanceof RetriableException
-                || failure instanceof TimeoutException
-                || failure.getCause() instanceof RetriableException;
     }
 
     private static long deliveryTimeoutMillis(EventHubsSinkOptions options) {
@@ -404,9 +445,10 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
 
     @Override
     public void close() throws Exception {
-        closeProducer();
-        if (deadLetterWriter != null) {
-            deadLetterWriter.close();
+        try {
+            closeProducer();
+        } finally {
+            diversions.close();
         }
     }
 }

@@ -1,11 +1,14 @@
 package io.hubroute.sink.eventhubs.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.hubroute.message.Message;
 import io.hubroute.message.MessageProperties;
 import io.hubroute.message.RoutingSource;
 import io.hubroute.sink.DeadLetterEndpoint;
+import io.hubroute.sink.EndpointHealth;
 import io.hubroute.sink.FailurePolicy;
 import io.hubroute.sink.RetryPolicy;
 import io.hubroute.sink.RoutedMessage;
@@ -15,6 +18,9 @@ import io.hubroute.sink.eventhubs.EventHubsSinkBuilder;
 import io.hubroute.sink.eventhubs.EventHubsSinkOptions;
 import io.hubroute.sink.internal.DeadLetterDiversion;
 import io.hubroute.sink.testing.CollectingSinkWriter;
+import io.hubroute.sink.testing.CollectingStringWriter;
+import io.hubroute.sink.testing.CountingMetricGroup;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,10 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.metrics.SimpleCounter;
-import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Callback;
@@ -41,6 +44,8 @@ import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.metrics.KafkaMetric;
 import org.junit.jupiter.api.Test;
@@ -53,9 +58,15 @@ import org.junit.jupiter.api.Test;
 class EventHubsWriterTest {
     private final FakeKafka kafka = new FakeKafka();
     private final CollectingSinkWriter deadLetters = new CollectingSinkWriter();
+    private final CollectingStringWriter undeliverable = new CollectingStringWriter();
     private final CountingMetricGroup metrics = new CountingMetricGroup();
 
     private EventHubsWriter writer(FailurePolicy failurePolicy, int maxInFlight) {
+        return writer(failurePolicy, maxInFlight, undeliverable);
+    }
+
+    private EventHubsWriter writer(
+            FailurePolicy failurePolicy, int maxInFlight, CollectingStringWriter undeliverable) {
         EventHubsSinkBuilder builder =
                 EventHubsSink.builder()
                         .setEndpointName("telemetry")
@@ -80,7 +91,12 @@ class EventHubsWriterTest {
                                             .build()));
         }
         EventHubsSinkOptions options = ((EventHubsSink) builder.build()).options();
-        return new EventHubsWriter(options, kafka::newProducer, metrics, deadLetters);
+        return EventHubsWriter.withDiversions(
+                options,
+                kafka::newProducer,
+                metrics,
+                failurePolicy == FailurePolicy.DEAD_LETTER ? deadLetters : null,
+                undeliverable);
     }
 
     @Test
@@ -136,6 +152,108 @@ class EventHubsWriterTest {
                 .isEqualTo(5);
     }
 
+    @Test
+    void underBackpressureARecordTooLargeIsDivertedAloneAndTheRecordsAroundItAreDeliveredInOrder()
+            throws Exception {
+        EventHubsWriter writer = writer(FailurePolicy.BACKPRESSURE, 10);
+        kafka.tooLarge.add("m-2");
+        for (int i = 0; i < 5; i++) {
+            write(writer, i, i % 2 == 0 ? "device-a" : "device-b");
+        }
+        kafka.answerAll();
+
+        writer.flush(false);
+
+        assertThat(kafka.log)
+                .as("the producer kept, nothing sent twice")
+                .containsExactly("device-a:m-0", "device-b:m-1", "device-b:m-3", "device-a:m-4");
+        assertThat(undeliverable.diverted())
+                .containsExactly("m-2 1 RecordTooLargeException: " + FakeKafka.tooLargeText("m-2"));
+        JsonNode line = undeliverable.lines().get(0);
+        assertThat(line.path("endpoint").asText()).isEqualTo("telemetry");
+        assertThat(line.path("deviceId").asText()).isEqualTo("device-a");
+        assertThat(line.path("deliveryId").asText()).isEqualTo("iothub/0/2/telemetry");
+        assertThat(line.path("partition").asInt()).isZero();
+        assertThat(line.path("enqueuedTimeMillis").asLong()).isEqualTo(1_714_558_530_002L);
+        assertThat(metrics.count(SinkMetrics.UNDELIVERABLE)).isEqualTo(1);
+        assertThat(metrics.count(SinkMetrics.egress(SinkMetrics.EndpointKind.EVENT_HUBS)))
+                .isEqualTo(4);
+        assertThat(metrics.health()).isEqualTo(EndpointHealth.HEALTHY);
+    }
+
+    @Test
+    void aRecordTooLargeAmongRecordsSentAgainIsDivertedAndTheOthersArriveInOrder()
+            throws Exception {
+        EventHubsWriter writer = writer(FailurePolicy.BACKPRESSURE, 10);
+        kafka.refusedOnce.add("m-1");
+        kafka.tooLarge.add("m-3");
+        for (int i = 0; i < 5; i++) {
+            write(writer, i, "device-" + i);
+        }
+        kafka.answerAll();
+
+        writer.flush(false);
+
+        assertThat(kafka.log)
+                .containsExactly("device-0:m-0", "device-2:m-2", "device-4:m-4", "device-1:m-1");
+        assertThat(undeliverable.diverted())
+                .containsExactly("m-3 1 RecordTooLargeException: " + FakeKafka.tooLargeText("m-3"));
+    }
+
+    @Test
+    void anAuthenticationFailureIsRetriedUntilItPassesAndNeverDivertedRecordByRecord()
+            throws Exception {
+        EventHubsWriter writer = writer(FailurePolicy.BACKPRESSURE, 10);
+        kafka.answerAtOnce = true;
+        kafka.denied = 4;
+        kafka.healthOnRefusal = metrics::health;
+        for (int i = 0; i < 3; i++) {
+            write(writer, i, "device-" + i);
+        }
+        writer.flush(false);
+
+        assertThat(kafka.log).containsExactly("device-0:m-0", "device-1:m-1", "device-2:m-2");
+        assertThat(undeliverable.written).isEmpty();
+        assertThat(kafka.healthSeenByRefusals).contains(EndpointHealth.DEAD);
+        assertThat(metrics.count(SinkMetrics.UNDELIVERABLE)).isZero();
+    }
+
+    @Test
+    void withNowhereToDivertARecordTooLargeFailsTheJobNamingTheSettingToAdd() throws Exception {
+        EventHubsWriter writer = writer(FailurePolicy.BACKPRESSURE, 10, null);
+        kafka.tooLarge.add("m-1");
+        write(writer, 0, "device-a");
+        write(writer, 1, "device-a");
+        kafka.answerAll();
+
+        assertThatThrownBy(() -> writer.flush(false))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(
+                        "endpoint 'telemetry' can never take message iothub/0/1/telemetry")
+                .hasMessageContaining("call setUndeliverableSink(...)");
+        assertThat(kafka.log).containsExactly("device-a:m-0");
+    }
+
+    @Test
+    void underDeadLetterARecordTooLargeIsDeadLetteredAtOnceAndCountedUndeliverable()
+            throws Exception {
+        EventHubsWriter writer = writer(FailurePolicy.DEAD_LETTER, 10);
+        kafka.tooLarge.add("m-1");
+        for (int i = 0; i < 3; i++) {
+            write(writer, i, "device-a");
+        }
+        kafka.answerAll();
+
+        writer.flush(false);
+
+        assertThat(kafka.log).containsExactly("device-a:m-0", "device-a:m-2");
+        assertThat(deadLetters.diverted())
+                .containsExactly("m-1 1 RecordTooLargeException: " + FakeKafka.tooLargeText("m-1"));
+        assertThat(undeliverable.written).as("the dead-letter endpoint takes it").isEmpty();
+        assertThat(metrics.count(SinkMetrics.UNDELIVERABLE)).isEqualTo(1);
+        assertThat(metrics.count(SinkMetrics.DEAD_LETTERED)).isEqualTo(1);
+    }
+
     /**
      * The device's records in the log from the last copy of its first record on: what a reader that
      * keeps the latest copy of each record sees.
@@ -161,22 +279,44 @@ class EventHubsWriterTest {
                         .body("{\"i\":" + i + "}")
                         .build();
         writer.write(
-                new RoutedMessage("telemetry", message, 0, 1_714_558_530_000L + i),
+                new RoutedMessage(
+                        "telemetry",
+                        message,
+                        0,
+                        1_714_558_530_000L + i,
+                        "iothub/0/" + i + "/telemetry"),
                 DeadLetterDiversion.noContext());
     }
 
     /**
      * One topic's log, and the producers that write to it: records refused for good or once are
-     * failed with a retriable timeout, the others appended; answers come at once or when the test
-     * (or a flush) says so. Closing a producer fails the sends it has not answered, as Kafka's
-     * does.
+     * failed with a retriable timeout, records too large for the topic with Kafka's {@link
+     * RecordTooLargeException}, the next {@link #denied} sends with a failed authentication; the
+     * others appended; answers come at once or when the test (or a flush) says so. Closing a
+     * producer fails the sends it has not answered, as Kafka's does. Sending one record again and
+     * again is a test failure, not a hang.
      */
     private static final class FakeKafka {
+        private static final int MOST_SENDS_OF_ONE_RECORD = 20;
+
         final List<String> log = new ArrayList<>();
         final Set<String> refused = new HashSet<>();
         final Set<String> refusedOnce = new HashSet<>();
+        final Set<String> tooLarge = new HashSet<>();
+        final List<EndpointHealth> healthSeenByRefusals = new ArrayList<>();
+        Supplier<EndpointHealth> healthOnRefusal = () -> EndpointHealth.UNKNOWN;
+        int denied;
         boolean answerAtOnce;
         private final List<Object[]> unanswered = new ArrayList<>();
+        private final Map<String, Integer> sends = new HashMap<>();
+
+        /** What the broker says of a record over the topic's max.message.bytes. */
+        static String tooLargeText(String id) {
+            return "The request included a message larger than the max message size the server"
+                    + " will accept ("
+                    + id
+                    + ")";
+        }
 
         Producer<byte[], byte[]> newProducer() {
             return new FakeProducer(this);
@@ -200,6 +340,20 @@ class EventHubsWriterTest {
                     new String(
                             record.headers().lastHeader("message-id").value(),
                             StandardCharsets.UTF_8);
+            if (sends.merge(id, 1, Integer::sum) > MOST_SENDS_OF_ONE_RECORD) {
+                throw new AssertionError(id + " sent again and again");
+            }
+            if (denied > 0) {
+                denied--;
+                healthSeenByRefusals.add(healthOnRefusal.get());
+                callback.onCompletion(
+                        null, new SaslAuthenticationException("Authentication failed"));
+                return;
+            }
+            if (tooLarge.contains(id)) {
+                callback.onCompletion(null, new RecordTooLargeException(tooLargeText(id)));
+                return;
+            }
             if (refused.contains(id) || refusedOnce.remove(id)) {
                 callback.onCompletion(null, new TimeoutException("refused " + id));
                 return;
@@ -310,32 +464,6 @@ class EventHubsWriterTest {
         @Override
         public Uuid clientInstanceId(Duration timeout) {
             throw new UnsupportedOperationException();
-        }
-    }
-
-    /** Counters by name; the endpoint group is this group itself. */
-    private static final class CountingMetricGroup extends UnregisteredMetricsGroup {
-        private final Map<String, Counter> counters = new HashMap<>();
-
-        long count(String name) {
-            Counter counter = counters.get(name);
-            return counter == null ? 0 : counter.getCount();
-        }
-
-        @Override
-        public Counter counter(String name) {
-            return counter(name, new SimpleCounter());
-        }
-
-        @Override
-        public <C extends Counter> C counter(String name, C counter) {
-            counters.put(name, counter);
-            return counter;
-        }
-
-        @Override
-        public MetricGroup addGroup(String key, String value) {
-            return this;
         }
     }
 }

@@ -1,0 +1,24 @@
+package io.hubroute.sink.internal;
+
+import java.util.function.Predicate;
+
+/**
+ * Tells an endpoint client's failures apart ({@link FailureKind}); one per endpoint kind.
+ *
+ * <pre>{@code
+ * FailureClassifier kafka = KafkaFailures::classify;
+ * FailureClassifier blob = FailureClassifier.transientWhen(BlobClients::isTransient);
+ * }</pre>
+ */
+@FunctionalInterface
+public interface FailureClassifier {
+    FailureKind classify(Throwable failure);
+
+    /**
+     * {@link FailureKind#TRANSIENT} when {@code isTransient} holds, else {@link
+     * FailureKind#UNFIXABLE}: for endpoints that never divert single messages.
+     */
+    static FailureClassifier transientWhen(Predicate<Throwable> isTransient) {
+        return failure -> isTransient.test(failure) ? FailureKind.TRANSIENT : FailureKind.UNFIXABLE;
+    }
+}
