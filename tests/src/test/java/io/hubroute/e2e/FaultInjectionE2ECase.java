@@ -258,7 +258,17 @@ class FaultInjectionE2ECase {
     @Order(3)
     void poisonInputIsDivertedOrRoutedAndTheJobNeverRestarts() throws Exception {
         String prefix = "poison";
-        kafka.createTopics(2, prefix + "-d2c", prefix + "-hub", prefix + "-diagnostics");
+        kafka.createTopics(2, prefix + "-d2c", prefix + "-diagnostics");
+        // an Event Hub that takes records up to 64 KB: a 100 KB message is one it can never take
+        try (org.apache.kafka.clients.admin.Admin admin = kafka.admin()) {
+            admin.createTopics(
+                            List.of(
+                                    new org.apache.kafka.clients.admin.NewTopic(
+                                                    prefix + "-hub", 2, (short) 1)
+                                            .configs(Map.of("max.message.bytes", "65536"))))
+                    .all()
+                    .get();
+        }
         String jobId =
                 submit(
                         prefix,
@@ -281,6 +291,11 @@ class FaultInjectionE2ECase {
         poison.add(
                 IotHubRecords.telemetry(
                         topic, "poison", "p-300kb", time, Map.of(), "y".repeat(300 * 1024)));
+        // under 256 KB but over the Event Hub's 64 KB: Service Bus takes it, the Event Hubs
+        // endpoint diverts it alone as undeliverable (to diagnostics), the rest flows
+        poison.add(
+                IotHubRecords.telemetry(
+                        topic, "poison", "p-100kb", time, Map.of(), "z".repeat(100 * 1024)));
         // a JSON body that is not UTF-8, and one nested 10,000 deep: routed (conditions undefined)
         ProducerRecord<byte[], byte[]> notUtf8 =
                 IotHubRecords.telemetry(topic, "poison", "p-utf8", time, Map.of(), "{}");
@@ -345,23 +360,25 @@ class FaultInjectionE2ECase {
 
         Set<String> routed = sentIds(healthy);
         routed.addAll(Set.of("p-utf8", "p-deep", "p-jms", "p-amqp"));
+        Set<String> routedToServiceBus = new HashSet<>(routed);
+        routedToServiceBus.add("p-100kb");
         awaitTrue(
                 "the healthy and the routable poison on the topic",
                 () -> new HashSet<>(kafkaIds(prefix + "-hub")).containsAll(routed),
                 Duration.ofMinutes(3));
         awaitTrue(
-                "both oversized messages in diagnostics, for both endpoints",
-                () -> diagnosedIds(prefix + "-diagnostics").size() >= 2,
+                "the oversized and the undeliverable messages in diagnostics",
+                () -> diagnosedIds(prefix + "-diagnostics").size() >= 3,
                 Duration.ofMinutes(1));
-        List<Delivered> queue = amqpDeliveries(prefix + "-alerts", routed.size());
+        List<Delivered> queue = amqpDeliveries(prefix + "-alerts", routedToServiceBus.size());
         Set<String> diagnosed = diagnosedIds(prefix + "-diagnostics");
         long restarts = restarts(jobId);
         cancel(jobId);
 
         assertThat(restarts).as("poison never fails the job").isZero();
-        assertThat(idsOf(queue)).isEqualTo(routed);
+        assertThat(idsOf(queue)).isEqualTo(routedToServiceBus);
         assertThat(new HashSet<>(kafkaIds(prefix + "-hub"))).isEqualTo(routed);
-        assertThat(diagnosed).isEqualTo(Set.of("p-10mb", "p-300kb"));
+        assertThat(diagnosed).isEqualTo(Set.of("p-10mb", "p-300kb", "p-100kb"));
         Delivered jms =
                 queue.stream().filter(d -> d.id().equals("p-jms")).findFirst().orElseThrow();
         assertThat(jms.properties())
@@ -373,7 +390,8 @@ class FaultInjectionE2ECase {
         delivered.put("Event Hubs", kafkaIds(prefix + "-hub"));
         record(
                 "poison input (10 MB and 300 KB bodies, invalid UTF-8, 10,000-deep JSON, every AMQP"
-                        + " header type, JMS-named properties); 2 diverted to diagnostics as invalid",
+                        + " header type, JMS-named properties, a 100 KB record for a 64 KB Event Hub);"
+                        + " 2 diverted as invalid, 1 as undeliverable for the Event Hub",
                 routed.size(),
                 delivered,
                 restarts);

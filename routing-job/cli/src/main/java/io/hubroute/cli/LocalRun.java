@@ -259,7 +259,17 @@ final class LocalRun {
         RoutingConfig routing = loaded.orThrow();
         Map<String, Sink<RoutedMessage>> sinks;
         try {
-            sinks = EndpointSinks.forAllEndpoints(routing);
+            // undeliverable messages go where diagnostics go: run's default is a folder
+            JobConfig diagnosed =
+                    jobConfig.diagnostics().directory() == null
+                                    && jobConfig.diagnostics().topic() == null
+                            ? jobConfig.withDiagnosticsDirectory(
+                                    runDir.resolve("diagnostics").toString())
+                            : jobConfig;
+            sinks =
+                    EndpointSinks.forAllEndpoints(
+                            routing,
+                            endpoint -> DiagnosticsSinks.undeliverable(diagnosed, endpoint));
         } catch (IllegalArgumentException e) {
             err.println("hubroute run: " + e.getMessage());
             return 1;

@@ -18,9 +18,19 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 public final class DiagnosticsFileSink implements Sink<String> {
     private static final long serialVersionUID = 1L;
     private final String directory;
+    private final String filePrefix;
 
     public DiagnosticsFileSink(Path directory) {
+        this(directory, "part-");
+    }
+
+    /**
+     * @param filePrefix the start of each subtask's file name: distinct per operator, since two
+     *     operators' subtasks of the same index run in one process
+     */
+    public DiagnosticsFileSink(Path directory, String filePrefix) {
         this.directory = directory.toAbsolutePath().toString();
+        this.filePrefix = filePrefix;
     }
 
     @Override
@@ -30,7 +40,9 @@ public final class DiagnosticsFileSink implements Sink<String> {
         BufferedWriter writer =
                 Files.newBufferedWriter(
                         dir.resolve(
-                                "part-" + context.getTaskInfo().getIndexOfThisSubtask() + ".jsonl"),
+                                filePrefix
+                                        + context.getTaskInfo().getIndexOfThisSubtask()
+                                        + ".jsonl"),
                         StandardCharsets.UTF_8,
                         StandardOpenOption.CREATE,
                         StandardOpenOption.APPEND);

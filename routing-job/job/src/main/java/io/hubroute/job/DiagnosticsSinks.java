@@ -32,6 +32,23 @@ public final class DiagnosticsSinks {
         return null;
     }
 
+    /**
+     * Where an endpoint's undeliverable messages go (one JSON line each, with the reason and the
+     * delivery id): the same topic, or files of their own in the same folder ({@code
+     * undeliverable-<endpoint>-part-<subtask>.jsonl}); null when diagnostics go nowhere.
+     */
+    public static Sink<String> undeliverable(JobConfig config, String endpointName) {
+        DiagnosticsOptions diagnostics = config.diagnostics();
+        if (diagnostics.topic() != null) {
+            return kafka(config, diagnostics.topic());
+        }
+        if (diagnostics.directory() != null) {
+            return new DiagnosticsFileSink(
+                    Path.of(diagnostics.directory()), "undeliverable-" + endpointName + "-part-");
+        }
+        return null;
+    }
+
     private static Sink<String> kafka(JobConfig config, String topic) {
         if (config.source() == null) {
             throw new IllegalArgumentException(

@@ -63,9 +63,24 @@ public final class EndpointSinks {
 
     /** A sink for every endpoint, the built-in {@code events} endpoint first, by endpoint name. */
     public static Map<String, Sink<RoutedMessage>> forAllEndpoints(RoutingConfig routing) {
+        return forAllEndpoints(routing, endpoint -> null);
+    }
+
+    /**
+     * A sink for every endpoint; a Service Bus or at-least-once Event Hubs endpoint sends a message
+     * it can never take (too large for the entity, say) to {@code undeliverable}'s sink for that
+     * endpoint, one JSON line each, instead of failing the job.
+     *
+     * @param undeliverable the sink of an endpoint's undeliverable messages, or null for none
+     */
+    public static Map<String, Sink<RoutedMessage>> forAllEndpoints(
+            RoutingConfig routing,
+            java.util.function.Function<String, Sink<String>> undeliverable) {
         Map<String, Sink<RoutedMessage>> sinks = new LinkedHashMap<>();
         for (Endpoint endpoint : routing.allEndpoints()) {
-            sinks.put(endpoint.name(), forEndpoint(endpoint, routing.hubName()));
+            sinks.put(
+                    endpoint.name(),
+                    forEndpoint(endpoint, routing.hubName(), undeliverable.apply(endpoint.name())));
         }
         return sinks;
     }
@@ -78,6 +93,11 @@ public final class EndpointSinks {
      *     message names the endpoint and the fix)
      */
     public static Sink<RoutedMessage> forEndpoint(Endpoint endpoint, String hubName) {
+        return forEndpoint(endpoint, hubName, null);
+    }
+
+    private static Sink<RoutedMessage> forEndpoint(
+            Endpoint endpoint, String hubName, Sink<String> undeliverable) {
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(hubName, "hubName");
         try {
@@ -86,9 +106,23 @@ public final class EndpointSinks {
                     return blobBuilder(endpoint, hubName).build();
                 case SERVICE_BUS_QUEUE:
                 case SERVICE_BUS_TOPIC:
-                    return serviceBusBuilder(endpoint).build();
+                    {
+                        ServiceBusSinkBuilder builder = serviceBusBuilder(endpoint);
+                        if (undeliverable != null) {
+                            builder.setUndeliverableSink(undeliverable);
+                        }
+                        return builder.build();
+                    }
                 default:
-                    return eventHubsBuilder(endpoint, hubName).build();
+                    {
+                        EventHubsSinkBuilder builder = eventHubsBuilder(endpoint, hubName);
+                        if (undeliverable != null
+                                && endpoint.deliveryGuarantee()
+                                        == io.hubroute.config.DeliveryGuarantee.AT_LEAST_ONCE) {
+                            builder.setUndeliverableSink(undeliverable);
+                        }
+                        return builder.build();
+                    }
             }
         } catch (IllegalStateException e) {
             // the builders' messages name the endpoint and never a secret

@@ -74,7 +74,10 @@ public final class RoutingJobMain {
                         .setJobConfig(config)
                         .setRouterFactory(RoutesFileRouter.factory(routesText, routesName));
         for (Map.Entry<String, Sink<RoutedMessage>> endpoint :
-                EndpointSinks.forAllEndpoints(routing).entrySet()) {
+                EndpointSinks.forAllEndpoints(
+                                routing,
+                                endpoint -> DiagnosticsSinks.undeliverable(config, endpoint))
+                        .entrySet()) {
             job.addEndpointSink(endpoint.getKey(), endpoint.getValue());
         }
         Sink<String> diagnostics = DiagnosticsSinks.forConfig(config);

@@ -105,6 +105,26 @@ class EndpointSinksTest {
     }
 
     @Test
+    void messagesAnEndpointCanNeverTakeGoToTheUndeliverableSinkOfThatEndpoint() {
+        Map<String, Sink<RoutedMessage>> sinks =
+                EndpointSinks.forAllEndpoints(
+                        routing(),
+                        endpoint ->
+                                new DiagnosticsFileSink(
+                                        Path.of("diagnostics"),
+                                        "undeliverable-" + endpoint + "-part-"));
+
+        assertThat(((ServiceBusSink) sinks.get("alerts")).options().undeliverableSink())
+                .isPresent();
+        assertThat(((EventHubsSink) sinks.get("hub")).options().undeliverableSink()).isPresent();
+        assertThat(
+                        ((EventHubsSink) EndpointSinks.forAllEndpoints(routing()).get("hub"))
+                                .options()
+                                .undeliverableSink())
+                .isEmpty();
+    }
+
+    @Test
     void anExactlyOnceEventHubsEndpointWritesInKafkaTransactions() {
         String routes =
                 String.join(
