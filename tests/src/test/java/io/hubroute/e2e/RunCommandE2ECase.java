@@ -29,7 +29,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -37,16 +36,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.junit.jupiter.api.Test;
@@ -224,26 +219,10 @@ class RunCommandE2ECase {
 
     /** The values of every record on the topic, as UTF-8 text. */
     private static List<String> values(String bootstrapServers, String topic) {
-        Properties properties = new Properties();
-        properties.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         List<String> values = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions =
-                    List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while ((consumer.position(partitions.get(0)) < end.get(partitions.get(0))
-                            || consumer.position(partitions.get(1)) < end.get(partitions.get(1)))
-                    && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record :
-                        consumer.poll(Duration.ofMillis(500))) {
-                    values.add(new String(record.value(), StandardCharsets.UTF_8));
-                }
-            }
+        for (ConsumerRecord<byte[], byte[]> record :
+                TopicRecords.readAll(bootstrapServers, topic)) {
+            values.add(new String(record.value(), StandardCharsets.UTF_8));
         }
         return values;
     }
@@ -371,27 +350,11 @@ class RunCommandE2ECase {
 
     /** The message-id header of every record on the topic (read to its end offsets). */
     private static List<String> messageIds(String bootstrapServers, String topic) {
-        Properties properties = new Properties();
-        properties.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         List<String> ids = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions =
-                    List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while ((consumer.position(partitions.get(0)) < end.get(partitions.get(0))
-                            || consumer.position(partitions.get(1)) < end.get(partitions.get(1)))
-                    && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record :
-                        consumer.poll(Duration.ofMillis(500))) {
-                    Header id = record.headers().lastHeader("message-id");
-                    ids.add(id == null ? null : new String(id.value(), StandardCharsets.UTF_8));
-                }
-            }
+        for (ConsumerRecord<byte[], byte[]> record :
+                TopicRecords.readAll(bootstrapServers, topic)) {
+            Header id = record.headers().lastHeader("message-id");
+            ids.add(id == null ? null : new String(id.value(), StandardCharsets.UTF_8));
         }
         return ids;
     }

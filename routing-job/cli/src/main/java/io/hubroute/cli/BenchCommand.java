@@ -2,12 +2,10 @@ package io.hubroute.cli;
 
 import io.hubroute.config.RoutingConfig;
 import io.hubroute.message.Message;
-import io.hubroute.message.RoutingSource;
 import io.hubroute.message.Twin;
 import io.hubroute.query.Engine;
 import io.hubroute.routing.Router;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -35,43 +33,7 @@ import picocli.CommandLine.TypeConversionException;
 final class BenchCommand implements Callable<Integer> {
     private static final int BATCH = 1_000;
 
-    @Option(
-            names = "--routes",
-            paramLabel = "FILE",
-            required = true,
-            description = "the route file (routes.yaml)")
-    private Path routesFile;
-
-    @Option(
-            names = "--message",
-            paramLabel = "FILE",
-            required = true,
-            description = {
-                "the message file",
-                "JSON: {\"systemProperties\": {...}, \"appProperties\": {...}, \"body\": \"...\" | \"bodyBase64\": \"...\"}"
-            })
-    private Path messageFile;
-
-    @Option(
-            names = "--twin",
-            paramLabel = "FILE",
-            description = {
-                "the device twin file",
-                "JSON: {\"tags\": {...}, \"properties\": {\"desired\": {...}, \"reported\": {...}}}"
-            })
-    private Path twinFile;
-
-    @Option(
-            names = "--source",
-            paramLabel = "NAME",
-            converter = RoutingSources.class,
-            completionCandidates = RoutingSources.class,
-            defaultValue = "DeviceMessages",
-            description = {
-                "the message's routing source, in any case: ${COMPLETION-CANDIDATES}",
-                "(default ${DEFAULT-VALUE})"
-            })
-    private RoutingSource source;
+    @Mixin private RouteInputs inputs;
 
     @Option(
             names = "--engine",
@@ -114,17 +76,16 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream out = streams.out();
-        RoutingConfig config;
-        Message message;
-        Twin twin;
+        RouteInputs.Read read;
         try {
-            config = InputFiles.routes(routesFile);
-            message = InputFiles.message(messageFile, source);
-            twin = InputFiles.twin(twinFile);
+            read = inputs.read();
         } catch (InputFiles.InvalidInputException e) {
             streams.err().println(e.getMessage());
             return 2;
         }
+        RoutingConfig config = read.config();
+        Message message = read.message();
+        Twin twin = read.twin();
         Router router = Router.create(config, engine);
         loop(router, message, twin, warmup.toNanos());
         long[] measured = loop(router, message, twin, time.toNanos());

@@ -6,21 +6,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hubroute.config.Route;
 import io.hubroute.config.RoutingConfig;
 import io.hubroute.message.Json;
-import io.hubroute.message.Message;
 import io.hubroute.message.MessageProperties;
-import io.hubroute.message.RoutingSource;
-import io.hubroute.message.Twin;
 import io.hubroute.query.Engine;
 import io.hubroute.routing.Delivery;
 import io.hubroute.routing.InvalidDelivery;
 import io.hubroute.routing.RouteOutcome;
 import io.hubroute.routing.Router;
 import io.hubroute.routing.RoutingDecision;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code hubroute test-all}: IoT Hub's "Test all routes" against a route file. */
 @Command(
@@ -39,43 +34,7 @@ import picocli.CommandLine.Option;
 final class TestAllCommand implements Callable<Integer> {
     private static final ObjectMapper MAPPER = Json.MAPPER;
 
-    @Option(
-            names = "--routes",
-            paramLabel = "FILE",
-            required = true,
-            description = "the route file (routes.yaml)")
-    private Path routesFile;
-
-    @Option(
-            names = "--message",
-            paramLabel = "FILE",
-            required = true,
-            description = {
-                "the message file",
-                "JSON: {\"systemProperties\": {...}, \"appProperties\": {...}, \"body\": \"...\" | \"bodyBase64\": \"...\"}"
-            })
-    private Path messageFile;
-
-    @Option(
-            names = "--twin",
-            paramLabel = "FILE",
-            description = {
-                "the device twin file",
-                "JSON: {\"tags\": {...}, \"properties\": {\"desired\": {...}, \"reported\": {...}}}"
-            })
-    private Path twinFile;
-
-    @Option(
-            names = "--source",
-            paramLabel = "NAME",
-            converter = RoutingSources.class,
-            completionCandidates = RoutingSources.class,
-            defaultValue = "DeviceMessages",
-            description = {
-                "the message's routing source, in any case: ${COMPLETION-CANDIDATES}",
-                "(default ${DEFAULT-VALUE})"
-            })
-    private RoutingSource source;
+    @Mixin private RouteInputs inputs;
 
     @Mixin private HelpOption help;
 
@@ -87,19 +46,16 @@ final class TestAllCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RoutingConfig config;
-        Message message;
-        Twin twin;
+        RouteInputs.Read read;
         try {
-            config = InputFiles.routes(routesFile);
-            message = InputFiles.message(messageFile, source);
-            twin = InputFiles.twin(twinFile);
+            read = inputs.read();
         } catch (InputFiles.InvalidInputException e) {
             streams.err().println(e.getMessage());
             return 2;
         }
-        RoutingDecision decision = Router.create(config, Engine.COMPILED).route(message, twin);
-        streams.out().println(Json.PRETTY.writeValueAsString(toJson(config, decision)));
+        RoutingDecision decision =
+                Router.create(read.config(), Engine.COMPILED).route(read.message(), read.twin());
+        streams.out().println(Json.PRETTY.writeValueAsString(toJson(read.config(), decision)));
         return 0;
     }
 

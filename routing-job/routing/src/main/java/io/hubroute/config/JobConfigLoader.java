@@ -12,8 +12,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
@@ -671,15 +673,12 @@ public final class JobConfigLoader {
         if (SECRET_KAFKA_PROPERTIES.contains(key) || SECRET_NAME.matcher(key).find()) {
             return true;
         }
-        return value instanceof org.snakeyaml.engine.v2.nodes.ScalarNode
-                && ((org.snakeyaml.engine.v2.nodes.ScalarNode) value)
-                        .getValue()
-                        .contains("PRIVATE KEY");
+        return value instanceof ScalarNode
+                && ((ScalarNode) value).getValue().contains("PRIVATE KEY");
     }
 
-    private static final java.util.regex.Pattern SECRET_NAME =
-            java.util.regex.Pattern.compile(
-                    "(?i)(password|secret|token|credential|jaas|[.\\-_]key($|[.\\-_]))");
+    private static final Pattern SECRET_NAME =
+            Pattern.compile("(?i)(password|secret|token|credential|jaas|[.\\-_]key($|[.\\-_]))");
 
     /** Keys in documentation order, so fixes list them as docs/job-config.md does. */
     private static Set<String> keys(String... names) {

@@ -8,8 +8,9 @@ import io.hubroute.query.SourcePosition;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,6 +67,14 @@ public final class YamlFile {
     private final List<ConfigProblem> problems = new ArrayList<>();
     private boolean empty;
 
+    /** A file that could not be read as text: no document, one problem. */
+    private YamlFile(String fileName, ConfigProblem problem) {
+        this.fileName = fileName;
+        this.lines = new int[0][];
+        this.root = null;
+        problems.add(problem);
+    }
+
     private YamlFile(String fileName, String text) {
         this.fileName = fileName;
         String[] rawLines = text.split("\n", -1);
@@ -114,53 +123,36 @@ public final class YamlFile {
                         .onMalformedInput(CodingErrorAction.REPORT)
                         .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer input = ByteBuffer.wrap(bytes);
-        try {
-            return new YamlFile(fileName, decoder.decode(input).toString());
-        } catch (CharacterCodingException e) {
-            // The decoder stopped at the first bad byte: decode what came before to place it.
-            int bad = firstMalformedByte(bytes);
-            String before = new String(bytes, 0, bad, StandardCharsets.UTF_8);
-            int line = 1;
-            int lineStart = 0;
-            for (int i = 0; i < before.length(); i++) {
-                if (before.charAt(i) == '\n') {
-                    line++;
-                    lineStart = i + 1;
-                }
-            }
-            int column = before.codePointCount(lineStart, before.length()) + 1;
-            return failed(
-                    fileName,
-                    line,
-                    column,
-                    String.format(
-                            java.util.Locale.ROOT,
-                            "not UTF-8: byte 0x%02X cannot start or continue a character",
-                            bytes[bad] & 0xFF),
-                    "save the file as UTF-8");
+        CharBuffer output = CharBuffer.allocate(bytes.length);
+        CoderResult result = decoder.decode(input, output, true);
+        if (!result.isError()) {
+            return new YamlFile(fileName, output.flip().toString());
         }
-    }
-
-    /** The offset of the first byte that is not part of a well-formed UTF-8 sequence. */
-    private static int firstMalformedByte(byte[] bytes) {
-        CharsetDecoder decoder =
-                StandardCharsets.UTF_8
-                        .newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer input = ByteBuffer.wrap(bytes);
-        java.nio.CharBuffer output = java.nio.CharBuffer.allocate(bytes.length + 1);
-        decoder.decode(input, output, true);
-        return Math.min(input.position(), bytes.length - 1);
+        // the decoder stopped at the first bad byte: what came before places it
+        output.flip();
+        int line = 1;
+        int lineStart = 0;
+        for (int i = 0; i < output.length(); i++) {
+            if (output.charAt(i) == '\n') {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+        String lastLine = output.subSequence(lineStart, output.length()).toString();
+        return failed(
+                fileName,
+                line,
+                lastLine.codePointCount(0, lastLine.length()) + 1,
+                String.format(
+                        java.util.Locale.ROOT,
+                        "not UTF-8: byte 0x%02X cannot start or continue a character",
+                        bytes[input.position()] & 0xFF),
+                "save the file as UTF-8");
     }
 
     private static YamlFile failed(
             String fileName, int line, int column, String message, String fix) {
-        YamlFile yaml = new YamlFile(fileName, "");
-        yaml.problems.clear();
-        yaml.empty = false;
-        yaml.problem(line, column, message, fix);
-        return yaml;
+        return new YamlFile(fileName, new ConfigProblem(fileName, line, column, message, fix));
     }
 
     private Node compose(String text) {
