@@ -156,6 +156,16 @@ final class FlinkSessionCluster implements AutoCloseable {
      */
     static FlinkSessionCluster start(Path directory, Path jobJar, Map<String, String> environment)
             throws Exception {
+        return start(directory, jobJar, environment, "{process: {size: 1536m}}");
+    }
+
+    /**
+     * As {@link #start(Path, Path, Map)}, with the TaskManager's {@code taskmanager.memory}
+     * settings given as a YAML flow mapping, e.g. {@code "{task: {heap: {size: 384m}}}"}.
+     */
+    static FlinkSessionCluster start(
+            Path directory, Path jobJar, Map<String, String> environment, String taskManagerMemory)
+            throws Exception {
         Path conf = Files.createDirectories(directory.resolve("conf"));
         Path log = Files.createDirectories(directory.resolve("log"));
         int restPort = freePort();
@@ -171,7 +181,7 @@ final class FlinkSessionCluster implements AutoCloseable {
                         "  bind-host: 127.0.0.1",
                         "  host: 127.0.0.1",
                         "  numberOfTaskSlots: 2",
-                        "  memory: {process: {size: 1536m}}",
+                        "  memory: " + taskManagerMemory,
                         "rest: {address: 127.0.0.1, bind-address: 127.0.0.1, port: "
                                 + restPort
                                 + "}",
