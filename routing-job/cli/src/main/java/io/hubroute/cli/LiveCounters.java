@@ -72,7 +72,10 @@ public final class LiveCounters implements MetricReporter, MetricReporterFactory
             name = JobMetrics.ROUTE_GROUP + "." + route + "." + metricName;
         } else if (endpoint != null) {
             name = JobMetrics.ENDPOINT_GROUP + "." + endpoint + "." + metricName;
-        } else if (!metricName.startsWith("d2c.") && !metricName.startsWith("twin.")) {
+        } else if (!metricName.startsWith("d2c.")
+                && !metricName.startsWith("twin.")
+                && !metricName.startsWith("hubroute.")
+                && !metricName.startsWith("replay.")) {
             return;
         }
         if (variables.containsKey("<task_name>") || variables.containsKey("<operator_name>")) {

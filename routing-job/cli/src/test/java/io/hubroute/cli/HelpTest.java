@@ -19,6 +19,7 @@ class HelpTest {
             List.of(
                     "run",
                     "submit",
+                    "replay",
                     "test-route",
                     "test-all",
                     "test",

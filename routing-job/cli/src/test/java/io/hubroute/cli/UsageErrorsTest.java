@@ -189,10 +189,14 @@ class UsageErrorsTest {
                                 + " (hubroute --help lists every command)",
                         "tset"),
                 row(
-                        "hubroute: unknown command 'deploy': use one of run, submit, test-route,"
-                                + " test-all, test, validate, import-arm, bench, completion, help"
+                        "hubroute: unknown command 'provision': use one of run, submit, replay,"
+                                + " test-route, test-all, test, validate, import-arm, bench,"
+                                + " completion, help (hubroute --help lists every command)",
+                        "provision"),
+                row(
+                        "hubroute: unknown command 'replya': did you mean replay?"
                                 + " (hubroute --help lists every command)",
-                        "deploy"),
+                        "replya"),
                 row(
                         "hubroute help: unknown command 'valdate': did you mean validate?"
                                 + " (hubroute help --help lists every option)",

@@ -2,15 +2,12 @@ package io.hubroute.job;
 
 import io.hubroute.config.CheckpointOptions;
 import io.hubroute.config.JobConfig;
-import io.hubroute.config.SourceOptions;
 import io.hubroute.job.internal.DecodeSplitter;
 import io.hubroute.job.internal.DecodedRecordTypeInfo;
-import io.hubroute.job.internal.DecodingDeserializer;
 import io.hubroute.job.internal.RouteFunction;
 import io.hubroute.job.internal.TwinKeySelector;
 import io.hubroute.job.source.DecodeResult;
 import io.hubroute.job.source.DecodedRecord;
-import io.hubroute.job.source.IotHubRecordDecoder;
 import io.hubroute.sink.RoutedMessage;
 import io.hubroute.sink.RoutedMessageTypeInfo;
 import java.io.IOException;
@@ -19,26 +16,21 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.OutputTag;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * The routing job's dataflow: Kafka source (decode) → invalid records to diagnostics → keyed by
- * device or module → route (twin state, router) → one sink per endpoint. Every stateful operator
- * has a stable uid, so savepoints survive upgrades.
+ * The routing job's dataflow: Kafka source (decode; or another {@link RecordSource}) → invalid
+ * records to diagnostics → keyed by device or module → route (twin state, router) → one sink per
+ * endpoint. Every stateful operator has a stable uid, so savepoints survive upgrades.
  *
  * <pre>{@code
  * StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(RoutingJob.flinkConfiguration(config));
@@ -65,8 +57,15 @@ public final class RoutingJob {
     private final RoutesFileRouter routerFactory;
     private final Map<String, Sink<RoutedMessage>> endpointSinks;
     private final Sink<String> diagnosticsSink;
+    private final RecordSource recordSource;
+    private final boolean dropDeliveriesWithoutSink;
 
     private RoutingJob(Builder builder) {
+        this.recordSource =
+                builder.recordSource != null
+                        ? builder.recordSource
+                        : KafkaRecords.live(builder.config.source());
+        this.dropDeliveriesWithoutSink = builder.dropDeliveriesWithoutSink;
         this.config = builder.config;
         this.routerFactory = builder.routerFactory;
         this.endpointSinks = new LinkedHashMap<>(builder.endpointSinks);
@@ -121,28 +120,7 @@ public final class RoutingJob {
         }
         env.setParallelism(config.parallelism());
 
-        SourceOptions sourceOptions = config.source();
-        Properties consumerProperties = new Properties();
-        consumerProperties.putAll(sourceOptions.consumerProperties());
-        consumerProperties.setProperty("partition.discovery.interval.ms", "60000");
-        KafkaSource<DecodeResult> source =
-                KafkaSource.<DecodeResult>builder()
-                        .setProperties(consumerProperties)
-                        .setTopics(sourceOptions.topics())
-                        .setGroupId(sourceOptions.groupId())
-                        .setStartingOffsets(startingOffsets(sourceOptions))
-                        .setDeserializer(
-                                new DecodingDeserializer(
-                                        new IotHubRecordDecoder(sourceOptions.inputFormat())))
-                        .build();
-
-        // Names are shown in the web UI: they hold topic names, never connection strings.
-        DataStream<DecodeResult> records =
-                env.fromSource(
-                                source,
-                                WatermarkStrategy.noWatermarks(),
-                                "d2c source " + sourceOptions.topics())
-                        .uid(SOURCE_UID);
+        DataStream<DecodeResult> records = recordSource.addTo(env);
         SingleOutputStreamOperator<DecodedRecord> decoded =
                 records.process(
                                 new DecodeSplitter(config.diagnostics().invalidRatioWarning()),
@@ -159,7 +137,11 @@ public final class RoutingJob {
         SingleOutputStreamOperator<RoutedMessage> routed =
                 decoded.keyBy(new TwinKeySelector())
                         .process(
-                                new RouteFunction(routerFactory, outputs, exportedTwins()),
+                                new RouteFunction(
+                                        routerFactory,
+                                        outputs,
+                                        exportedTwins(),
+                                        dropDeliveriesWithoutSink),
                                 RoutedMessageTypeInfo.of())
                         .name("route")
                         .uid(ROUTE_UID);
@@ -191,17 +173,6 @@ public final class RoutingJob {
         }
     }
 
-    private static OffsetsInitializer startingOffsets(SourceOptions options) {
-        switch (options.startingOffsets()) {
-            case EARLIEST:
-                return OffsetsInitializer.earliest();
-            case LATEST:
-                return OffsetsInitializer.latest();
-            default:
-                return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-        }
-    }
-
     /**
      * Builds a {@link RoutingJob}; the config (with a source), the router and a sink per endpoint
      * are required.
@@ -211,15 +182,31 @@ public final class RoutingJob {
         private RoutesFileRouter routerFactory;
         private final Map<String, Sink<RoutedMessage>> endpointSinks = new LinkedHashMap<>();
         private Sink<String> diagnosticsSink;
+        private RecordSource recordSource;
+        private boolean dropDeliveriesWithoutSink;
 
         private Builder() {}
 
+        /**
+         * Where the records come from instead of the config's live topic: a bounded range or an
+         * archive, for replay. The config's source still names the stream in the job's settings.
+         */
+        public Builder setRecordSource(RecordSource source) {
+            this.recordSource = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /**
+         * Deliveries to an endpoint without a sink are left out instead of failing the job: replay
+         * backfilling some endpoints only ({@code replay --deliver --endpoints}).
+         */
+        public Builder dropDeliveriesWithoutSink() {
+            this.dropDeliveriesWithoutSink = true;
+            return this;
+        }
+
         public Builder setJobConfig(JobConfig jobConfig) {
             this.config = Objects.requireNonNull(jobConfig, "jobConfig");
-            if (jobConfig.source() == null) {
-                throw new IllegalArgumentException(
-                        "the job config has no source: add a source section to job.yaml");
-            }
             return this;
         }
 
@@ -250,6 +237,10 @@ public final class RoutingJob {
             if (config == null) {
                 throw new IllegalStateException(
                         "no job config: call setJobConfig(JobConfig.load(path))");
+            }
+            if (config.source() == null && recordSource == null) {
+                throw new IllegalArgumentException(
+                        "the job config has no source: add a source section to job.yaml");
             }
             if (routerFactory == null) {
                 throw new IllegalStateException("no router: call setRouterFactory(...)");

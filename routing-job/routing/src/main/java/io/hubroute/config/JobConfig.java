@@ -81,6 +81,11 @@ public record JobConfig(
                 twinExportFile);
     }
 
+    /** This config bootstrapping twins from {@code file} (an IoT Hub device export). */
+    public JobConfig withTwinExportFile(String file) {
+        return new JobConfig(source, parallelism, checkpointing, stateBackend, diagnostics, file);
+    }
+
     /** Where diagnostics go as JSON lines in a local folder, or null. */
     public String diagnosticsDirectory() {
         return diagnostics.directory();

@@ -17,23 +17,15 @@ import io.hubroute.routing.Router;
 import io.hubroute.routing.RoutingDecision;
 import io.hubroute.sink.RoutedMessage;
 import io.hubroute.sink.RoutedMessageTypeInfo;
-import io.hubroute.twin.TwinEvents;
-import io.hubroute.twin.TwinState;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
-import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -41,15 +33,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes each device's messages in order. Keeps the device's (or module's) twin in keyed state,
- * updated by twin change and lifecycle events before they are routed themselves; asks the router
- * for a decision per message; sends one record per delivery to that endpoint's output.
- *
- * <p>Twins from a device export ({@code twins.exportFile}) fill in the twin of a device or module
- * the first time one of its events comes in, and only when the job has no twin state for it and has
- * never seen a lifecycle or twin change event for it: live events always win, and a device deleted
- * by a lifecycle event is not brought back by the export. Each subtask keeps the exported twins of
- * its own key groups until they are used; a key marked in state as seen never uses it.
+ * Routes each device's messages in order. Keeps the device's (or module's) twin in keyed state
+ * ({@link DeviceTwins}: updated by twin change and lifecycle events before they are routed
+ * themselves, filled in from {@code twins.exportFile}); asks the router for a decision per message;
+ * sends one record per delivery to that endpoint's output.
  */
 public final class RouteFunction
         extends KeyedProcessFunction<String, DecodedRecord, RoutedMessage> {
@@ -67,24 +54,16 @@ public final class RouteFunction
     private final RoutesFileRouter routerFactory;
     private final Map<String, OutputTag<RoutedMessage>> outputs;
     private final HashMap<String, byte[]> exportedTwins;
+    private final boolean dropDeliveriesWithoutSink;
 
     private transient Router router;
-    private transient ValueState<byte[]> twinState;
-
-    /**
-     * Keys of the export only: true once the export's twin was used or a live twin event came in.
-     */
-    private transient ValueState<Boolean> exportSettled;
-
-    private transient Map<String, byte[]> pendingExport;
-    private transient Counter bootstrapped;
+    private transient DeviceTwins twins;
     private transient Counter success;
     private transient Counter orphaned;
     private transient Counter fallback;
     private transient Counter invalid;
     private transient long lastInvalidLogMillis;
     private transient long invalidSuppressed;
-    private transient Counter twinErrors;
     private transient Histogram latency;
 
     /** By route position in the routes file, then by {@link RouteResult} ordinal. */
@@ -110,12 +89,27 @@ public final class RouteFunction
 
     /**
      * @param outputs the output of each endpoint, by endpoint name
-     * @param exportedTwins twins of a device export by twin key, as {@link TwinState#toBytes()}
+     * @param exportedTwins twins of a device export by twin key, as {@code TwinState.toBytes()}
      */
     public RouteFunction(
             RoutesFileRouter routerFactory,
             Map<String, OutputTag<RoutedMessage>> outputs,
             Map<String, byte[]> exportedTwins) {
+        this(routerFactory, outputs, exportedTwins, false);
+    }
+
+    /**
+     * @param outputs the output of each endpoint, by endpoint name
+     * @param exportedTwins twins of a device export by twin key, as {@code TwinState.toBytes()}
+     * @param dropDeliveriesWithoutSink leave out deliveries to endpoints with no output instead of
+     *     failing (replay delivering to some endpoints only)
+     */
+    public RouteFunction(
+            RoutesFileRouter routerFactory,
+            Map<String, OutputTag<RoutedMessage>> outputs,
+            Map<String, byte[]> exportedTwins,
+            boolean dropDeliveriesWithoutSink) {
+        this.dropDeliveriesWithoutSink = dropDeliveriesWithoutSink;
         this.routerFactory = routerFactory;
         this.outputs = Map.copyOf(outputs);
         this.exportedTwins = new HashMap<>(exportedTwins);
@@ -130,35 +124,13 @@ public final class RouteFunction
     @SuppressWarnings("unchecked")
     public void open(OpenContext openContext) throws Exception {
         router = routerFactory.create();
-        twinState =
-                getRuntimeContext()
-                        .getState(
-                                new ValueStateDescriptor<>(
-                                        "twin",
-                                        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
-        exportSettled =
-                getRuntimeContext()
-                        .getState(new ValueStateDescriptor<>("twin-export-settled", Types.BOOLEAN));
-        pendingExport = new HashMap<>();
-        TaskInfo task = getRuntimeContext().getTaskInfo();
-        for (Map.Entry<String, byte[]> twin : exportedTwins.entrySet()) {
-            int subtask =
-                    KeyGroupRangeAssignment.assignKeyToParallelOperator(
-                            twin.getKey(),
-                            task.getMaxNumberOfParallelSubtasks(),
-                            task.getNumberOfParallelSubtasks());
-            if (subtask == task.getIndexOfThisSubtask()) {
-                pendingExport.put(twin.getKey(), twin.getValue());
-            }
-        }
+        twins = DeviceTwins.open(getRuntimeContext(), exportedTwins);
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         success = metrics.counter(JobMetrics.SUCCESS);
         orphaned = metrics.counter(JobMetrics.ORPHANED);
         fallback = metrics.counter(JobMetrics.FALLBACK);
         invalid = metrics.counter(JobMetrics.INVALID);
         metrics.counter(JobMetrics.DROPPED);
-        twinErrors = metrics.counter("twin.update.errors");
-        bootstrapped = metrics.counter(JobMetrics.TWINS_FROM_EXPORT);
         latency = metrics.histogram(JobMetrics.LATENCY, new DescriptiveStatisticsHistogram(1024));
         RoutingConfig routes = router.config();
         routeNames = new String[routes.routes().size()];
@@ -192,28 +164,7 @@ public final class RouteFunction
     public void processElement(DecodedRecord value, Context context, Collector<RoutedMessage> out)
             throws Exception {
         Message message = value.message();
-        byte[] stored = twinState.value();
-        if (!pendingExport.isEmpty()) {
-            stored = settleExport(context.getCurrentKey(), stored);
-        }
-        TwinState twin = stored == null ? null : TwinState.fromBytes(stored);
-        if (TwinEvents.changesTwin(message)) {
-            try {
-                Optional<TwinState> next = TwinEvents.apply(twin, message);
-                twin = next.orElse(null);
-                if (twin == null) {
-                    twinState.clear();
-                } else {
-                    twinState.update(twin.toBytes());
-                }
-            } catch (IllegalArgumentException e) {
-                // A twin event with a bad body leaves the twin as it was; the event is still
-                // routed.
-                twinErrors.inc();
-                LOG.warn("Twin of {} not updated: {}", context.getCurrentKey(), e.getMessage());
-            }
-        }
-        Twin view = twin == null ? null : twin.asTwin();
+        Twin view = twins.update(context.getCurrentKey(), message);
         RoutingDecision decision = router.route(message, view);
         int decided = decision.decidedRouteCount();
         for (int i = 0; i < decided; i++) {
@@ -243,6 +194,9 @@ public final class RouteFunction
             int endpoint = delivery.endpointIndex();
             OutputTag<RoutedMessage> tag = endpointOutputs[endpoint];
             if (tag == null) {
+                if (dropDeliveriesWithoutSink) {
+                    continue;
+                }
                 throw new IllegalStateException(
                         "the router delivered to endpoint '"
                                 + delivery.endpointName()
@@ -263,24 +217,6 @@ public final class RouteFunction
             endpointCounters[endpoint].inc();
         }
         latency.update(Math.max(0, System.currentTimeMillis() - value.enqueuedTimeMillis()));
-    }
-
-    /**
-     * The first event of an exported key: with no twin state yet, the export's twin becomes it (a
-     * twin event then applies on top); either way the key never looks at the export again.
-     */
-    private byte[] settleExport(String key, byte[] stored) throws Exception {
-        byte[] exported = pendingExport.remove(key);
-        if (exported == null || exportSettled.value() != null) {
-            return stored;
-        }
-        exportSettled.update(Boolean.TRUE);
-        if (stored != null) {
-            return stored;
-        }
-        twinState.update(exported);
-        bootstrapped.inc();
-        return exported;
     }
 
     private void logUndefined(RoutingDecision decision, int i, String key, Message message) {
