@@ -229,6 +229,7 @@ class ReplayE2ECase {
                         html.toString());
         assertThat(run.exit()).as(run.output()).isZero();
         assertThat(run.out()).contains("replay: read").contains("Hot").contains("West");
+        System.out.println(run.out());
 
         ReplayTally expected = expectedTally(decoded, baseline, candidate, twins, 5);
         assertThat(reportWithoutSource(Files.readString(report)))
@@ -236,6 +237,59 @@ class ReplayE2ECase {
         JsonNode json = Json.MAPPER.readTree(Files.readString(report));
         assertThat(json.toString()).contains("dev-0").contains("no device id");
         assertThat(Files.readString(html)).contains("<svg").doesNotContain("https://");
+    }
+
+    @Test
+    void aDryRunOnAFlinkClusterGivesTheSameReportAsTheLocalOne() throws Exception {
+        kafka.createTopics(2, "remote-d2c");
+        List<ProducerRecord<byte[], byte[]>> stream = new ArrayList<>();
+        for (int n = 0; n < 300; n++) {
+            stream.add(
+                    IotHubRecords.telemetry(
+                            "remote-d2c",
+                            "remote-dev-" + (n % 7),
+                            "remote-" + n,
+                            T0 + n * 1000L,
+                            Map.of("level", n % 5 == 0 ? "critical" : "normal"),
+                            "{\"temperature\": " + (n % 40) + "}"));
+        }
+        List<DecodeResult> decoded = sendAndDecode(stream);
+        Path baseline = write("remote-baseline.yaml", routes());
+        Path candidate =
+                write(
+                        "remote-candidate.yaml",
+                        routes(
+                                "  - {name: Hot, source: DeviceMessages, condition: '$body.temperature > 30',"
+                                        + " endpointNames: [hub]}",
+                                "  - {name: Critical, source: DeviceMessages, condition: 'level = \"critical\"',"
+                                        + " endpointNames: [alerts]}"));
+        Path report = work.resolve("remote-report.json");
+        try (FlinkSessionCluster flink =
+                FlinkSessionCluster.start(
+                        work.resolve("remote-flink"), SubmitE2ECase.jobJar(), Map.of())) {
+            Run run =
+                    replay(
+                            "--routes",
+                            candidate.toString(),
+                            "--baseline",
+                            baseline.toString(),
+                            "--config",
+                            write("remote-job.yaml", jobYaml("remote-d2c")).toString(),
+                            "--jobmanager",
+                            flink.restAddress(),
+                            "--jar",
+                            SubmitE2ECase.jobJar().toString(),
+                            "--report",
+                            report.toString());
+            assertThat(run.exit()).as(run.output() + flink.logTail()).isZero();
+            assertThat(run.out()).contains("running on " + flink.restAddress());
+        }
+        assertThat(reportWithoutSource(Files.readString(report)))
+                .isEqualTo(
+                        reportWithoutSource(
+                                expectedTally(decoded, baseline, candidate, null, 20)
+                                        .report("")
+                                        .toJson()));
     }
 
     // ---------------------------------------------------------------- (2) IoT Hub blobs

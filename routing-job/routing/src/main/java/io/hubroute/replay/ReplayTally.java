@@ -286,6 +286,20 @@ public final class ReplayTally implements Serializable {
         return new ReplayTally(maxSamples, baseline.emptyCopy(), candidate.emptyCopy());
     }
 
+    /** The counts in one line, for Flink's web UI (accumulators) and logs. */
+    @Override
+    public String toString() {
+        return "ReplayTally{messages="
+                + messages
+                + ", changed="
+                + changed
+                + ", undecodable="
+                + undecodable
+                + ", unreadableBlobs="
+                + unreadableBlobs
+                + "}";
+    }
+
     /** Messages counted so far. */
     public long messages() {
         return messages;
