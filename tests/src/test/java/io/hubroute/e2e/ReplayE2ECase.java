@@ -202,7 +202,7 @@ class ReplayE2ECase {
                                         + " $twin.tags.site = \"exported\"', endpointNames: [alerts]}",
                                 "  - {name: Critical, source: DeviceMessages, condition: 'level = \"critical\"',"
                                         + " endpointNames: [alerts, hub]}",
-                                "  - {name: Missing, source: DeviceMessages, condition: '$body.pressure > 1',"
+                                "  - {name: Whole, source: DeviceMessages, condition: '$body.temperature % 0 > 1',"
                                         + " endpointNames: [hub]}"));
         Path twins =
                 write(
