@@ -82,7 +82,16 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class ReplayE2ECase {
     private static final String HUB = "replay-hub";
-    private static final long T0 = Instant.parse("2026-11-02T10:00:00Z").toEpochMilli();
+
+    /**
+     * The start of the history: two hours ago (history older than the broker's 7-day retention
+     * would be deleted under the replay).
+     */
+    private static final long T0 =
+            Instant.now()
+                    .truncatedTo(java.time.temporal.ChronoUnit.HOURS)
+                    .minus(java.time.Duration.ofHours(2))
+                    .toEpochMilli();
 
     /** IoT Hub's storage endpoint schema, as Azure documents it. */
     private static final Schema IOT_HUB_AVRO =
@@ -282,7 +291,9 @@ class ReplayE2ECase {
                             "--report",
                             report.toString());
             assertThat(run.exit()).as(run.output() + flink.logTail()).isZero();
-            assertThat(run.out()).contains("running on " + flink.restAddress());
+            assertThat(run.out())
+                    .contains("(on " + flink.restAddress() + ")")
+                    .contains("read 300 messages");
         }
         assertThat(reportWithoutSource(Files.readString(report)))
                 .isEqualTo(

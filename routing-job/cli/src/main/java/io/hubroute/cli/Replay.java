@@ -188,6 +188,14 @@ final class Replay {
                 .addTo(env);
         JobExecutionResult result = execute(env, "hubroute replay (dry run)", input, options);
         ReplayReport report = ReplayJob.tally(result).report(input.description());
+        long millis = Math.max(1, result.getNetRuntime());
+        out.println(
+                String.format(
+                        "replay: read %,d messages in %.1f s (%,.0f/s), changed %,d",
+                        report.messages(),
+                        millis / 1000.0,
+                        report.messages() * 1000.0 / millis,
+                        report.changedMessages()));
         out.println();
         out.print(ReplayReportTable.render(report));
         if (options.report != null) {
@@ -317,13 +325,15 @@ final class Replay {
         while (!result.isDone()) {
             TimeUnit.MILLISECONDS.sleep(250);
             if (System.nanoTime() - lastPrint >= TimeUnit.SECONDS.toNanos(2)) {
-                out.println(progress(input, started, options));
+                out.println(progress(input, started, options, client));
                 lastPrint = System.nanoTime();
             }
         }
         try {
             JobExecutionResult finished = result.get();
-            out.println(progress(input, started, options));
+            if (options.deliver) {
+                out.println(progress(input, started, options, client));
+            }
             return finished;
         } catch (ExecutionException e) {
             throw new IllegalStateException(
@@ -340,18 +350,26 @@ final class Replay {
     }
 
     /** {@code read 12,345 of ~100,000 records (12%), 8,000/s, ETA 0:11, changed 321}. */
-    private static String progress(Input input, long startedNanos, ReplayCommand options) {
-        if (options.jobManager != null) {
-            return String.format(
-                    "replay: running on %s, %d s",
-                    options.jobManager.address(),
-                    TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos));
-        }
+    private static String progress(
+            Input input, long startedNanos, ReplayCommand options, JobClient client) {
         double seconds = Math.max(0.001, (System.nanoTime() - startedNanos) / 1e9);
-        long read =
-                options.deliver
-                        ? LiveCounters.get(JobMetrics.INGRESS)
-                        : LiveCounters.get(ReplayJob.RECORDS_METRIC);
+        long read;
+        long changed;
+        long bytes = -1;
+        if (options.jobManager != null) {
+            // the cluster's metrics and accumulators, as its web UI shows them (every 10 s)
+            ClusterProgress cluster =
+                    ClusterProgress.read(options.jobManager.rest(), client.getJobID().toString());
+            read = cluster.routed();
+            changed = cluster.changed();
+        } else {
+            read =
+                    options.deliver
+                            ? LiveCounters.get(JobMetrics.INGRESS)
+                            : LiveCounters.get(ReplayJob.RECORDS_METRIC);
+            changed = LiveCounters.get(ReplayJob.CHANGED_METRIC);
+            bytes = LiveCounters.get("replay.archive.bytes");
+        }
         double rate = read / seconds;
         StringBuilder line = new StringBuilder("replay: read ").append(String.format("%,d", read));
         if (input.estimatedRecords() > 0) {
@@ -363,18 +381,25 @@ final class Replay {
                 long eta = (long) ((total - read) / rate);
                 line.append(String.format(", ETA %d:%02d", eta / 60, eta % 60));
             }
-        } else if (input.estimatedBytes() > 0) {
-            long bytes = LiveCounters.get("replay.archive.bytes");
+        } else if (input.estimatedBytes() > 0 && bytes >= 0) {
+            double share = (double) bytes / input.estimatedBytes();
             line.append(
                     String.format(
                             " records, %,d of %,d bytes (%d%%)",
-                            bytes,
-                            input.estimatedBytes(),
-                            Math.min(100, bytes * 100 / input.estimatedBytes())));
+                            bytes, input.estimatedBytes(), Math.min(100, Math.round(share * 100))));
+            if (share > 0 && share < 1) {
+                long eta = (long) (seconds / share - seconds);
+                line.append(String.format(", ETA %d:%02d", eta / 60, eta % 60));
+            }
+        } else {
+            line.append(" records");
         }
         line.append(String.format(", %,.0f/s", rate));
         if (!options.deliver) {
-            line.append(String.format(", changed %,d", LiveCounters.get(ReplayJob.CHANGED_METRIC)));
+            line.append(String.format(", changed %,d", changed));
+        }
+        if (options.jobManager != null) {
+            line.append(" (on ").append(options.jobManager.address()).append(')');
         }
         return line.toString();
     }
