@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
  *
  * <p>No command class refers to Flink, Kafka or Artemis in its fields or signatures: {@code run}
  * and {@code submit} hand their work to {@link LocalRun} and {@link JobSubmitter} inside {@code
- * call()}, so every other command runs with none of those jars on the classpath.
+ * call()} (and {@code replay}, {@code bench-replay} to {@link Replay}, {@link ReplayBenchmark}), so
+ * every other command runs with none of those jars on the classpath.
  */
 @Command(
         name = "hubroute",
@@ -71,6 +72,7 @@ public final class Main implements Callable<Integer> {
         commandLine.addSubcommand(new ValidateCommand(streams));
         commandLine.addSubcommand(new ImportArmCommand(streams));
         commandLine.addSubcommand(new BenchCommand(streams));
+        commandLine.addSubcommand(new BenchReplayCommand(streams));
         commandLine.addSubcommand(new CompletionCommand(streams));
         commandLine.addSubcommand(new HelpCommand(streams));
         // after the subcommands: these settings reach the subcommands added so far

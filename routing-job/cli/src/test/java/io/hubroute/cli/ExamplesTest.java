@@ -46,7 +46,8 @@ class ExamplesTest {
 
     @Test
     void theBenchRouteFilesAreValid() {
-        for (String file : new String[] {"routes-100.yaml", "routes-1000.yaml"}) {
+        for (String file :
+                new String[] {"routes-100.yaml", "routes-100-candidate.yaml", "routes-1000.yaml"}) {
             CommandTestSupport.Run run =
                     CommandTestSupport.run(
                             "validate", EXAMPLES.resolve("bench").resolve(file).toString());

@@ -26,6 +26,7 @@ class HelpTest {
                     "validate",
                     "import-arm",
                     "bench",
+                    "bench-replay",
                     "completion",
                     "help");
 

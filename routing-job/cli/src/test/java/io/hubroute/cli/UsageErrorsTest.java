@@ -120,6 +120,31 @@ class UsageErrorsTest {
                         "--config",
                         "job.yaml"),
                 row(
+                        "hubroute bench-replay: --baseline no-such-routes.yaml: no such file: run"
+                                + " from the project folder or give --baseline FILE (hubroute"
+                                + " bench-replay --help lists every option)",
+                        "bench-replay",
+                        "--baseline",
+                        "no-such-routes.yaml"),
+                row(
+                        "hubroute bench-replay: invalid --records '0': give a positive whole"
+                                + " number, such as 20000 (hubroute bench-replay --help lists every"
+                                + " option)",
+                        "bench-replay",
+                        "--records",
+                        "0"),
+                row(
+                        "hubroute bench-replay: --body-bytes 100 cannot hold the message's fields:"
+                                + " give 160 or more (hubroute bench-replay --help lists every"
+                                + " option)",
+                        "bench-replay",
+                        "--baseline",
+                        TUTORIAL_ROUTES,
+                        "--candidate",
+                        TUTORIAL_ROUTES,
+                        "--body-bytes",
+                        "100"),
+                row(
                         "hubroute bench: invalid --engine 'fast': use one of compiled, reference"
                                 + " (hubroute bench --help lists every option)",
                         "bench",
@@ -191,7 +216,8 @@ class UsageErrorsTest {
                 row(
                         "hubroute: unknown command 'provision': use one of run, submit, replay,"
                                 + " test-route, test-all, test, validate, import-arm, bench,"
-                                + " completion, help (hubroute --help lists every command)",
+                                + " bench-replay, completion, help (hubroute --help lists every"
+                                + " command)",
                         "provision"),
                 row(
                         "hubroute: unknown command 'replya': did you mean replay?"
