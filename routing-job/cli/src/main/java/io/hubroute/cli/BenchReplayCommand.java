@@ -75,6 +75,14 @@ final class BenchReplayCommand implements Callable<Integer> {
     int rounds;
 
     @Option(
+            names = "--warmup-rounds",
+            paramLabel = "N",
+            defaultValue = "1",
+            description =
+                    "rounds run first and not counted: JIT warm-up (default ${DEFAULT-VALUE})")
+    int warmupRounds;
+
+    @Option(
             names = "--baseline",
             paramLabel = "FILE",
             defaultValue = "examples/bench/routes-100.yaml",

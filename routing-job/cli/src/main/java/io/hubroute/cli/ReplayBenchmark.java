@@ -145,7 +145,7 @@ final class ReplayBenchmark {
                         Locale.ROOT,
                         "%,d messages of %,d-byte JSON bodies from %d devices, enqueued over 7 days;"
                                 + " baseline %s (%d routes), candidate %s (%d routes); parallelism"
-                                + " %d, %d rounds",
+                                + " %d, %d rounds after %d warm-up rounds",
                         options.records,
                         options.bodyBytes,
                         ReplayBenchmarkData.DEVICES,
@@ -154,7 +154,8 @@ final class ReplayBenchmark {
                         options.candidateFile,
                         candidate.routes().size(),
                         PARALLELISM,
-                        options.rounds);
+                        options.rounds,
+                        options.warmupRounds);
         String machine = machine();
         out.println("hubroute bench-replay: " + setting);
         out.println("hubroute bench-replay: " + machine + "; work dir " + runDir);
@@ -216,6 +217,12 @@ final class ReplayBenchmark {
             }
 
             for (Source source : sources) {
+                // not counted: the first runs of a JVM measure the JIT, not the job
+                for (int round = 1; round <= options.warmupRounds; round++) {
+                    out.println("warm-up round " + round + " on " + source.name());
+                    readOnly(source, round, options.records);
+                    dryRun(source, round, options.records, baselineRouter, candidateRouter, twins);
+                }
                 for (int round = 1; round <= options.rounds; round++) {
                     runs.add(readOnly(source, round, options.records));
                     runs.add(

@@ -76,6 +76,9 @@ public final class Router {
         /** Set when the route is decided by a property index instead of evaluation. */
         PropertyEquality indexedEquality;
 
+        /** The position of that property index in its source plan. */
+        int indexSlot = -1;
+
         /** The route's condition group in its source plan, when it is evaluated. */
         int group = -1;
 
@@ -287,6 +290,11 @@ public final class Router {
             for (Map.Entry<String, List<CompiledRoute>> value : property.getValue().entrySet()) {
                 routesByValue.put(value.getKey(), value.getValue().toArray(new CompiledRoute[0]));
             }
+            for (List<CompiledRoute> value : property.getValue().values()) {
+                for (CompiledRoute route : value) {
+                    route.indexSlot = indexes.size();
+                }
+            }
             indexes.add(new PropertyIndex(property.getKey(), routesByValue));
         }
         return new SourcePlan(
@@ -314,7 +322,17 @@ public final class Router {
      * @param twin the twin of the message's device or module (spec §11), or null when none is known
      */
     public RoutingDecision route(Message message, Twin twin) {
-        MessageContext context = MessageContext.of(message, twin, bodyPaths);
+        return route(MessageContext.of(message, twin, bodyPaths));
+    }
+
+    /**
+     * Routes the message of a context another router may share: the body is read once for both
+     * (make the context with the union of both routers' {@link #bodyPaths()}) and subexpressions
+     * both evaluate are computed once. Replay routes each message by two routers this way.
+     */
+    public RoutingDecision route(MessageContext context) {
+        Message message = context.message();
+        Twin twin = context.twin();
         SourcePlan plan = plans[message.source().ordinal()];
         // sized by condition groups, not routes: indexed routes cost nothing per message
         RouteResult[] groupResults = new RouteResult[plan.evaluated.length];
@@ -336,8 +354,12 @@ public final class Router {
             }
         }
         MessageProperties appProperties = message.appProperties();
-        for (PropertyIndex index : plan.indexes) {
+        // kept for the decision: asking an indexed route's result then costs no lookup
+        Object[] indexedValues = new Object[plan.indexes.length];
+        for (int slot = 0; slot < plan.indexes.length; slot++) {
+            PropertyIndex index = plan.indexes[slot];
             Object value = appProperties.find(index.foldedPropertyName);
+            indexedValues[slot] = value;
             if (!(value instanceof String)) {
                 continue;
             }
@@ -359,7 +381,16 @@ public final class Router {
                 select(fallbackEndpoints, selected);
             }
         }
-        return deliver(message, twin, context, plan, groupResults, selected, anyMatch, fallback);
+        return deliver(
+                message,
+                twin,
+                context,
+                plan,
+                groupResults,
+                indexedValues,
+                selected,
+                anyMatch,
+                fallback);
     }
 
     private static void select(int[] endpoints, boolean[] selected) {
@@ -374,6 +405,7 @@ public final class Router {
             MessageContext context,
             SourcePlan plan,
             RouteResult[] groupResults,
+            Object[] indexedValues,
             boolean[] selected,
             boolean anyMatch,
             boolean fallback) {
@@ -389,7 +421,7 @@ public final class Router {
             long size;
             if (enrichments.length == 0) {
                 if (baseSize < 0) {
-                    baseSize = sizeOf(message);
+                    baseSize = baseSizeOf(context);
                 }
                 size = baseSize;
             } else {
@@ -425,6 +457,7 @@ public final class Router {
                 context,
                 plan,
                 groupResults,
+                indexedValues,
                 deliveries,
                 invalid,
                 fallback,
@@ -437,6 +470,28 @@ public final class Router {
      * properties), but not the system properties IoT Hub adds itself (the connection's identity and
      * authentication, the enqueued time, the model's data schema).
      */
+    /** The context's memo key of the unenriched message's size. */
+    private static final Object BASE_SIZE =
+            new Object() {
+                @Override
+                public String toString() {
+                    return "the message's size";
+                }
+            };
+
+    private static final int BASE_SIZE_HASH = BASE_SIZE.hashCode();
+
+    /** The message's size, measured once per context: routers sharing one measure it once. */
+    private static long baseSizeOf(MessageContext context) {
+        Object known = context.memoised(BASE_SIZE, BASE_SIZE_HASH);
+        if (known != null) {
+            return (Long) known;
+        }
+        long size = sizeOf(context.message());
+        context.memoise(BASE_SIZE, BASE_SIZE_HASH, size);
+        return size;
+    }
+
     static long sizeOf(Message message) {
         return message.body().length
                 + propertyBytes(message.appProperties(), false)
@@ -479,8 +534,8 @@ public final class Router {
     }
 
     /** The result of an indexed route, derived from the message when asked (decisions are lazy). */
-    static RouteResult indexedResult(PropertyEquality equality, Message message) {
-        Object value = message.appProperties().find(equality.foldedPropertyName());
+    /** An indexed route's result for the value its property has ({@code find}'s answer). */
+    static RouteResult indexedResult(PropertyEquality equality, Object value) {
         if (!(value instanceof String)) {
             return RouteResult.UNDEFINED;
         }

@@ -18,6 +18,10 @@ public final class RoutingDecision {
     private final MessageContext context;
     private final Router.SourcePlan plan;
     private final RouteResult[] groupResults;
+
+    /** The value of each indexed property of the plan, as the router looked it up. */
+    private final Object[] indexedValues;
+
     private final List<Delivery> deliveries;
     private final List<InvalidDelivery> invalidDeliveries;
     private final boolean fallback;
@@ -30,6 +34,7 @@ public final class RoutingDecision {
             MessageContext context,
             Router.SourcePlan plan,
             RouteResult[] groupResults,
+            Object[] indexedValues,
             List<Delivery> deliveries,
             List<InvalidDelivery> invalidDeliveries,
             boolean fallback,
@@ -39,6 +44,7 @@ public final class RoutingDecision {
         this.context = context;
         this.plan = plan;
         this.groupResults = groupResults;
+        this.indexedValues = indexedValues;
         this.deliveries = deliveries;
         this.invalidDeliveries = invalidDeliveries;
         this.fallback = fallback;
@@ -163,7 +169,7 @@ public final class RoutingDecision {
 
     private RouteResult resultOf(Router.CompiledRoute route) {
         return route.indexedEquality != null
-                ? Router.indexedResult(route.indexedEquality, message)
+                ? Router.indexedResult(route.indexedEquality, indexedValues[route.indexSlot])
                 : groupResults[route.group];
     }
 

@@ -3,8 +3,11 @@ package io.hubroute.job.replay;
 import io.hubroute.job.RoutesFileRouter;
 import io.hubroute.job.internal.DeviceTwins;
 import io.hubroute.job.source.DecodedRecord;
+import io.hubroute.message.JsonPath;
 import io.hubroute.message.Message;
 import io.hubroute.message.Twin;
+import io.hubroute.query.BodyPaths;
+import io.hubroute.query.MessageContext;
 import io.hubroute.replay.ReplayTally;
 import io.hubroute.replay.ReplayedMessage;
 import io.hubroute.routing.Router;
@@ -13,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -36,6 +40,10 @@ final class ReplayDiffFunction extends KeyedProcessFunction<String, DecodedRecor
     private transient Router baseline;
     private transient Router candidate;
     private transient DeviceTwins twins;
+
+    /** The body paths of both route files: each message's body is read once for both. */
+    private transient BodyPaths bodyPaths;
+
     private transient ReplayTally tally;
     private transient Counter messages;
     private transient Counter changed;
@@ -56,6 +64,9 @@ final class ReplayDiffFunction extends KeyedProcessFunction<String, DecodedRecor
         baseline = baselineFactory.create();
         candidate = candidateFactory.create();
         twins = DeviceTwins.open(getRuntimeContext(), exportedTwins);
+        Set<JsonPath> paths = new HashSet<>(baseline.bodyPaths().paths());
+        paths.addAll(candidate.bodyPaths().paths());
+        bodyPaths = BodyPaths.of(paths);
         TallyAccumulator accumulator =
                 new TallyAccumulator(
                         ReplayTally.create(baseline.config(), candidate.config(), samples));
@@ -71,8 +82,9 @@ final class ReplayDiffFunction extends KeyedProcessFunction<String, DecodedRecor
             throws Exception {
         Message message = value.message();
         Twin twin = twins.update(context.getCurrentKey(), message);
-        RoutingDecision before = baseline.route(message, twin);
-        RoutingDecision after = candidate.route(message, twin);
+        MessageContext shared = MessageContext.of(message, twin, bodyPaths);
+        RoutingDecision before = baseline.route(shared);
+        RoutingDecision after = candidate.route(shared);
         tally.add(
                 new ReplayedMessage(
                         message.messageId().orElse(null),
