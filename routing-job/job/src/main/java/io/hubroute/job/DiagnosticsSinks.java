@@ -49,7 +49,8 @@ public final class DiagnosticsSinks {
         return null;
     }
 
-    private static Sink<String> kafka(JobConfig config, String topic) {
+    /** JSON lines to {@code topic} on the source's cluster, connected as the source is. */
+    static Sink<String> kafka(JobConfig config, String topic) {
         if (config.source() == null) {
             throw new IllegalArgumentException(
                     "diagnostics.topic is on the source's Kafka cluster: add a source section");

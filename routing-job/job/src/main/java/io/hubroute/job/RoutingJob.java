@@ -4,6 +4,7 @@ import io.hubroute.config.CheckpointOptions;
 import io.hubroute.config.JobConfig;
 import io.hubroute.job.internal.DecodeSplitter;
 import io.hubroute.job.internal.DecodedRecordTypeInfo;
+import io.hubroute.job.internal.LiveRouteFunction;
 import io.hubroute.job.internal.RouteFunction;
 import io.hubroute.job.internal.TwinKeySelector;
 import io.hubroute.job.source.DecodeResult;
@@ -16,11 +17,16 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -49,6 +55,12 @@ public final class RoutingJob {
     public static final String DECODE_UID = "hubroute-decode";
     public static final String ROUTE_UID = "hubroute-route";
     public static final String DIAGNOSTICS_UID = "hubroute-diagnostics";
+
+    /** The control topic's source (live route changes). */
+    public static final String ROUTES_SOURCE_UID = "hubroute-routes-source";
+
+    /** The routes status topic's sink (live route changes). */
+    public static final String ROUTES_STATUS_UID = "hubroute-routes-status";
 
     /** The uid of an endpoint's sink: this prefix and the endpoint's name. */
     public static final String ENDPOINT_UID_PREFIX = "hubroute-endpoint-";
@@ -134,17 +146,33 @@ public final class RoutingJob {
         }
         // The export is read here, where the job is built (the client of flink run, the JobManager
         // for REST submissions), and travels with the route operator: no source can race it.
-        SingleOutputStreamOperator<RoutedMessage> routed =
-                decoded.keyBy(new TwinKeySelector())
-                        .process(
-                                new RouteFunction(
-                                        routerFactory,
-                                        outputs,
-                                        exportedTwins(),
-                                        dropDeliveriesWithoutSink),
-                                RoutedMessageTypeInfo.of())
-                        .name("route")
-                        .uid(ROUTE_UID);
+        SingleOutputStreamOperator<RoutedMessage> routed;
+        if (config.routes().live()) {
+            routed =
+                    decoded.keyBy(new TwinKeySelector())
+                            .connect(routeVersions(env).broadcast(LiveRouteFunction.ROUTES_STATE))
+                            .process(
+                                    new LiveRouteFunction(routerFactory, outputs, exportedTwins()),
+                                    RoutedMessageTypeInfo.of())
+                            .name("route")
+                            .uid(ROUTE_UID);
+            routed.getSideOutput(LiveRouteFunction.STATUS)
+                    .sinkTo(DiagnosticsSinks.kafka(config, config.routes().statusTopicOrDefault()))
+                    .name("routes status")
+                    .uid(ROUTES_STATUS_UID);
+        } else {
+            routed =
+                    decoded.keyBy(new TwinKeySelector())
+                            .process(
+                                    new RouteFunction(
+                                            routerFactory,
+                                            outputs,
+                                            exportedTwins(),
+                                            dropDeliveriesWithoutSink),
+                                    RoutedMessageTypeInfo.of())
+                            .name("route")
+                            .uid(ROUTE_UID);
+        }
         if (diagnosticsSink != null) {
             // undecodable records and deliveries over the size limit, one JSON line each
             decoded.getSideOutput(DecodeSplitter.DIAGNOSTICS)
@@ -159,6 +187,31 @@ public final class RoutingJob {
                     .name("endpoint " + endpoint.getKey())
                     .uid(ENDPOINT_UID_PREFIX + endpoint.getKey());
         }
+    }
+
+    /**
+     * The control topic, read from its start (it is compacted: the latest version, and what came
+     * since), as one stream: route versions are few and every subtask gets each one.
+     */
+    private DataStream<String> routeVersions(StreamExecutionEnvironment env) {
+        Properties consumer = new Properties();
+        consumer.putAll(config.source().consumerProperties());
+        // a control topic created after the job started is found within 10 s
+        consumer.setProperty("partition.discovery.interval.ms", "10000");
+        KafkaSource<String> source =
+                KafkaSource.<String>builder()
+                        .setProperties(consumer)
+                        .setTopics(config.routes().controlTopic())
+                        .setGroupId(config.source().groupId() + "-routes")
+                        .setStartingOffsets(OffsetsInitializer.earliest())
+                        .setValueOnlyDeserializer(new SimpleStringSchema())
+                        .build();
+        return env.fromSource(
+                        source,
+                        WatermarkStrategy.noWatermarks(),
+                        "route versions " + config.routes().controlTopic())
+                .setParallelism(1)
+                .uid(ROUTES_SOURCE_UID);
     }
 
     private Map<String, byte[]> exportedTwins() {

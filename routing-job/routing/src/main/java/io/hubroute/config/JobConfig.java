@@ -23,6 +23,7 @@ import java.util.Optional;
  *     about the share of undecodable input
  * @param twinExportFile an IoT Hub device export (JSON lines with twins) to bootstrap twins from,
  *     or null
+ * @param routes live route changes: the control topic route versions come from
  */
 public record JobConfig(
         SourceOptions source,
@@ -30,8 +31,10 @@ public record JobConfig(
         CheckpointOptions checkpointing,
         StateBackendKind stateBackend,
         DiagnosticsOptions diagnostics,
-        String twinExportFile) {
+        String twinExportFile,
+        RoutesOptions routes) {
     public JobConfig {
+        Objects.requireNonNull(routes, "routes");
         Objects.requireNonNull(checkpointing, "checkpointing");
         Objects.requireNonNull(diagnostics, "diagnostics");
         Objects.requireNonNull(stateBackend, "stateBackend");
@@ -49,7 +52,8 @@ public record JobConfig(
                 CheckpointOptions.defaults(),
                 StateBackendKind.HASHMAP,
                 DiagnosticsOptions.defaults(),
-                null);
+                null,
+                RoutesOptions.none());
     }
 
     public Optional<SourceOptions> sourceOptions() {
@@ -58,17 +62,35 @@ public record JobConfig(
 
     public JobConfig withSource(SourceOptions newSource) {
         return new JobConfig(
-                newSource, parallelism, checkpointing, stateBackend, diagnostics, twinExportFile);
+                newSource,
+                parallelism,
+                checkpointing,
+                stateBackend,
+                diagnostics,
+                twinExportFile,
+                routes);
     }
 
     public JobConfig withCheckpointing(CheckpointOptions newCheckpointing) {
         return new JobConfig(
-                source, parallelism, newCheckpointing, stateBackend, diagnostics, twinExportFile);
+                source,
+                parallelism,
+                newCheckpointing,
+                stateBackend,
+                diagnostics,
+                twinExportFile,
+                routes);
     }
 
     public JobConfig withParallelism(int newParallelism) {
         return new JobConfig(
-                source, newParallelism, checkpointing, stateBackend, diagnostics, twinExportFile);
+                source,
+                newParallelism,
+                checkpointing,
+                stateBackend,
+                diagnostics,
+                twinExportFile,
+                routes);
     }
 
     public JobConfig withDiagnosticsDirectory(String directory) {
@@ -78,12 +100,26 @@ public record JobConfig(
                 checkpointing,
                 stateBackend,
                 diagnostics.withDirectory(directory),
-                twinExportFile);
+                twinExportFile,
+                routes);
     }
 
     /** This config bootstrapping twins from {@code file} (an IoT Hub device export). */
     public JobConfig withTwinExportFile(String file) {
-        return new JobConfig(source, parallelism, checkpointing, stateBackend, diagnostics, file);
+        return new JobConfig(
+                source, parallelism, checkpointing, stateBackend, diagnostics, file, routes);
+    }
+
+    /** This config with live route changes from {@code newRoutes}. */
+    public JobConfig withRoutes(RoutesOptions newRoutes) {
+        return new JobConfig(
+                source,
+                parallelism,
+                checkpointing,
+                stateBackend,
+                diagnostics,
+                twinExportFile,
+                newRoutes);
     }
 
     /** Where diagnostics go as JSON lines in a local folder, or null. */

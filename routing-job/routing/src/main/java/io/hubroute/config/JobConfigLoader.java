@@ -47,7 +47,14 @@ public final class JobConfigLoader {
                     "ssl.truststore.password");
 
     private static final Set<String> ROOT_KEYS =
-            keys("source", "parallelism", "checkpointing", "stateBackend", "diagnostics", "twins");
+            keys(
+                    "source",
+                    "parallelism",
+                    "checkpointing",
+                    "stateBackend",
+                    "diagnostics",
+                    "twins",
+                    "routes");
     private static final Set<String> SOURCE_KEYS =
             keys(
                     "bootstrapServers",
@@ -260,11 +267,66 @@ public final class JobConfigLoader {
                     }
                 }
             }
+            RoutesOptions routes = RoutesOptions.none();
+            if (entries.containsKey("routes")) {
+                routes = routes(value(entries, "routes"));
+                if (routes.live() && !entries.containsKey("source")) {
+                    yaml.problem(
+                            value(entries, "routes"),
+                            "routes.controlTopic is on the source's Kafka cluster, but there is no"
+                                    + " source",
+                            "add a source section, or drop routes.controlTopic");
+                }
+            }
             if (yaml.hasProblems() || checkpointing == null) {
                 return null;
             }
             return new JobConfig(
-                    source, parallelism, checkpointing, stateBackend, diagnostics, twinExport);
+                    source,
+                    parallelism,
+                    checkpointing,
+                    stateBackend,
+                    diagnostics,
+                    twinExport,
+                    routes);
+        }
+
+        private RoutesOptions routes(Node node) {
+            Map<String, NodeTuple> section =
+                    yaml.mapping(node, "routes", keys("controlTopic", "statusTopic", "watch"));
+            if (section == null) {
+                return RoutesOptions.none();
+            }
+            String control =
+                    section.containsKey("controlTopic")
+                            ? text(value(section, "controlTopic"), "routes.controlTopic")
+                            : null;
+            String status =
+                    section.containsKey("statusTopic")
+                            ? text(value(section, "statusTopic"), "routes.statusTopic")
+                            : null;
+            boolean watch = false;
+            if (section.containsKey("watch")) {
+                Node watchNode = value(section, "watch");
+                String text = text(watchNode, "routes.watch");
+                if ("true".equalsIgnoreCase(text)) {
+                    watch = true;
+                } else if (text != null && !"false".equalsIgnoreCase(text)) {
+                    yaml.problem(
+                            watchNode,
+                            "routes.watch must be true or false, not '" + text + "'",
+                            "write true to publish the routes file whenever it is saved (run only)");
+                }
+            }
+            if (control == null && (status != null || watch)) {
+                yaml.problem(
+                        node,
+                        "routes."
+                                + (watch ? "watch" : "statusTopic")
+                                + " needs routes.controlTopic",
+                        "add controlTopic: the compacted topic route versions are published to");
+            }
+            return new RoutesOptions(control, status, watch);
         }
 
         private DiagnosticsOptions diagnostics(Node node) {
