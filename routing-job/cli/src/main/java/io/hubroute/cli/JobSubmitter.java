@@ -31,7 +31,10 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.client.deployment.StandaloneClusterId;
 import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ConfigurationUtils;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.RecoveryClaimMode;
 import org.apache.flink.runtime.rest.FileUpload;
 import org.apache.flink.runtime.rest.RestClient;
 import org.apache.flink.runtime.rest.messages.EmptyMessageParameters;
@@ -57,7 +60,11 @@ import org.apache.flink.runtime.webmonitor.handlers.JarUploadHeaders;
  * resolved on the JobManager; a file with one written inline is refused. {@code --cluster-files}
  * passes the paths instead, for files that live on the JobManager.
  *
- * <p>Only {@link SubmitCommand#call()} uses this class, so the other commands never load Flink.
+ * <p>Every job it starts records how ({@link SubmittedJob}: the files' text, the jar's id) in its
+ * global job parameters, which {@code hubroute upgrade} ({@link JobUpgrader}) reads back.
+ *
+ * <p>Only {@link SubmitCommand#call()} and {@link JobUpgrader} use this class, so the other
+ * commands never load Flink.
  */
 final class JobSubmitter {
     static final String ENTRY_CLASS = "io.hubroute.job.RoutingJobMain";
@@ -102,11 +109,10 @@ final class JobSubmitter {
             boolean clusterFiles,
             boolean detached)
             throws IOException, InterruptedException {
-        List<String> programArguments = new ArrayList<>();
         String jobName;
+        String routesYaml = null;
+        String configYaml = null;
         if (clusterFiles) {
-            programArguments.addAll(
-                    List.of("--routes", routesFile.toString(), "--config", configFile.toString()));
             // checked here when they are here too; the JobManager checks them again
             jobName = null;
             if (Files.isRegularFile(routesFile)) {
@@ -122,10 +128,8 @@ final class JobSubmitter {
                 return 1;
             }
             jobName = RoutingJobMain.jobName(routing);
-            programArguments.addAll(
-                    List.of(
-                            "--routes-yaml", Files.readString(routesFile, StandardCharsets.UTF_8),
-                            "--config-yaml", Files.readString(configFile, StandardCharsets.UTF_8)));
+            routesYaml = Files.readString(routesFile, StandardCharsets.UTF_8);
+            configYaml = Files.readString(configFile, StandardCharsets.UTF_8);
         }
 
         if (jar == null) {
@@ -135,52 +139,23 @@ final class JobSubmitter {
             return 1;
         }
 
-        Configuration configuration = new Configuration();
-        configuration.set(RestOptions.ADDRESS, rest.getHost());
-        configuration.set(RestOptions.PORT, rest.getPort());
-        configuration.set(RestOptions.CONNECTION_TIMEOUT, Duration.ofSeconds(10));
-        configuration.set(RestOptions.IDLENESS_TIMEOUT, REQUEST_TIMEOUT);
-        configuration.set(RestOptions.RETRY_MAX_ATTEMPTS, 2);
         ExecutorService executor = Executors.newSingleThreadExecutor();
+        Configuration configuration = restConfiguration(rest);
         try (RestClient restClient = new RestClient(configuration, executor);
                 RestClusterClient<StandaloneClusterId> cluster =
                         new RestClusterClient<>(configuration, StandaloneClusterId.getInstance())) {
             Calls calls = new Calls(jobManager);
             out.println("hubroute submit: uploading " + jar.getFileName() + " to " + jobManager);
-            String uploaded =
-                    calls.await(
-                                    "POST /jars/upload",
-                                    restClient.sendRequest(
-                                            rest.getHost(),
-                                            rest.getPort(),
-                                            JarUploadHeaders.getInstance(),
-                                            EmptyMessageParameters.getInstance(),
-                                            EmptyRequestBody.getInstance(),
-                                            List.of(
-                                                    new FileUpload(
-                                                            jar, RestConstants.CONTENT_TYPE_JAR))))
-                            .getFilename();
-            // the jar's id is the uploaded file's name
-            String jarId = Path.of(uploaded).getFileName().toString();
-
-            JarRunMessageParameters parameters = new JarRunMessageParameters();
-            parameters.jarIdPathParameter.resolve(jarId);
-            JarRunRequestBody request =
-                    new JarRunRequestBody(
-                            ENTRY_CLASS,
-                            programArguments,
-                            parallelism,
-                            null,
-                            savepoint == null ? null : Boolean.FALSE,
-                            savepoint,
-                            null,
-                            Map.of());
-            JobID jobId =
-                    calls.await(
-                                    "POST /jars/<id>/run",
-                                    cluster.sendRequest(
-                                            JarRunHeaders.getInstance(), parameters, request))
-                            .getJobId();
+            String jarId = upload(restClient, rest, calls, jar);
+            SubmittedJob submitted =
+                    clusterFiles
+                            ? SubmittedJob.clusterFiles(
+                                    routesFile.toString(),
+                                    configFile.toString(),
+                                    jarId,
+                                    parallelism)
+                            : SubmittedJob.inline(routesYaml, configYaml, jarId, parallelism);
+            JobID jobId = run(cluster, calls, submitted, savepoint, false);
             out.println("job id: " + jobId + (jobName == null ? "" : " (" + jobName + ")"));
             out.println("web UI: " + rest.resolve("/#/job/running/" + jobId + "/overview"));
             if (detached) {
@@ -200,6 +175,73 @@ final class JobSubmitter {
         } finally {
             executor.shutdownNow();
         }
+    }
+
+    /** The REST clients' settings for the JobManager at {@code rest}. */
+    static Configuration restConfiguration(URI rest) {
+        Configuration configuration = new Configuration();
+        configuration.set(RestOptions.ADDRESS, rest.getHost());
+        configuration.set(RestOptions.PORT, rest.getPort());
+        configuration.set(RestOptions.CONNECTION_TIMEOUT, Duration.ofSeconds(10));
+        configuration.set(RestOptions.IDLENESS_TIMEOUT, REQUEST_TIMEOUT);
+        configuration.set(RestOptions.RETRY_MAX_ATTEMPTS, 2);
+        return configuration;
+    }
+
+    /** Uploads the jar ({@code POST /jars/upload}); returns its id on the JobManager. */
+    static String upload(RestClient restClient, URI rest, Calls calls, Path jar)
+            throws SubmitException, InterruptedException, IOException {
+        String uploaded =
+                calls.await(
+                                "POST /jars/upload",
+                                restClient.sendRequest(
+                                        rest.getHost(),
+                                        rest.getPort(),
+                                        JarUploadHeaders.getInstance(),
+                                        EmptyMessageParameters.getInstance(),
+                                        EmptyRequestBody.getInstance(),
+                                        List.of(
+                                                new FileUpload(
+                                                        jar, RestConstants.CONTENT_TYPE_JAR))))
+                        .getFilename();
+        // the jar's id is the uploaded file's name
+        return Path.of(uploaded).getFileName().toString();
+    }
+
+    /**
+     * Runs an uploaded jar ({@code POST /jars/<id>/run}) as {@code submitted} says, recording
+     * {@code submitted} in the job's global job parameters (see {@link SubmittedJob}).
+     *
+     * @param savepoint the savepoint to start from, or null; never claimed by the job (a failed
+     *     upgrade starts the old job from it again)
+     * @param allowNonRestoredState whether state of the savepoint no operator claims is dropped
+     */
+    static JobID run(
+            RestClusterClient<StandaloneClusterId> cluster,
+            Calls calls,
+            SubmittedJob submitted,
+            String savepoint,
+            boolean allowNonRestoredState)
+            throws SubmitException, InterruptedException {
+        JarRunMessageParameters parameters = new JarRunMessageParameters();
+        parameters.jarIdPathParameter.resolve(submitted.jarId());
+        JarRunRequestBody request =
+                new JarRunRequestBody(
+                        ENTRY_CLASS,
+                        submitted.programArguments(),
+                        submitted.parallelism(),
+                        null,
+                        savepoint == null ? null : allowNonRestoredState,
+                        savepoint,
+                        savepoint == null ? null : RecoveryClaimMode.NO_CLAIM,
+                        Map.of(
+                                PipelineOptions.GLOBAL_JOB_PARAMETERS.key(),
+                                ConfigurationUtils.convertValue(
+                                        submitted.toParameters(), String.class)));
+        return calls.await(
+                        "POST /jars/<id>/run",
+                        cluster.sendRequest(JarRunHeaders.getInstance(), parameters, request))
+                .getJobId();
     }
 
     /** Polls the job until it runs or ends; a failure is reported with Flink's root exception. */
@@ -254,7 +296,7 @@ final class JobSubmitter {
      * Validates the routes file; with {@code inline}, refuses a connection string written in it.
      * Returns the routes, or null after printing the problems.
      */
-    private RoutingConfig checkedRoutes(Path routesFile, boolean inline) {
+    RoutingConfig checkedRoutes(Path routesFile, boolean inline) {
         RoutingConfigLoader.Result result = RoutingConfigLoader.withoutSecrets().load(routesFile);
         if (!result.isValid()) {
             for (ConfigProblem problem : result.problems()) {
@@ -292,7 +334,7 @@ final class JobSubmitter {
      * Checks job.yaml as the job will read it (every problem with its position), refuses a secret
      * written inline, and refuses settings the routes cannot run with.
      */
-    private boolean checkedConfig(Path configFile, RoutingConfig routing) {
+    boolean checkedConfig(Path configFile, RoutingConfig routing) {
         JobConfigLoader.Result result = JobConfigLoader.withoutSecrets().load(configFile);
         if (!result.isValid()) {
             for (ConfigProblem problem : result.problems()) {
@@ -376,7 +418,7 @@ final class JobSubmitter {
     }
 
     /** A REST call's failure, already worded for the user. */
-    private static final class SubmitException extends Exception {
+    static final class SubmitException extends Exception {
         private static final long serialVersionUID = 1L;
 
         SubmitException(String message, Throwable cause) {
@@ -388,8 +430,8 @@ final class JobSubmitter {
      * Waits for REST calls and words their failures: the address, the call, the HTTP status and
      * Flink's own message, without its server-side stack trace.
      */
-    private static final class Calls {
-        private final String address;
+    static final class Calls {
+        final String address;
 
         Calls(String address) {
             this.address = address;
@@ -397,8 +439,14 @@ final class JobSubmitter {
 
         <T> T await(String call, CompletableFuture<T> response)
                 throws SubmitException, InterruptedException {
+            return await(call, response, REQUEST_TIMEOUT);
+        }
+
+        /** As {@link #await(String, CompletableFuture)}, for a call that may take longer. */
+        <T> T await(String call, CompletableFuture<T> response, Duration timeout)
+                throws SubmitException, InterruptedException {
             try {
-                return response.get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                return response.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 response.cancel(true);
                 throw new SubmitException(
@@ -407,7 +455,7 @@ final class JobSubmitter {
                                 + " did not answer "
                                 + call
                                 + " within "
-                                + REQUEST_TIMEOUT.toSeconds()
+                                + timeout.toSeconds()
                                 + " s",
                         e);
             } catch (ExecutionException e) {

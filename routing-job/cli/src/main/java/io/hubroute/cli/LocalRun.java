@@ -317,6 +317,9 @@ final class LocalRun {
                     .addShutdownHook(
                             new Thread(() -> stopQuietly(client, runDir, err), "hubroute-stop"));
         }
+        if (config.routes().watch()) {
+            watch(routesFile, config, out, err);
+        }
         monitorAndStop(client, routing, messages, () -> true, runDir, out);
         Map<String, Long> counters = LiveCounters.snapshot();
         out.println();
@@ -327,6 +330,67 @@ final class LocalRun {
             out.println("summary written to " + summaryJson);
         }
         return 0;
+    }
+
+    /**
+     * {@code routes.watch}: publishes the routes file as a new version whenever it is saved (its
+     * problems are printed instead, and nothing is published), as {@code hubroute routes push}.
+     */
+    private static void watch(Path routesFile, JobConfig config, PrintStream out, PrintStream err) {
+        out.println(
+                "hubroute run: watching "
+                        + routesFile
+                        + "; saving it publishes a new version to "
+                        + config.routes().controlTopic());
+        Thread watcher =
+                new Thread(
+                        () -> {
+                            long seen = modified(routesFile);
+                            while (true) {
+                                try {
+                                    Thread.sleep(500);
+                                    long now = modified(routesFile);
+                                    if (now == seen) {
+                                        continue;
+                                    }
+                                    seen = now;
+                                    RoutingConfigLoader.Result loaded =
+                                            RoutingConfigLoader.withoutSecrets().load(routesFile);
+                                    if (!loaded.isValid()) {
+                                        loaded.problems().forEach(err::println);
+                                        err.println(
+                                                "hubroute run: "
+                                                        + routesFile
+                                                        + " has problems; the running version stays");
+                                        continue;
+                                    }
+                                    new RouteVersions(config, out, err)
+                                            .push(
+                                                    routesFile,
+                                                    loaded.orThrow(),
+                                                    Duration.ofSeconds(10));
+                                } catch (InterruptedException e) {
+                                    return;
+                                } catch (Exception e) {
+                                    err.println(
+                                            "hubroute run: could not publish "
+                                                    + routesFile
+                                                    + ": "
+                                                    + e.getMessage());
+                                }
+                            }
+                        },
+                        "hubroute-routes-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    private static long modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toMillis();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
     }
 
     /**

@@ -65,7 +65,9 @@ public final class Main implements Callable<Integer> {
         CommandLine commandLine = new CommandLine(new Main(streams));
         commandLine.addSubcommand(new RunCommand(streams));
         commandLine.addSubcommand(new SubmitCommand(streams));
+        commandLine.addSubcommand(new UpgradeCommand(streams));
         commandLine.addSubcommand(new ReplayCommand(streams));
+        commandLine.addSubcommand(new RoutesCommand(streams));
         commandLine.addSubcommand(new TestRouteCommand(streams));
         commandLine.addSubcommand(new TestAllCommand(streams));
         commandLine.addSubcommand(new TestCasesCommand(streams));

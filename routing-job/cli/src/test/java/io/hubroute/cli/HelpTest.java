@@ -19,7 +19,9 @@ class HelpTest {
             List.of(
                     "run",
                     "submit",
+                    "upgrade",
                     "replay",
+                    "routes",
                     "test-route",
                     "test-all",
                     "test",

@@ -214,10 +214,10 @@ class UsageErrorsTest {
                                 + " (hubroute --help lists every command)",
                         "tset"),
                 row(
-                        "hubroute: unknown command 'provision': use one of run, submit, replay,"
-                                + " test-route, test-all, test, validate, import-arm, bench,"
-                                + " bench-replay, completion, help (hubroute --help lists every"
-                                + " command)",
+                        "hubroute: unknown command 'provision': use one of run, submit, upgrade,"
+                                + " replay, routes, test-route, test-all, test, validate,"
+                                + " import-arm, bench, bench-replay, completion, help (hubroute"
+                                + " --help lists every command)",
                         "provision"),
                 row(
                         "hubroute: unknown command 'replya': did you mean replay?"
