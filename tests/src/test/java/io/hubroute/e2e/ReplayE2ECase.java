@@ -600,11 +600,14 @@ class ReplayE2ECase {
                             "gone-d2c", "gone-dev", "gone-" + n, T0 + n * 1000L, Map.of(), "{}"));
         }
         sendAndDecode(stream);
-        kafka.admin()
-                .deleteRecords(
-                        Map.of(new TopicPartition("gone-d2c", 0), RecordsToDelete.beforeOffset(5)))
-                .all()
-                .get(30, TimeUnit.SECONDS);
+        try (var admin = kafka.admin()) {
+            admin.deleteRecords(
+                            Map.of(
+                                    new TopicPartition("gone-d2c", 0),
+                                    RecordsToDelete.beforeOffset(5)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        }
         Run run =
                 replay(
                         "--routes",
