@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>
  *   query-grammar ← enrichment ← routing ← job ← cli
- *   query-grammar ← sinks ← job;   deploy/embedded ← cli
+ *   query-grammar ← sinks ← job;   deploy/embedded ← cli;   job ← checkpoints ← cli
  * </pre>
  *
  * <p>The language, enrichment and routing modules use no Flink, Kafka or Artemis; no class uses
@@ -41,6 +41,7 @@ class ArchitectureTest {
         MODULES.put("embedded", "deploy/embedded");
         MODULES.put("routing", "routing-job/routing");
         MODULES.put("job", "routing-job/job");
+        MODULES.put("checkpoints", "checkpoints");
         MODULES.put("cli", "routing-job/cli");
     }
 
@@ -53,6 +54,7 @@ class ArchitectureTest {
                     "embedded", Set.of(),
                     "routing", Set.of("query-grammar", "enrichment"),
                     "job", Set.of("query-grammar", "enrichment", "sinks", "routing"),
+                    "checkpoints", Set.of("query-grammar", "enrichment", "sinks", "routing", "job"),
                     "cli",
                             Set.of(
                                     "query-grammar",
@@ -60,6 +62,7 @@ class ArchitectureTest {
                                     "sinks",
                                     "routing",
                                     "job",
+                                    "checkpoints",
                                     "embedded"));
 
     private static final List<String> RUNTIMES_OF_THE_JOB =

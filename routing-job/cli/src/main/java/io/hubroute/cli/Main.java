@@ -67,6 +67,7 @@ public final class Main implements Callable<Integer> {
         commandLine.addSubcommand(new SubmitCommand(streams));
         commandLine.addSubcommand(new UpgradeCommand(streams));
         commandLine.addSubcommand(new ReplayCommand(streams));
+        commandLine.addSubcommand(new SavepointCommand(streams));
         commandLine.addSubcommand(new RoutesCommand(streams));
         commandLine.addSubcommand(new TestRouteCommand(streams));
         commandLine.addSubcommand(new TestAllCommand(streams));

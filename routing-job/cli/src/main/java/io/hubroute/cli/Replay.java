@@ -1,5 +1,7 @@
 package io.hubroute.cli;
 
+import io.hubroute.checkpoints.InvalidSavepointException;
+import io.hubroute.checkpoints.TwinExporter;
 import io.hubroute.config.ConfigProblem;
 import io.hubroute.config.Endpoint;
 import io.hubroute.config.JobConfig;
@@ -159,6 +161,18 @@ final class Replay {
                 return 1;
             }
             out.println("  twins at the start: " + twins.size() + " from " + options.twins);
+        } else if (options.twinsFromSavepoint != null) {
+            try {
+                twins = TwinExporter.read(options.twinsFromSavepoint);
+            } catch (InvalidSavepointException e) {
+                err.println("hubroute replay: --twins-from-savepoint " + e.getMessage());
+                return 1;
+            }
+            out.println(
+                    "  twins at the start: "
+                            + twins.size()
+                            + " from savepoint "
+                            + options.twinsFromSavepoint);
         }
 
         Path workDir = Files.createDirectories(options.workDir.toAbsolutePath());
@@ -248,6 +262,13 @@ final class Replay {
         }
         if (options.twins != null) {
             config = config.withTwinExportFile(options.twins.toAbsolutePath().toString());
+        } else if (options.twinsFromSavepoint != null) {
+            // the job reads its twins from a device export file: the savepoint's, written out
+            Path export = runDir.resolve("twins-from-savepoint.jsonl");
+            try (java.io.Writer writer = Files.newBufferedWriter(export)) {
+                TwinExporter.write(twins, writer);
+            }
+            config = config.withTwinExportFile(export.toString());
         }
         int parallelism =
                 options.parallelism != null

@@ -129,6 +129,12 @@ final class ReplayCommand implements Callable<Integer> {
     Path twins;
 
     @Option(
+            names = "--twins-from-savepoint",
+            paramLabel = "PATH",
+            description = "twins at the start: those a savepoint of the routing job holds")
+    String twinsFromSavepoint;
+
+    @Option(
             names = "--deliver",
             description = "route for real to the endpoints instead of the dry run's diff")
     boolean deliver;
@@ -254,6 +260,11 @@ final class ReplayCommand implements Callable<Integer> {
         }
         if (twins != null && !Files.isRegularFile(twins)) {
             throw UsageErrors.error(spec, "--twins " + twins + ": no such file");
+        }
+        if (twins != null && twinsFromSavepoint != null) {
+            throw UsageErrors.error(
+                    spec,
+                    "--twins and --twins-from-savepoint both give the twins at the start: keep one");
         }
     }
 

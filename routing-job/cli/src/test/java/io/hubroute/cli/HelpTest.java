@@ -21,6 +21,7 @@ class HelpTest {
                     "submit",
                     "upgrade",
                     "replay",
+                    "savepoint",
                     "routes",
                     "test-route",
                     "test-all",

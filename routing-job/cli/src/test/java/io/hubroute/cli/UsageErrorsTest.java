@@ -215,7 +215,7 @@ class UsageErrorsTest {
                         "tset"),
                 row(
                         "hubroute: unknown command 'provision': use one of run, submit, upgrade,"
-                                + " replay, routes, test-route, test-all, test, validate,"
+                                + " replay, savepoint, routes, test-route, test-all, test, validate,"
                                 + " import-arm, bench, bench-replay, completion, help (hubroute"
                                 + " --help lists every command)",
                         "provision"),

@@ -64,7 +64,12 @@ public final class BlobCommittableSerializer implements SimpleVersionedSerialize
 
     static List<String> readStrings(DataInputView in) throws IOException {
         int count = in.readInt();
-        List<String> values = new ArrayList<>(count);
+        if (count < 0) {
+            throw new IOException("negative block count " + count + ": not blob sink state");
+        }
+        // bytes that are not blob sink state (savepoint inspect tries them) must not allocate
+        // their count up front
+        List<String> values = new ArrayList<>(Math.min(count, 1024));
         for (int i = 0; i < count; i++) {
             values.add(in.readUTF());
         }

@@ -58,7 +58,7 @@ public final class BlobWriterStateSerializer implements SimpleVersionedSerialize
         }
         DataInputDeserializer in = new DataInputDeserializer(serialized);
         int batchCount = in.readInt();
-        List<BlobWriterState.OpenBatch> batches = new ArrayList<>(batchCount);
+        List<BlobWriterState.OpenBatch> batches = new ArrayList<>(checkedCount(batchCount));
         for (int i = 0; i < batchCount; i++) {
             String blobName = in.readUTF();
             int partition = in.readInt();
@@ -83,11 +83,20 @@ public final class BlobWriterStateSerializer implements SimpleVersionedSerialize
                             openedAt));
         }
         int counterCount = in.readInt();
-        List<BlobWriterState.SequenceCounter> counters = new ArrayList<>(counterCount);
+        List<BlobWriterState.SequenceCounter> counters =
+                new ArrayList<>(checkedCount(counterCount));
         for (int i = 0; i < counterCount; i++) {
             counters.add(
                     new BlobWriterState.SequenceCounter(in.readUTF(), in.readInt(), in.readLong()));
         }
         return new BlobWriterState(batches, counters);
+    }
+
+    /** A list's count, checked before allocating: bytes that are not writer state may be read. */
+    private static int checkedCount(int count) throws IOException {
+        if (count < 0) {
+            throw new IOException("negative count " + count + ": not blob writer state");
+        }
+        return Math.min(count, 1024);
     }
 }
