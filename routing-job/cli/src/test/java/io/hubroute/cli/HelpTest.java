@@ -30,6 +30,7 @@ class HelpTest {
                     "import-arm",
                     "bench",
                     "bench-replay",
+                    "bench-routes",
                     "completion",
                     "help");
 

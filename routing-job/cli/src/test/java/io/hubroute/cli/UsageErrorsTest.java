@@ -216,7 +216,8 @@ class UsageErrorsTest {
                 row(
                         "hubroute: unknown command 'provision': use one of run, submit, upgrade,"
                                 + " replay, savepoint, routes, test-route, test-all, test, validate,"
-                                + " import-arm, bench, bench-replay, completion, help (hubroute"
+                                + " import-arm, bench, bench-replay, bench-routes, completion, help"
+                                + " (hubroute"
                                 + " --help lists every command)",
                         "provision"),
                 row(
