@@ -376,19 +376,10 @@ final class RouteVersions {
         return properties;
     }
 
-    /** What connects to the source's cluster (servers, TLS, SASL), not what consumes from it. */
+    /** What connects to the source's cluster (servers, TLS, SASL). */
     private Properties connection() {
         Properties properties = new Properties();
-        for (Map.Entry<String, String> property : config.source().consumerProperties().entrySet()) {
-            String key = property.getKey();
-            if (key.equals("bootstrap.servers")
-                    || key.equals("security.protocol")
-                    || key.equals("client.dns.lookup")
-                    || key.startsWith("sasl.")
-                    || key.startsWith("ssl.")) {
-                properties.setProperty(key, property.getValue());
-            }
-        }
+        properties.putAll(config.source().connectionProperties());
         return properties;
     }
 }

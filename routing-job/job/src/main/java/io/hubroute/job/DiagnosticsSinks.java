@@ -3,7 +3,6 @@ package io.hubroute.job;
 import io.hubroute.config.DiagnosticsOptions;
 import io.hubroute.config.JobConfig;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -56,17 +55,7 @@ public final class DiagnosticsSinks {
                     "diagnostics.topic is on the source's Kafka cluster: add a source section");
         }
         Properties producer = new Properties();
-        for (Map.Entry<String, String> property : config.source().consumerProperties().entrySet()) {
-            String key = property.getKey();
-            // what connects to the cluster, not what consumes from it
-            if (key.equals("bootstrap.servers")
-                    || key.equals("security.protocol")
-                    || key.equals("client.dns.lookup")
-                    || key.startsWith("sasl.")
-                    || key.startsWith("ssl.")) {
-                producer.setProperty(key, property.getValue());
-            }
-        }
+        producer.putAll(config.source().connectionProperties());
         return KafkaSink.<String>builder()
                 .setBootstrapServers(producer.getProperty("bootstrap.servers"))
                 .setKafkaProducerConfig(producer)

@@ -40,6 +40,11 @@ public final class RoutesFileRouter implements Serializable {
                 .orThrow();
     }
 
+    /** Parses the routes without compiling them (their names, endpoints and settings). */
+    public RoutingConfig config() {
+        return parse(routesYaml, fileName);
+    }
+
     /** Parses and compiles the routes: once per task. */
     public Router create() {
         return Router.create(parse(routesYaml, fileName), Engine.COMPILED);

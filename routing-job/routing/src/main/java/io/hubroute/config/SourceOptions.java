@@ -125,6 +125,26 @@ public record SourceOptions(
     }
 
     /**
+     * What connects to the source's cluster (bootstrap servers, TLS, SASL), not what consumes from
+     * it: for producers, admin clients and other consumers on the same cluster (the diagnostics and
+     * routes topics). Holds the secrets: do not log.
+     */
+    public Map<String, String> connectionProperties() {
+        Map<String, String> connection = new LinkedHashMap<>();
+        for (Map.Entry<String, String> property : consumerProperties().entrySet()) {
+            String key = property.getKey();
+            if (key.equals("bootstrap.servers")
+                    || key.equals("security.protocol")
+                    || key.equals("client.dns.lookup")
+                    || key.startsWith("sasl.")
+                    || key.startsWith("ssl.")) {
+                connection.put(key, property.getValue());
+            }
+        }
+        return connection;
+    }
+
+    /**
      * The Kafka bootstrap address of an Event Hubs connection string ({@code
      * Endpoint=sb://NAMESPACE.servicebus.windows.net/;...}): {@code
      * NAMESPACE.servicebus.windows.net:9093}.

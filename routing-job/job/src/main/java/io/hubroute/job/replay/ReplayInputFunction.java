@@ -37,9 +37,7 @@ final class ReplayInputFunction extends ProcessFunction<DecodeResult, DecodedRec
         TallyAccumulator accumulator =
                 new TallyAccumulator(
                         ReplayTally.create(
-                                baselineFactory.create().config(),
-                                candidateFactory.create().config(),
-                                samples));
+                                baselineFactory.config(), candidateFactory.config(), samples));
         getRuntimeContext().addAccumulator(ReplayJob.INPUT_ACCUMULATOR, accumulator);
         tally = accumulator.tally();
         records = getRuntimeContext().getMetricGroup().counter(ReplayJob.RECORDS_METRIC);
