@@ -175,6 +175,15 @@ final class RoutingJobSavepoints {
      * Runs the routing job until the twins are in, and stops it with a savepoint in {@code dir}.
      */
     static String routingJobSavepoint(Path dir) throws Exception {
+        return routingJobSavepoint(dir, 2, null);
+    }
+
+    /**
+     * As {@link #routingJobSavepoint(Path)}, at the given parallelism (at 1 the route operator is
+     * chained to the source, without a shuffle), restored from {@code restoreFrom} when not null.
+     */
+    static String routingJobSavepoint(Path dir, int parallelism, String restoreFrom)
+            throws Exception {
         ARCHIVED.set(0);
         ARCHIVED_FIRST_SPLIT.set(0);
         JobConfig config =
@@ -182,8 +191,12 @@ final class RoutingJobSavepoints {
                         .withSource(SourceOptions.kafka("127.0.0.1:1", List.of("d2c")))
                         .withCheckpointing(
                                 CheckpointOptions.defaults().withInterval(Duration.ofMinutes(10)))
-                        .withParallelism(2);
-        StreamExecutionEnvironment env = environment(RoutingJob.flinkConfiguration(config));
+                        .withParallelism(parallelism);
+        Configuration flink = RoutingJob.flinkConfiguration(config);
+        if (restoreFrom != null) {
+            flink.setString("execution.state-recovery.path", restoreFrom);
+        }
+        StreamExecutionEnvironment env = environment(flink);
         RoutingJob.builder()
                 .setJobConfig(config)
                 .setRouterFactory(RoutesFileRouter.factory(ROUTES, "routes.yaml"))

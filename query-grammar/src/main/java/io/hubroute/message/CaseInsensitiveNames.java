@@ -20,6 +20,25 @@ public final class CaseInsensitiveNames {
         return name;
     }
 
+    /**
+     * Whether {@code name} folds to {@code folded} (a {@link #fold}ed name), without building the
+     * folded string.
+     */
+    public static boolean matchesFolded(String name, String folded) {
+        int length = name.length();
+        if (length != folded.length()) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = name.charAt(i);
+            char f = folded.charAt(i);
+            if (c != f && foldChar(c) != f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static String foldFrom(String name, int start) {
         char[] chars = name.toCharArray();
         for (int i = start; i < chars.length; i++) {

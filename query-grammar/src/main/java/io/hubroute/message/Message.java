@@ -33,6 +33,28 @@ public final class Message {
     private final MessageProperties systemProperties;
     private final byte[] body;
 
+    /**
+     * The device and module ids, read once: every operator on the way asks (keying, twins, sinks).
+     * Racy single-check caching of immutable strings; {@link #ABSENT} when the message has none.
+     */
+    private String deviceId;
+
+    private String moduleId;
+
+    /** See {@link #systemRows()}. */
+    private SystemRows systemRows;
+
+    /** A final field publishes the filled array safely to any thread that sees the holder. */
+    private static final class SystemRows {
+        final Object[] values;
+
+        SystemRows(Object[] values) {
+            this.values = values;
+        }
+    }
+
+    private static final String ABSENT = new String("<absent>");
+
     private Message(
             RoutingSource source,
             MessageProperties appProperties,
@@ -76,6 +98,16 @@ public final class Message {
      * given in epoch milliseconds is rendered as ISO-8601 UTC with seven fraction digits.
      */
     public Object findSystemProperty(List<String> foldedSpellings, boolean enqueuedTime) {
+        int row = SystemPropertyNames.rowOf(foldedSpellings);
+        if (row >= 0) {
+            Object value = systemRows()[row];
+            if (value == null) {
+                return MessageProperties.MISSING;
+            }
+            return enqueuedTime && value instanceof String
+                    ? renderEnqueuedTime((String) value)
+                    : value;
+        }
         for (int i = 0; i < foldedSpellings.size(); i++) {
             Object value = systemProperties.find(foldedSpellings.get(i));
             if (value != MessageProperties.MISSING) {
@@ -87,21 +119,58 @@ public final class Message {
         return MessageProperties.MISSING;
     }
 
+    /**
+     * The value of each system property row (null: none), as {@link #findSystemProperty} would find
+     * it by scanning: the earliest spelling of the row wins, and of one spelling the last entry.
+     * Made on first use with one pass over the properties; every later lookup is an array read.
+     */
+    private Object[] systemRows() {
+        SystemRows known = systemRows;
+        if (known != null) {
+            return known.values;
+        }
+        Object[] rows = new Object[SystemPropertyNames.rowCount()];
+        int[] ranks = new int[rows.length];
+        for (MessageProperties.Property property : systemProperties.entries()) {
+            int position = SystemPropertyNames.position(property.name());
+            if (position < 0) {
+                continue;
+            }
+            int row = position / SystemPropertyNames.RANKS;
+            int rank = position % SystemPropertyNames.RANKS;
+            if (rows[row] == null || rank <= ranks[row]) {
+                rows[row] =
+                        property.value() == null ? MessageProperties.NULL_VALUE : property.value();
+                ranks[row] = rank;
+            }
+        }
+        systemRows = new SystemRows(rows);
+        return rows;
+    }
+
     /** The system property under any of its spellings, or empty when missing or null. */
     public Optional<String> systemProperty(String name) {
-        Object value =
-                findSystemProperty(
-                        SystemPropertyNames.foldedSpellings(name),
-                        SystemPropertyNames.isEnqueuedTime(name));
+        SystemPropertyNames.Lookup lookup = SystemPropertyNames.lookup(name);
+        Object value = findSystemProperty(lookup.foldedSpellings(), lookup.enqueuedTime());
         return value instanceof String ? Optional.of((String) value) : Optional.empty();
     }
 
     public Optional<String> deviceId() {
-        return systemProperty(SystemPropertyNames.CONNECTION_DEVICE_ID);
+        String id = deviceId;
+        if (id == null) {
+            id = systemProperty(SystemPropertyNames.CONNECTION_DEVICE_ID).orElse(ABSENT);
+            deviceId = id;
+        }
+        return id == ABSENT ? Optional.empty() : Optional.of(id);
     }
 
     public Optional<String> moduleId() {
-        return systemProperty(SystemPropertyNames.CONNECTION_MODULE_ID);
+        String id = moduleId;
+        if (id == null) {
+            id = systemProperty(SystemPropertyNames.CONNECTION_MODULE_ID).orElse(ABSENT);
+            moduleId = id;
+        }
+        return id == ABSENT ? Optional.empty() : Optional.of(id);
     }
 
     public Optional<String> messageId() {

@@ -35,18 +35,45 @@ public final class MessageProperties {
 
     private static final MessageProperties EMPTY = new MessageProperties(List.of());
 
+    /**
+     * Up to this many properties are found by comparing names (newest first), without folding or
+     * hashing them: a message's dozen or so properties are read a few times each, and building an
+     * index for them cost more than the reads. Larger sets get an index on their first read.
+     */
+    private static final int SCANNED = 24;
+
     private final List<Property> entries;
-    private final Map<String, Object> byFoldedName;
+    private final Property[] scanned;
+    private Index index;
+
+    /** A final field publishes the map safely to any thread that sees the holder. */
+    private static final class Index {
+        final Map<String, Object> byFoldedName;
+
+        Index(Map<String, Object> byFoldedName) {
+            this.byFoldedName = byFoldedName;
+        }
+    }
 
     private MessageProperties(List<Property> entries) {
         this.entries = entries;
-        Map<String, Object> index = new HashMap<>(Math.max(4, entries.size() * 2));
-        for (Property property : entries) {
-            index.put(
-                    CaseInsensitiveNames.fold(property.name()),
-                    property.value() == null ? NULL_VALUE : property.value());
+        this.scanned = entries.size() <= SCANNED ? entries.toArray(new Property[0]) : null;
+    }
+
+    /** The index of the larger sets, built on first use (racy but idempotent: immutable data). */
+    private Map<String, Object> index() {
+        Index built = index;
+        if (built == null) {
+            Map<String, Object> map = new HashMap<>(Math.max(4, entries.size() * 2));
+            for (Property property : entries) {
+                map.put(
+                        CaseInsensitiveNames.fold(property.name()),
+                        property.value() == null ? NULL_VALUE : property.value());
+            }
+            built = new Index(map);
+            index = built;
         }
-        this.byFoldedName = index;
+        return built.byFoldedName;
     }
 
     /** One property; {@code value} may be null. */
@@ -97,7 +124,7 @@ public final class MessageProperties {
 
     /** Whether a property with this name (in any case) is present, with a value or null. */
     public boolean contains(String name) {
-        return byFoldedName.containsKey(CaseInsensitiveNames.fold(name));
+        return find(CaseInsensitiveNames.fold(name)) != MISSING;
     }
 
     /** The value of the property, or null when it is missing or present with a null value. */
@@ -111,7 +138,17 @@ public final class MessageProperties {
      * string, {@link #NULL_VALUE} or {@link #MISSING}. For evaluators that fold names once.
      */
     public Object find(String foldedName) {
-        Object value = byFoldedName.get(foldedName);
+        if (scanned != null) {
+            // the last of several spellings of one name wins, as in the index
+            for (int i = scanned.length - 1; i >= 0; i--) {
+                Property property = scanned[i];
+                if (CaseInsensitiveNames.matchesFolded(property.name(), foldedName)) {
+                    return property.value() == null ? NULL_VALUE : property.value();
+                }
+            }
+            return MISSING;
+        }
+        Object value = index().get(foldedName);
         return value == null ? MISSING : value;
     }
 

@@ -1,8 +1,10 @@
 package io.hubroute.message;
 
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * IoT Hub's system properties and the other spellings they arrive under (spec §5). Each row is one
@@ -51,17 +53,93 @@ public final class SystemPropertyNames {
     private static final Map<String, List<String>> FOLDED_ROW_BY_FOLDED_SPELLING = new HashMap<>();
     private static final Map<String, String> CANONICAL_BY_FOLDED_SPELLING = new HashMap<>();
 
+    /** Row number × {@link #RANKS} + the spelling's rank in its row, by folded spelling. */
+    private static final Map<String, Integer> POSITION_BY_FOLDED_SPELLING = new HashMap<>();
+
+    /** The row number of each row's folded spellings list, by identity. */
+    private static final Map<List<String>, Integer> ROW_BY_FOLDED_ROW = new IdentityHashMap<>();
+
+    /** More than any row's spellings. */
+    static final int RANKS = 8;
+
+    /** Positions of names as they arrive (any case), so that each is folded only once. */
+    private static final Map<String, Integer> POSITION_BY_NAME = new ConcurrentHashMap<>();
+
+    /** Names kept in {@link #POSITION_BY_NAME} at most: a flood of odd names cannot grow it. */
+    private static final int NAMES_KEPT = 4096;
+
+    private static final Integer NOT_A_ROW = -1;
+
     static {
-        for (List<String> row : ROWS) {
+        for (int number = 0; number < ROWS.size(); number++) {
+            List<String> row = ROWS.get(number);
             List<String> folded = row.stream().map(CaseInsensitiveNames::fold).toList();
-            for (String spelling : folded) {
+            ROW_BY_FOLDED_ROW.put(folded, number);
+            for (int rank = 0; rank < folded.size(); rank++) {
+                String spelling = folded.get(rank);
                 FOLDED_ROW_BY_FOLDED_SPELLING.put(spelling, folded);
                 CANONICAL_BY_FOLDED_SPELLING.put(spelling, row.get(0));
+                POSITION_BY_FOLDED_SPELLING.put(spelling, number * RANKS + rank);
             }
         }
     }
 
+    /** The number of rows: system properties with their aliases. */
+    static int rowCount() {
+        return ROWS.size();
+    }
+
+    /**
+     * Where a property name (any spelling, any case) sits: row × {@link #RANKS} + rank, or -1 when
+     * it is in no row.
+     */
+    static int position(String name) {
+        Integer known = POSITION_BY_NAME.get(name);
+        if (known != null) {
+            return known;
+        }
+        Integer position = POSITION_BY_FOLDED_SPELLING.get(CaseInsensitiveNames.fold(name));
+        int result = position == null ? NOT_A_ROW : position;
+        if (POSITION_BY_NAME.size() < NAMES_KEPT) {
+            POSITION_BY_NAME.put(name, result);
+        }
+        return result;
+    }
+
+    /** The row of a list {@link #foldedSpellings} returned, or -1 for a name in no row. */
+    static int rowOf(List<String> foldedSpellings) {
+        Integer row = ROW_BY_FOLDED_ROW.get(foldedSpellings);
+        return row == null ? -1 : row;
+    }
+
+    /** Every spelling as written in the rows, and its lookup: a constant name costs no folding. */
+    private static final Map<String, Lookup> LOOKUP_BY_SPELLING = new HashMap<>();
+
+    static {
+        for (List<String> row : ROWS) {
+            for (String spelling : row) {
+                LOOKUP_BY_SPELLING.put(spelling, lookupOf(spelling));
+            }
+        }
+    }
+
+    /**
+     * How to find a system property written as some name: the folded spellings to try, in order,
+     * and whether its values are the enqueued time.
+     */
+    public record Lookup(List<String> foldedSpellings, boolean enqueuedTime) {}
+
     private SystemPropertyNames() {}
+
+    /** {@link #foldedSpellings} and {@link #isEnqueuedTime} of a name, in one. */
+    public static Lookup lookup(String name) {
+        Lookup known = LOOKUP_BY_SPELLING.get(name);
+        return known != null ? known : lookupOf(name);
+    }
+
+    private static Lookup lookupOf(String name) {
+        return new Lookup(foldedSpellings(name), isEnqueuedTime(name));
+    }
 
     /**
      * The folded spellings to try, in order, for a system property written as {@code name}: the

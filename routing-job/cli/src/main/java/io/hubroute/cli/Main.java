@@ -77,6 +77,7 @@ public final class Main implements Callable<Integer> {
         commandLine.addSubcommand(new BenchCommand(streams));
         commandLine.addSubcommand(new BenchReplayCommand(streams));
         commandLine.addSubcommand(new BenchRoutesCommand(streams));
+        commandLine.addSubcommand(new BenchE2eCommand(streams));
         commandLine.addSubcommand(new CompletionCommand(streams));
         commandLine.addSubcommand(new HelpCommand(streams));
         // after the subcommands: these settings reach the subcommands added so far

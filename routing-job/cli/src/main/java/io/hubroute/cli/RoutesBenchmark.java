@@ -10,7 +10,6 @@ import io.hubroute.config.RoutingConfig;
 import io.hubroute.config.RoutingConfigLoader;
 import io.hubroute.config.SourceOptions;
 import io.hubroute.demo.EventsTopicSink;
-import io.hubroute.demo.IotHubRecords;
 import io.hubroute.embedded.EmbeddedKafkaBroker;
 import io.hubroute.job.JobMetrics;
 import io.hubroute.job.RoutesFileRouter;
@@ -36,7 +35,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,7 +52,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -145,23 +142,15 @@ final class RoutesBenchmark {
         List<Push> swapPushes = new ArrayList<>();
         List<Run> runs = new ArrayList<>();
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(runDir.resolve("kafka"))) {
-            try (Admin admin = kafka.admin()) {
-                admin.createTopics(
-                                List.of(
-                                        new NewTopic(
-                                                        D2C_TOPIC,
-                                                        ReplayBenchmarkData.PARTITIONS,
-                                                        (short) 1)
-                                                .configs(Map.of("retention.ms", "-1"))))
-                        .all()
-                        .get();
-            }
-            load(
+            BenchTopics.createInput(kafka, D2C_TOPIC);
+            BenchTopics.load(
                     kafka,
+                    D2C_TOPIC,
                     new ReplayBenchmarkData(
                             options.records,
                             options.bodyBytes,
-                            Instant.now().truncatedTo(ChronoUnit.MINUTES).toEpochMilli()));
+                            Instant.now().truncatedTo(ChronoUnit.MINUTES).toEpochMilli()),
+                    out);
             Bench bench =
                     new Bench(
                             kafka,
@@ -670,75 +659,6 @@ final class RoutesBenchmark {
         }
     }
 
-    // ---------------------------------------------------------------- the messages
-
-    /** Writes every message to the d2c topic with an asynchronous producer. */
-    private void load(EmbeddedKafkaBroker kafka, ReplayBenchmarkData data) throws Exception {
-        AtomicLong acknowledged = new AtomicLong();
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        long started = System.nanoTime();
-        Properties properties = new Properties();
-        properties.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        properties.setProperty(ProducerConfig.ACKS_CONFIG, "1");
-        properties.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
-        properties.setProperty(ProducerConfig.LINGER_MS_CONFIG, "20");
-        properties.setProperty(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024));
-        properties.setProperty(
-                ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(128L * 1024 * 1024));
-        try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(
-                        properties, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int index = 0; index < data.records(); index++) {
-                int device = ReplayBenchmarkData.device(index);
-                ProducerRecord<byte[], byte[]> record =
-                        IotHubRecords.telemetry(
-                                D2C_TOPIC,
-                                ReplayBenchmarkData.deviceId(device),
-                                ReplayBenchmarkData.messageId(index),
-                                data.enqueuedMillis(index),
-                                ReplayBenchmarkData.appProperties(index),
-                                data.body(index));
-                producer.send(
-                        new ProducerRecord<>(
-                                D2C_TOPIC,
-                                ReplayBenchmarkData.partition(device),
-                                record.timestamp(),
-                                record.key(),
-                                record.value(),
-                                record.headers()),
-                        (metadata, exception) -> {
-                            if (exception != null) {
-                                failure.compareAndSet(null, exception);
-                            } else {
-                                acknowledged.incrementAndGet();
-                            }
-                        });
-                if (failure.get() != null) {
-                    break;
-                }
-            }
-            producer.flush();
-        }
-        if (failure.get() != null || acknowledged.get() != data.records()) {
-            throw new IllegalStateException(
-                    "loading the topic failed: "
-                            + acknowledged.get()
-                            + " of "
-                            + data.records()
-                            + " acknowledged"
-                            + (failure.get() == null ? "" : ": " + failure.get().getMessage()),
-                    failure.get());
-        }
-        out.println(
-                String.format(
-                        Locale.ROOT,
-                        "loaded %,d messages into topic %s (%d partitions) in %.1f s",
-                        data.records(),
-                        D2C_TOPIC,
-                        ReplayBenchmarkData.PARTITIONS,
-                        (System.nanoTime() - started) / 1e9));
-    }
-
     // ---------------------------------------------------------------- the figures
 
     static String table(
@@ -872,14 +792,14 @@ final class RoutesBenchmark {
         return sorted.get(Math.max(0, Math.min(sorted.size(), rank) - 1));
     }
 
-    private static double median(List<Double> sorted) {
+    static double median(List<Double> sorted) {
         int middle = sorted.size() / 2;
         return sorted.size() % 2 == 1
                 ? sorted.get(middle)
                 : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 
-    private static String machine() {
+    static String machine() {
         return String.format(
                 Locale.ROOT,
                 "machine: %d cores, %s %s, Java %s, max heap %,d MB",

@@ -31,6 +31,7 @@ class HelpTest {
                     "bench",
                     "bench-replay",
                     "bench-routes",
+                    "bench-e2e",
                     "completion",
                     "help");
 

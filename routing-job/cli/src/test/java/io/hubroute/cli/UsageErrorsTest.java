@@ -216,7 +216,7 @@ class UsageErrorsTest {
                 row(
                         "hubroute: unknown command 'provision': use one of run, submit, upgrade,"
                                 + " replay, savepoint, routes, test-route, test-all, test, validate,"
-                                + " import-arm, bench, bench-replay, bench-routes, completion, help"
+                                + " import-arm, bench, bench-replay, bench-routes, bench-e2e, completion, help"
                                 + " (hubroute"
                                 + " --help lists every command)",
                         "provision"),

@@ -39,7 +39,10 @@ class DemoJobGraphTest {
     @Test
     void demoSinksKeepTheirUidsAndNeedNoKryo() {
         JobConfig config =
-                JobConfig.defaults().withSource(SourceOptions.kafka("127.0.0.1:1", List.of("d2c")));
+                JobConfig.defaults()
+                        .withSource(SourceOptions.kafka("127.0.0.1:1", List.of("d2c")))
+                        // at 1 the route is chained to the decoder: no edge would be checked
+                        .withParallelism(2);
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.getExecutionEnvironment(
                         RoutingJob.flinkConfiguration(config));

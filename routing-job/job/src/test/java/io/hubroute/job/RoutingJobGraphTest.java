@@ -19,7 +19,10 @@ import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.java.typeutils.GenericTypeInfo;
 import org.apache.flink.api.java.typeutils.runtime.kryo.KryoSerializer;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.SchedulerExecutionMode;
 import org.apache.flink.runtime.jobgraph.JobGraph;
+import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -84,19 +87,59 @@ class RoutingJobGraphTest {
     }
 
     private JobConfig config() {
+        return config(2);
+    }
+
+    private JobConfig config(int parallelism) {
         return JobConfig.defaults()
                 .withSource(SourceOptions.kafka("127.0.0.1:1", List.of("d2c")))
-                .withParallelism(2);
+                .withParallelism(parallelism);
     }
 
     private RoutingJob job() {
+        return job(config());
+    }
+
+    private RoutingJob job(JobConfig config) {
         RoutingJob.Builder job =
                 RoutingJob.builder()
-                        .setJobConfig(config())
+                        .setJobConfig(config)
                         .setRouterFactory(RoutesFileRouter.factory(ROUTES, "routes.yaml"))
                         .setDiagnosticsSink(new DiagnosticsFileSink(work.resolve("diagnostics")));
         EndpointSinks.forAllEndpoints(routing()).forEach(job::addEndpointSink);
         return job.build();
+    }
+
+    /**
+     * At parallelism 1 the route operator runs in the decoder's task, without the shuffle by device
+     * (all key groups are on the one subtask); at 2, or under the reactive scheduler, it is keyed
+     * by a shuffle. The keyed state is the same: SavepointToolsITCase moves savepoints between
+     * them.
+     */
+    @Test
+    void atParallelismOneTheRouteOperatorIsChainedToTheDecoderWithoutAShuffle() {
+        assertThat(routeSharesTheDecodersTask(config(1), new Configuration())).isTrue();
+        assertThat(routeSharesTheDecodersTask(config(2), new Configuration())).isFalse();
+        Configuration reactive = new Configuration();
+        reactive.set(JobManagerOptions.SCHEDULER_MODE, SchedulerExecutionMode.REACTIVE);
+        assertThat(routeSharesTheDecodersTask(config(1), reactive)).isFalse();
+    }
+
+    private boolean routeSharesTheDecodersTask(JobConfig config, Configuration extra) {
+        Configuration flink = RoutingJob.flinkConfiguration(config);
+        flink.addAll(extra);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        job(config).addTo(env);
+        StreamGraph graph = env.getStreamGraph();
+        // keyed either way: the twin state is keyed state
+        assertThat(node(graph, RoutingJob.ROUTE_UID).getStateKeySerializer()).isNotNull();
+        for (JobVertex vertex : graph.getJobGraph().getVertices()) {
+            // a vertex is named after its chained operators: "Source: ... -> decode -> route ..."
+            if (vertex.getName().contains("decode")) {
+                return vertex.getName().contains("route");
+            }
+        }
+        throw new AssertionError("no task runs the decoder");
     }
 
     @Test

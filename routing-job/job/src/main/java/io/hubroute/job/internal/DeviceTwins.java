@@ -5,7 +5,9 @@ import io.hubroute.message.Message;
 import io.hubroute.message.Twin;
 import io.hubroute.twin.TwinEvents;
 import io.hubroute.twin.TwinState;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.api.common.TaskInfo;
@@ -35,7 +37,18 @@ import org.slf4j.LoggerFactory;
 public final class DeviceTwins {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceTwins.class);
 
+    /** How many keys' parsed twins a subtask keeps (least recently used go first). */
+    static final int PARSED_TWINS = 4096;
+
     private final ValueState<byte[]> twinState;
+
+    private final Map<String, ParsedTwin> parsed =
+            new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, ParsedTwin> eldest) {
+                    return size() > PARSED_TWINS;
+                }
+            };
 
     /**
      * Keys of the export only: true once the export's twin was used or a live twin event came in.
@@ -103,25 +116,46 @@ public final class DeviceTwins {
         if (!pendingExport.isEmpty()) {
             stored = settleExport(key, stored);
         }
-        TwinState twin = stored == null ? null : TwinState.fromBytes(stored);
-        if (TwinEvents.changesTwin(message)) {
-            try {
-                Optional<TwinState> next = TwinEvents.apply(twin, message);
-                twin = next.orElse(null);
-                if (twin == null) {
-                    twinState.clear();
-                } else {
-                    twinState.update(twin.toBytes());
-                }
-            } catch (IllegalArgumentException e) {
-                // A twin event with a bad body leaves the twin as it was; the event is still
-                // routed.
-                updateErrors.inc();
-                LOG.warn("Twin of {} not updated: {}", key, e.getMessage());
-            }
+        if (!TwinEvents.changesTwin(message)) {
+            return stored == null ? null : parsed(key, stored);
         }
-        return twin == null ? null : twin.asTwin();
+        TwinState twin = stored == null ? null : TwinState.fromBytes(stored);
+        try {
+            Optional<TwinState> next = TwinEvents.apply(twin, message);
+            twin = next.orElse(null);
+            if (twin == null) {
+                twinState.clear();
+                parsed.remove(key);
+                return null;
+            }
+            byte[] bytes = twin.toBytes();
+            twinState.update(bytes);
+            return parsed(key, bytes);
+        } catch (IllegalArgumentException e) {
+            // A twin event with a bad body leaves the twin as it was; the event is still routed.
+            updateErrors.inc();
+            LOG.warn("Twin of {} not updated: {}", key, e.getMessage());
+            return stored == null ? null : parsed(key, stored);
+        }
     }
+
+    /**
+     * The twin of stored bytes, parsed once while the key is among the last {@link #PARSED_TWINS}
+     * used: a telemetry message reads its device's twin, it does not change it, and parsing the
+     * JSON per message cost more than routing it. The bytes decide: the heap backend hands back the
+     * same array, RocksDB an equal one.
+     */
+    private Twin parsed(String key, byte[] bytes) {
+        ParsedTwin known = parsed.get(key);
+        if (known != null && (known.bytes == bytes || Arrays.equals(known.bytes, bytes))) {
+            return known.twin;
+        }
+        Twin twin = TwinState.fromBytes(bytes).asTwin();
+        parsed.put(key, new ParsedTwin(bytes, twin));
+        return twin;
+    }
+
+    private record ParsedTwin(byte[] bytes, Twin twin) {}
 
     /**
      * The first event of an exported key: with no twin state yet, the export's twin becomes it (a

@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * io.hubroute.sink.eventhubs.EventHubsSinkBuilder} pins it). Sends asynchronously and keeps every
  * unacknowledged record in order; {@link #flush} (called before each checkpoint barrier and at the
  * end of input) returns only when all of them are acknowledged, which is what makes the sink
- * at-least-once. Egress and latency are counted at the broker's acknowledgment.
+ * at-least-once. Egress and latency are counted at the broker's acknowledgment. The producer is
+ * shared with the other endpoints of the same broker and settings in this TaskManager ({@link
+ * SharedProducers}) until a failure makes this writer drop it for one of its own.
  *
  * <p>When a send fails (the producer gave up after its own retries within the delivery timeout),
  * the producer is dropped and every unacknowledged record is sent again, in order, on a new one, in
@@ -77,12 +79,18 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
     private final Supplier<Producer<byte[], byte[]>> producers;
     private Producer<byte[], byte[]> producer;
 
+    /** The lease while {@link #producer} is the shared one; null once this writer has its own. */
+    private SharedProducers.Lease sharedLease;
+
     /** The writer of an at-least-once {@link io.hubroute.sink.eventhubs.EventHubsSink}. */
     public static EventHubsWriter open(EventHubsSinkOptions options, WriterInitContext context)
             throws IOException {
         EndpointMetrics metrics = registerMetrics(options, context.metricGroup());
+        // the endpoints of one broker share a producer until one of them must drop it
+        SharedProducers.Lease lease = SharedProducers.lease(options.producerProperties());
         return new EventHubsWriter(
                 options,
+                lease,
                 () ->
                         new KafkaProducer<>(
                                 options.producerProperties(),
@@ -109,6 +117,7 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
         EndpointMetrics metrics = registerMetrics(options, metricGroup);
         return new EventHubsWriter(
                 options,
+                null,
                 producers,
                 metrics,
                 new Diversions(
@@ -123,6 +132,7 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
 
     private EventHubsWriter(
             EventHubsSinkOptions options,
+            SharedProducers.Lease sharedLease,
             Supplier<Producer<byte[], byte[]>> producers,
             EndpointMetrics metrics,
             Diversions diversions) {
@@ -141,7 +151,8 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
                         options.failurePolicy(),
                         KafkaFailures::classify);
         this.diversions = diversions;
-        this.producer = producers.get();
+        this.sharedLease = sharedLease;
+        this.producer = sharedLease != null ? sharedLease.producer() : producers.get();
     }
 
     private static EndpointMetrics registerMetrics(
@@ -223,6 +234,12 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
                 }
             }
             return;
+        }
+        if (sharedLease != null) {
+            // The others keep the shared producer: nothing of this writer's may stay in flight
+            // on it, or it could land after its resend. Every send is answered within the
+            // delivery timeout.
+            flushProducer();
         }
         List<PendingRecord> sent = new ArrayList<>(unacknowledged);
         unacknowledged.clear();
@@ -420,7 +437,13 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
         if (producer != null) {
             Producer<byte[], byte[]> closing = producer;
             producer = null;
-            closing.close(Duration.ZERO);
+            if (sharedLease != null) {
+                // the others keep it; this writer goes on with a producer of its own
+                sharedLease.release();
+                sharedLease = null;
+            } else {
+                closing.close(Duration.ZERO);
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import io.hubroute.sink.internal.EndpointMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import org.apache.flink.api.common.serialization.SerializationSchema;
@@ -80,37 +81,72 @@ public final class RoutedMessageRecordSerializer
 
     /** The delivery as a record of this serializer's topic; counts nothing. */
     public ProducerRecord<byte[], byte[]> toRecord(RoutedMessage delivery) {
-        Message message = delivery.message();
-        List<Header> headers =
-                new ArrayList<>(
-                        message.appProperties().entries().size() + SYSTEM_HEADERS.length + 1);
-        for (MessageProperties.Property property : message.appProperties().entries()) {
-            headers.add(new RecordHeader(property.name(), utf8(property.value())));
-        }
-        for (String[] names : SYSTEM_HEADERS) {
-            String value = message.systemProperty(names[0]).orElse(null);
-            if (value != null) {
-                headers.add(new RecordHeader(names[1], utf8(value)));
-            }
-        }
-        String enqueuedTime =
-                message.systemProperty(SystemPropertyNames.ENQUEUED_TIME).orElse(null);
-        if (enqueuedTime == null && delivery.enqueuedTimeMillis() > 0) {
-            enqueuedTime = Instant.ofEpochMilli(delivery.enqueuedTimeMillis()).toString();
-        }
-        if (enqueuedTime != null) {
-            headers.add(new RecordHeader(ENQUEUED_TIME_HEADER, utf8(enqueuedTime)));
-        }
+        MessageHeaders message = MessageHeaders.of(delivery);
+        List<Header> headers = new ArrayList<>(message.headers.length + 1);
+        Collections.addAll(headers, message.headers);
         if (delivery.deliveryId() != null) {
             headers.add(
                     new RecordHeader(
                             RoutedMessage.DELIVERY_ID_PROPERTY, utf8(delivery.deliveryId())));
         }
-        String deviceId = message.deviceId().orElse(null);
         Long recordTimestamp =
                 delivery.enqueuedTimeMillis() > 0 ? delivery.enqueuedTimeMillis() : null;
         return new ProducerRecord<>(
-                topic, null, recordTimestamp, utf8(deviceId), message.body(), headers);
+                topic, null, recordTimestamp, message.key, delivery.message().body(), headers);
+    }
+
+    /**
+     * The headers and key of one message, the same for each of its deliveries (a delivery adds only
+     * its id): made once per message, not per endpoint. The endpoints' writers of a subtask run on
+     * one thread, one delivery after another, so each thread keeps the last message's.
+     */
+    private static final class MessageHeaders {
+        private static final ThreadLocal<MessageHeaders> LAST = new ThreadLocal<>();
+
+        final Message message;
+        final long enqueuedTimeMillis;
+        final Header[] headers;
+        final byte[] key;
+
+        private MessageHeaders(Message message, long enqueuedTimeMillis) {
+            this.message = message;
+            this.enqueuedTimeMillis = enqueuedTimeMillis;
+            List<Header> list =
+                    new ArrayList<>(
+                            message.appProperties().entries().size() + SYSTEM_HEADERS.length + 1);
+            for (MessageProperties.Property property : message.appProperties().entries()) {
+                list.add(new RecordHeader(property.name(), utf8(property.value())));
+            }
+            for (String[] names : SYSTEM_HEADERS) {
+                String value = message.systemProperty(names[0]).orElse(null);
+                if (value != null) {
+                    list.add(new RecordHeader(names[1], utf8(value)));
+                }
+            }
+            String enqueuedTime =
+                    message.systemProperty(SystemPropertyNames.ENQUEUED_TIME).orElse(null);
+            if (enqueuedTime == null && enqueuedTimeMillis > 0) {
+                enqueuedTime = Instant.ofEpochMilli(enqueuedTimeMillis).toString();
+            }
+            if (enqueuedTime != null) {
+                list.add(new RecordHeader(ENQUEUED_TIME_HEADER, utf8(enqueuedTime)));
+            }
+            this.headers = list.toArray(new Header[0]);
+            this.key = utf8(message.deviceId().orElse(null));
+        }
+
+        static MessageHeaders of(RoutedMessage delivery) {
+            MessageHeaders last = LAST.get();
+            if (last != null
+                    && last.message == delivery.message()
+                    && last.enqueuedTimeMillis == delivery.enqueuedTimeMillis()) {
+                return last;
+            }
+            MessageHeaders made =
+                    new MessageHeaders(delivery.message(), delivery.enqueuedTimeMillis());
+            LAST.set(made);
+            return made;
+        }
     }
 
     private static byte[] utf8(String value) {
