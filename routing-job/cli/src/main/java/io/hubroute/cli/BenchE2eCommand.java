@@ -106,6 +106,16 @@ final class BenchE2eCommand implements Callable<Integer> {
     int checkpointSeconds;
 
     @Option(
+            names = "--latency-seconds",
+            paramLabel = "SECONDS",
+            defaultValue = "60",
+            description = {
+                "then feed hubroute live at half its median throughput for this long",
+                "and report p50/p99 latency; 0: no latency run (default ${DEFAULT-VALUE})"
+            })
+    int latencySeconds;
+
+    @Option(
             names = "--heap",
             paramLabel = "SIZE",
             defaultValue = "2g",

@@ -151,6 +151,111 @@ final class BenchTopics {
     }
 
     /**
+     * Writes the messages at {@code rate} per second (paced every millisecond), as {@link #load}
+     * writes them, with the time of sending as their enqueued time. Reports a failure on {@code
+     * err}.
+     */
+    static void feed(
+            EmbeddedKafkaBroker kafka,
+            String topic,
+            ReplayBenchmarkData data,
+            double rate,
+            PrintStream err) {
+        Properties properties = new Properties();
+        properties.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        properties.setProperty(ProducerConfig.ACKS_CONFIG, "1");
+        properties.setProperty(ProducerConfig.LINGER_MS_CONFIG, "0");
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(
+                        properties, new ByteArraySerializer(), new ByteArraySerializer())) {
+            long started = System.nanoTime();
+            for (int index = 0; index < data.records(); index++) {
+                long due = started + (long) (index * 1e9 / rate);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                int device = ReplayBenchmarkData.device(index);
+                ProducerRecord<byte[], byte[]> record =
+                        IotHubRecords.telemetry(
+                                topic,
+                                ReplayBenchmarkData.deviceId(device),
+                                ReplayBenchmarkData.messageId(index),
+                                System.currentTimeMillis(),
+                                ReplayBenchmarkData.appProperties(index),
+                                data.body(index));
+                producer.send(
+                        new ProducerRecord<>(
+                                topic,
+                                ReplayBenchmarkData.partition(device),
+                                null,
+                                record.key(),
+                                record.value(),
+                                record.headers()));
+            }
+            producer.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            err.println("feeding " + topic + " failed: " + e);
+        }
+    }
+
+    /** Each record's append time by its {@code message-id} header (the last, if repeated). */
+    static Map<String, Long> appendTimesById(EmbeddedKafkaBroker kafka, Collection<String> topics) {
+        Map<String, Long> times = new java.util.HashMap<>();
+        forEachAppended(kafka, topics, times::put);
+        return times;
+    }
+
+    /** Reads every record of the topics and hands over its message id and append time. */
+    static void forEachAppended(
+            EmbeddedKafkaBroker kafka,
+            Collection<String> topics,
+            java.util.function.BiConsumer<String, Long> each) {
+        Properties properties = new Properties();
+        properties.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        properties.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        properties.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : topics) {
+                consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                        .forEach(
+                                info ->
+                                        partitions.add(
+                                                new TopicPartition(topic, info.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (System.nanoTime() < deadline) {
+                boolean done = true;
+                for (TopicPartition partition : partitions) {
+                    done &= consumer.position(partition) >= ends.get(partition);
+                }
+                if (done) {
+                    return;
+                }
+                for (ConsumerRecord<byte[], byte[]> record :
+                        consumer.poll(Duration.ofMillis(500))) {
+                    org.apache.kafka.common.header.Header id =
+                            record.headers().lastHeader("message-id");
+                    if (id != null && id.value() != null) {
+                        each.accept(
+                                new String(id.value(), java.nio.charset.StandardCharsets.UTF_8),
+                                record.timestamp());
+                    }
+                }
+            }
+            throw new IllegalStateException("reading " + topics + " took over 5 minutes");
+        }
+    }
+
+    /**
      * What the broker appended to some topics: how many records, and the append times of the first
      * and the last.
      */

@@ -78,8 +78,13 @@ final class EndToEndBenchmark {
             return jobCpuSeconds * 1e6 / inputRecords;
         }
 
-        double brokerMicrosPerRecord() {
-            return brokerCpuSeconds * 1e6 / inputRecords;
+        /**
+         * The broker's average CPU use in the window, in cores. Not per record: most of the
+         * broker's (and its KRaft controller's) work is per second, so a slower job would show a
+         * higher broker cost per record without costing the broker more per record.
+         */
+        double brokerCores() {
+            return brokerCpuSeconds / seconds;
         }
 
         boolean correct() {
@@ -152,6 +157,7 @@ final class EndToEndBenchmark {
                         RoutesBenchmark.machine(),
                         runDir));
         List<Run> runs = new ArrayList<>();
+        Latency latency = null;
         int failures = 0;
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(runDir.resolve("kafka"));
                 ProcessCpu broker = ProcessCpu.of(ProcessHandle.current().pid())) {
@@ -189,6 +195,7 @@ final class EndToEndBenchmark {
                                                 passThrough(
                                                         context,
                                                         routes.getKey(),
+                                                        routes.getValue(),
                                                         parallelism,
                                                         round);
                                         default ->
@@ -222,10 +229,27 @@ final class EndToEndBenchmark {
                     }
                 }
             }
+            if (options.latencySeconds > 0 && options.jobs.contains(HUBROUTE)) {
+                Map.Entry<Path, RoutingConfig> first = routesFiles.entrySet().iterator().next();
+                int parallelism = options.parallelisms.get(0);
+                List<Double> rates = new ArrayList<>();
+                for (Run run : runs) {
+                    if (run.job().equals(HUBROUTE)
+                            && run.routes().equals(first.getKey().getFileName().toString())
+                            && run.parallelism() == parallelism) {
+                        rates.add(run.recordsPerSecond());
+                    }
+                }
+                rates.sort(null);
+                // half the maximum throughput: the median of the rounds
+                double rate = RoutesBenchmark.median(rates) / 2;
+                latency = latency(context, first.getKey(), first.getValue(), parallelism, rate);
+                out.println(EndToEndReport.latencyLine(latency));
+            }
         } finally {
             delete(runDir);
         }
-        String table = EndToEndReport.markdown(runs, options);
+        String table = EndToEndReport.markdown(runs, latency, options);
         out.println();
         out.print(table);
         if (options.output != null) {
@@ -267,6 +291,9 @@ final class EndToEndBenchmark {
         final Map<String, Double> fanOut = new LinkedHashMap<>();
         final Map<String, Long> routeDeliveries = new LinkedHashMap<>();
         int runNumber;
+
+        /** The output topics of the last hubroute run that kept them. */
+        List<String> lastTopics = List.of();
 
         Context(
                 EmbeddedKafkaBroker kafka,
@@ -317,6 +344,35 @@ final class EndToEndBenchmark {
             String job,
             String classpath)
             throws Exception {
+        return hubroute(
+                context,
+                routesFile,
+                routing,
+                parallelism,
+                round,
+                job,
+                classpath,
+                INPUT_TOPIC,
+                context.options.messages,
+                null);
+    }
+
+    /**
+     * hubroute's {@code run} reading {@code messages} from {@code input}; {@code whenRunning} (when
+     * not null) is started on a thread of its own once the job reports progress.
+     */
+    private Run hubroute(
+            Context context,
+            Path routesFile,
+            RoutingConfig routing,
+            int parallelism,
+            int round,
+            String job,
+            String classpath,
+            String input,
+            long messages,
+            Runnable whenRunning)
+            throws Exception {
         String prefix = context.prefix(job);
         Path dir = Files.createDirectories(context.runDir.resolve(prefix));
         List<String> topics = new ArrayList<>();
@@ -336,7 +392,7 @@ final class EndToEndBenchmark {
                         "\n",
                         "source:",
                         "  bootstrapServers: " + context.kafka.bootstrapServers(),
-                        "  topics: [" + INPUT_TOPIC + "]",
+                        "  topics: [" + input + "]",
                         "  groupId: " + prefix + "group",
                         "  startingOffsets: earliest",
                         "parallelism: " + parallelism,
@@ -364,7 +420,7 @@ final class EndToEndBenchmark {
                         "--config",
                         config.toString(),
                         "--messages",
-                        Long.toString(context.options.messages),
+                        Long.toString(messages),
                         "--summary-json",
                         summaryFile.toString(),
                         "--work-dir",
@@ -376,13 +432,16 @@ final class EndToEndBenchmark {
                         Map.of("BENCH_CONNECTION", "kafka://" + context.kafka.bootstrapServers()),
                         dir,
                         topics,
-                        HUBROUTE
+                        job
                                 + " "
                                 + routesFile.getFileName()
                                 + " p"
                                 + parallelism
                                 + " round "
-                                + round);
+                                + round,
+                        whenRunning,
+                        whenRunning != null);
+        context.lastTopics = topics;
         JsonNode summary = Json.MAPPER.readTree(Files.readString(summaryFile));
         long delivered = 0;
         for (JsonNode endpoint : summary.path("endpoints")) {
@@ -394,32 +453,114 @@ final class EndToEndBenchmark {
                     summary.path("routes").path(route.name()).path("true").asLong()
                             * route.endpointNames().size();
         }
-        if (summary.path("messagesIn").asLong() != context.options.messages) {
+        if (summary.path("messagesIn").asLong() != messages) {
             throw new IllegalStateException(
                     "hubroute read "
                             + summary.path("messagesIn").asLong()
                             + " messages, not "
-                            + context.options.messages);
+                            + messages);
         }
-        if (job.equals(HUBROUTE)) {
+        if (job.equals(HUBROUTE) && whenRunning == null) {
             context.fanOut.put(
                     key(routesFile, parallelism), delivered / (double) context.options.messages);
             context.routeDeliveries.put(
                     key(routesFile, parallelism),
                     routeDeliveries + summary.path("fallback").asLong());
         }
-        return measured.run(
-                job, routesFile, parallelism, round, context.options.messages, delivered);
+        return measured.run(job, routesFile, parallelism, round, messages, delivered);
     }
 
-    private Run passThrough(Context context, Path routesFile, int parallelism, int round)
+    // ---------------------------------------------------------------- latency
+
+    /** End-to-end latency of one run at a steady input rate. */
+    record Latency(
+            String routes,
+            int parallelism,
+            double inputRate,
+            long messages,
+            long measured,
+            double p50Millis,
+            double p99Millis,
+            double maxMillis) {}
+
+    /**
+     * hubroute's run fed live at {@code rate} messages per second for {@code seconds} (after it has
+     * started) into a topic stamped by the broker: the latency of each output record is its append
+     * time minus its input record's (matched by message id). The first 10 s are left out: they
+     * measure the job's start, not its steady state.
+     */
+    private Latency latency(
+            Context context, Path routesFile, RoutingConfig routing, int parallelism, double rate)
+            throws Exception {
+        int seconds = context.options.latencySeconds;
+        long messages = Math.max(1, (long) (rate * seconds));
+        String input = "live-" + (context.runNumber + 1);
+        BenchTopics.createOutputs(context.kafka, List.of(input), ReplayBenchmarkData.PARTITIONS);
+        ReplayBenchmarkData data =
+                new ReplayBenchmarkData(
+                        (int) messages, context.options.bodyBytes, System.currentTimeMillis());
+        Runnable feed = () -> BenchTopics.feed(context.kafka, input, data, rate, err);
+        out.println(
+                String.format(
+                        Locale.ROOT,
+                        "latency: %,d messages at %,.0f/s into %s",
+                        messages,
+                        rate,
+                        input));
+        hubroute(
+                context,
+                routesFile,
+                routing,
+                parallelism,
+                0,
+                HUBROUTE,
+                System.getProperty("java.class.path"),
+                input,
+                messages,
+                feed);
+        Map<String, Long> inputTimes = BenchTopics.appendTimesById(context.kafka, List.of(input));
+        List<Double> latencies = new ArrayList<>();
+        long firstInput = inputTimes.values().stream().mapToLong(Long::longValue).min().orElse(0);
+        BenchTopics.forEachAppended(
+                context.kafka,
+                context.lastTopics,
+                (id, appended) -> {
+                    Long in = inputTimes.get(id);
+                    if (in != null && in - firstInput >= 10_000) {
+                        latencies.add((double) (appended - in));
+                    }
+                });
+        BenchTopics.delete(context.kafka, context.lastTopics);
+        BenchTopics.delete(context.kafka, List.of(input));
+        latencies.sort(null);
+        if (latencies.isEmpty()) {
+            throw new IllegalStateException("latency: no output record matched an input record");
+        }
+        return new Latency(
+                routesFile.getFileName().toString(),
+                parallelism,
+                rate,
+                messages,
+                latencies.size(),
+                RoutesBenchmark.percentile(latencies, 0.5),
+                RoutesBenchmark.percentile(latencies, 0.99),
+                latencies.get(latencies.size() - 1));
+    }
+
+    /**
+     * The pass-through at the fan-out of the hubroute run before it, over as many topics as the
+     * routes have endpoints: the broker gets as many partitions to append to, and batches as small.
+     */
+    private Run passThrough(
+            Context context, Path routesFile, RoutingConfig routing, int parallelism, int round)
             throws Exception {
         double fanOut = context.fanOut.getOrDefault(key(routesFile, parallelism), 1.0);
         String prefix = context.prefix(PASS_THROUGH);
         Path dir = Files.createDirectories(context.runDir.resolve(prefix));
+        int topicCount = Math.max((int) Math.ceil(fanOut), routing.allEndpoints().size());
         List<String> topics = new ArrayList<>();
-        for (int copy = 0; copy < Math.max(1, (int) Math.ceil(fanOut)); copy++) {
-            topics.add(prefix + copy);
+        for (int topic = 0; topic < topicCount; topic++) {
+            topics.add(prefix + topic);
         }
         BenchTopics.createOutputs(context.kafka, topics, ReplayBenchmarkData.PARTITIONS);
         List<String> command = java(context.options, System.getProperty("java.class.path"));
@@ -430,6 +571,7 @@ final class EndToEndBenchmark {
                         INPUT_TOPIC,
                         prefix,
                         Double.toString(fanOut),
+                        Integer.toString(topicCount),
                         Integer.toString(parallelism),
                         Long.toString(context.options.checkpointSeconds * 1000L),
                         dir.resolve("checkpoints").toUri().toString()));
@@ -601,6 +743,24 @@ final class EndToEndBenchmark {
             List<String> topics,
             String name)
             throws Exception {
+        return measure(context, command, environment, dir, topics, name, null, false);
+    }
+
+    /**
+     * Runs a job process to its end and measures it; {@code whenRunning} (when not null) starts on
+     * a thread of its own once the job prints its first progress line ("messages in"); the output
+     * topics are deleted unless {@code keepTopics}.
+     */
+    private Measured measure(
+            Context context,
+            List<String> command,
+            Map<String, String> environment,
+            Path dir,
+            List<String> topics,
+            String name,
+            Runnable whenRunning,
+            boolean keepTopics)
+            throws Exception {
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         out.println(name + ": starting");
         Path log = dir.resolve("job.log");
@@ -613,9 +773,17 @@ final class EndToEndBenchmark {
         Process process = builder.start();
         long started = System.nanoTime();
         String output;
+        Thread action = null;
         try (ProcessCpu cpu = ProcessCpu.of(process.pid())) {
             long lastPrint = started;
             while (!process.waitFor(1, TimeUnit.SECONDS)) {
+                if (whenRunning != null
+                        && action == null
+                        && Files.readString(log, StandardCharsets.UTF_8).contains("messages in")) {
+                    action = new Thread(whenRunning, "hubroute-bench-when-running");
+                    action.setDaemon(true);
+                    action.start();
+                }
                 if (System.nanoTime() - started > TimeUnit.MINUTES.toNanos(RUN_TIMEOUT_MINUTES)) {
                     process.destroyForcibly();
                     throw new IllegalStateException(
@@ -649,7 +817,12 @@ final class EndToEndBenchmark {
             double jobCpu = cpu.secondsBetween(appended.firstMillis(), appended.lastMillis());
             double brokerCpu =
                     context.broker.secondsBetween(appended.firstMillis(), appended.lastMillis());
-            BenchTopics.delete(context.kafka, topics);
+            if (action != null) {
+                action.join(TimeUnit.MINUTES.toMillis(1));
+            }
+            if (!keepTopics) {
+                BenchTopics.delete(context.kafka, topics);
+            }
             delete(dir.resolve("work"));
             delete(dir.resolve("checkpoints"));
             return new Measured(output, appended, jobCpu, brokerCpu, load);
@@ -664,15 +837,15 @@ final class EndToEndBenchmark {
     static String line(Run run) {
         return String.format(
                 Locale.ROOT,
-                "  %s %s p%d round %d: %,.0f records/s, %.0f CPU µs/record (broker %.0f), %,d"
-                        + " records out%s",
+                "  %s %s p%d round %d: %,.0f records/s, %.0f CPU µs/record (broker %.2f cores),"
+                        + " %,d records out%s",
                 run.job(),
                 run.routes(),
                 run.parallelism(),
                 run.round(),
                 run.recordsPerSecond(),
                 run.jobMicrosPerRecord(),
-                run.brokerMicrosPerRecord(),
+                run.brokerCores(),
                 run.outputRecords(),
                 run.correct() ? " (as expected)" : " MISCOUNT: expected " + run.expectedOutputs());
     }

@@ -58,7 +58,24 @@ final class EndToEndReport {
         return new ArrayList<>(groups.values());
     }
 
-    static String markdown(List<Run> runs, BenchE2eCommand options) {
+    static String latencyLine(EndToEndBenchmark.Latency latency) {
+        return String.format(
+                Locale.ROOT,
+                "latency, %s p%d at %,.0f messages/s (half the median throughput): %,d output"
+                        + " records of %,d messages after the first 10 s: p50 %.0f ms, p99 %.0f"
+                        + " ms, max %.0f ms (input append to output append)",
+                latency.routes(),
+                latency.parallelism(),
+                latency.inputRate(),
+                latency.measured(),
+                latency.messages(),
+                latency.p50Millis(),
+                latency.p99Millis(),
+                latency.maxMillis());
+    }
+
+    static String markdown(
+            List<Run> runs, EndToEndBenchmark.Latency latency, BenchE2eCommand options) {
         StringBuilder table = new StringBuilder();
         table.append(
                 String.format(
@@ -72,7 +89,7 @@ final class EndToEndReport {
                         RoutesBenchmark.machine()));
         table.append(
                 "| routes | p | job | rounds | input records/s, median (min–max) | job CPU µs"
-                        + " / record | broker CPU µs / record | outputs / input | load avg |"
+                        + " / record | broker cores | outputs / input | load avg |"
                         + " hubroute × |\n");
         table.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
         List<Group> groups = groups(runs);
@@ -90,7 +107,7 @@ final class EndToEndReport {
             table.append(
                     String.format(
                             Locale.ROOT,
-                            "| %s | %d | %s | %d | %,.0f (%,.0f–%,.0f) | %.0f | %.0f | %.2f | %.1f–%.1f | %s |%n",
+                            "| %s | %d | %s | %d | %,.0f (%,.0f–%,.0f) | %.0f | %.2f | %.2f | %.1f–%.1f | %s |%n",
                             group.routes(),
                             group.parallelism(),
                             group.job(),
@@ -99,17 +116,21 @@ final class EndToEndReport {
                             group.min(Run::recordsPerSecond),
                             group.max(Run::recordsPerSecond),
                             group.median(Run::jobMicrosPerRecord),
-                            group.median(Run::brokerMicrosPerRecord),
+                            group.median(Run::brokerCores),
                             group.median(run -> run.outputRecords() / (double) run.inputRecords()),
                             group.min(Run::loadAverage),
                             group.max(Run::loadAverage),
                             ratio));
         }
+        if (latency != null) {
+            table.append("\n").append(latencyLine(latency)).append("\n");
+        }
         table.append(
                 "\n\"hubroute ×\": hubroute's median input records/s over this job's, same routes"
                         + " and parallelism. Throughput is input records over the first to the last"
-                        + " output append (LogAppendTime); CPU is the job's process (and the"
-                        + " broker's, which shares this JVM with the harness) in that window.\n");
+                        + " output append (LogAppendTime); CPU is the job's process in that"
+                        + " window; broker cores: the broker's average CPU use in it (it shares its"
+                        + " JVM with the harness).\n");
         return table.toString();
     }
 
@@ -214,7 +235,7 @@ final class EndToEndReport {
             node.put("seconds", run.seconds());
             node.put("recordsPerSecond", run.recordsPerSecond());
             node.put("jobCpuMicrosPerRecord", run.jobMicrosPerRecord());
-            node.put("brokerCpuMicrosPerRecord", run.brokerMicrosPerRecord());
+            node.put("brokerCpuSeconds", run.brokerCpuSeconds());
             node.put("loadAverage", run.loadAverage());
         }
         return array.toPrettyString() + "\n";

@@ -53,23 +53,24 @@ public final class PassThroughJob {
     private PassThroughJob() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 7) {
+        if (args.length != 8) {
             System.err.println(
                     "usage: PassThroughJob <bootstrap> <input topic> <output prefix> <fan-out>"
-                            + " <parallelism> <checkpoint interval ms> <checkpoint dir>");
+                            + " <topics> <parallelism> <checkpoint interval ms> <checkpoint dir>");
             System.exit(2);
         }
         String bootstrap = args[0];
         String input = args[1];
         String prefix = args[2];
         double fanOut = Double.parseDouble(args[3]);
-        int parallelism = Integer.parseInt(args[4]);
-        long checkpointMillis = Long.parseLong(args[5]);
+        int topics = Integer.parseInt(args[4]);
+        int parallelism = Integer.parseInt(args[5]);
+        long checkpointMillis = Long.parseLong(args[6]);
 
         Configuration flink = new Configuration();
         flink.set(PipelineOptions.GENERIC_TYPES, false);
         flink.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        flink.setString("execution.checkpointing.dir", args[6]);
+        flink.setString("execution.checkpointing.dir", args[7]);
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
         env.enableCheckpointing(checkpointMillis, CheckpointingMode.AT_LEAST_ONCE);
@@ -97,7 +98,7 @@ public final class PassThroughJob {
                         .setRecordSerializer(new Copy(prefix))
                         .build();
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka " + input)
-                .flatMap(new Copies(fanOut), copyType())
+                .flatMap(new Copies(fanOut, topics), copyType())
                 .name("copies")
                 .sinkTo(sink)
                 .name("kafka " + prefix + "*");
@@ -109,7 +110,7 @@ public final class PassThroughJob {
                         + result.<Long>getAccumulatorResult(WROTE));
     }
 
-    /** Topic {@code prefix + copy} gets each of the first {@code copies} copies. */
+    /** How many copies record {@code index} gets: N records get round(N × fanOut). */
     static int copiesOf(long index, double fanOut) {
         return (int) (Math.round((index + 1) * fanOut) - Math.round(index * fanOut));
     }
@@ -144,16 +145,18 @@ public final class PassThroughJob {
         }
     }
 
-    /** Emits each record's share of copies, numbered from 0, and counts them. */
+    /** Emits each record's share of copies, each with its topic number, and counts them. */
     private static final class Copies
             extends RichFlatMapFunction<byte[][], Tuple2<Integer, byte[][]>> {
         private final double fanOut;
+        private final int topics;
         private transient long index;
         private transient LongCounter read;
         private transient LongCounter wrote;
 
-        Copies(double fanOut) {
+        Copies(double fanOut, int topics) {
             this.fanOut = fanOut;
+            this.topics = topics;
         }
 
         @Override
@@ -163,17 +166,18 @@ public final class PassThroughJob {
         }
 
         @Override
-        public void flatMap(byte[][] record, Collector<Tuple2<Integer, byte[][]>> out) {
-            int copies = copiesOf(index++, fanOut);
+        public void flatMap(byte[][] parts, Collector<Tuple2<Integer, byte[][]>> out) {
+            long record = index++;
+            int copies = copiesOf(record, fanOut);
             read.add(1);
             for (int copy = 0; copy < copies; copy++) {
-                out.collect(Tuple2.of(copy, record));
+                out.collect(Tuple2.of((int) ((record + copy) % topics), parts));
             }
             wrote.add(copies);
         }
     }
 
-    /** Copy {@code c} of a record goes to topic {@code prefix + c}, keyed as it came. */
+    /** A copy goes to topic {@code prefix + number}, keyed as it came. */
     private static final class Copy
             implements KafkaRecordSerializationSchema<Tuple2<Integer, byte[][]>> {
         private final String prefix;

@@ -120,6 +120,24 @@ class UsageErrorsTest {
                         "--config",
                         "job.yaml"),
                 row(
+                        "hubroute bench-e2e: --jobs spark: no such job: give some of hubroute,"
+                                + " pass-through, flink-sql (hubroute bench-e2e --help lists every"
+                                + " option)",
+                        "bench-e2e",
+                        "--routes",
+                        TUTORIAL_ROUTES,
+                        "--jobs",
+                        "hubroute,spark"),
+                row(
+                        "hubroute bench-e2e: --jobs pass-through: the pass-through's fan-out and"
+                                + " the SQL job's expected output come from a hubroute run: add"
+                                + " hubroute first (hubroute bench-e2e --help lists every option)",
+                        "bench-e2e",
+                        "--routes",
+                        TUTORIAL_ROUTES,
+                        "--jobs",
+                        "pass-through"),
+                row(
                         "hubroute bench-replay: --baseline no-such-routes.yaml: no such file: run"
                                 + " from the project folder or give --baseline FILE (hubroute"
                                 + " bench-replay --help lists every option)",

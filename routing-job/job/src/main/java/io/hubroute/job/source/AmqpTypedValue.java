@@ -5,6 +5,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
@@ -57,7 +58,32 @@ final class AmqpTypedValue {
     }
 
     static String renderTimestamp(long epochMillis) {
-        return ISO_SEVEN_DIGITS.format(Instant.ofEpochMilli(epochMillis));
+        LocalDateTime time =
+                LocalDateTime.ofEpochSecond(
+                        Math.floorDiv(epochMillis, 1000L),
+                        (int) Math.floorMod(epochMillis, 1000L) * 1_000_000,
+                        ZoneOffset.UTC);
+        int year = time.getYear();
+        if (year < 1000 || year > 9999) {
+            return ISO_SEVEN_DIGITS.format(Instant.ofEpochMilli(epochMillis));
+        }
+        // what ISO_SEVEN_DIGITS writes, without its general machinery: every record has one
+        char[] text = "0000-00-00T00:00:00.0000000Z".toCharArray();
+        digits(text, 0, year, 4);
+        digits(text, 5, time.getMonthValue(), 2);
+        digits(text, 8, time.getDayOfMonth(), 2);
+        digits(text, 11, time.getHour(), 2);
+        digits(text, 14, time.getMinute(), 2);
+        digits(text, 17, time.getSecond(), 2);
+        digits(text, 20, time.getNano() / 1_000_000, 3);
+        return new String(text);
+    }
+
+    private static void digits(char[] text, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            text[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     static AmqpTypedValue decode(byte[] bytes) {
@@ -196,6 +222,14 @@ final class AmqpTypedValue {
 
     /** The text, or null when the bytes are not valid UTF-8. */
     static String strictUtf8(byte[] bytes, int start, int length) {
+        boolean ascii = true;
+        for (int i = start; i < start + length && ascii; i++) {
+            ascii = bytes[i] >= 0;
+        }
+        if (ascii) {
+            // ASCII is valid UTF-8 and one char per byte: no decoder needed
+            return new String(bytes, start, length, StandardCharsets.ISO_8859_1);
+        }
         try {
             return StandardCharsets.UTF_8
                     .newDecoder()

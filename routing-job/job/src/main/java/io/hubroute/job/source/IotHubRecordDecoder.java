@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
@@ -210,15 +211,14 @@ public final class IotHubRecordDecoder implements Serializable {
                 if (name == null) {
                     return new DecodeFailure("a header has no name", topic, partition, offset);
                 }
-                String lowerName = name.toLowerCase(Locale.ROOT);
+                HeaderName kind = HeaderName.of(name);
+                String lowerName = kind.lowerName();
                 byte[] bytes = header.value();
                 String text;
                 long timestamp = Long.MIN_VALUE;
                 if (bytes == null) {
                     text = null; // a header without a value: the property is there, its value null
-                } else if (!amqpTyped
-                        || PLAIN_UTF8_HEADERS.contains(lowerName)
-                        || lowerName.startsWith("x-opt-")) {
+                } else if (!amqpTyped || kind.plainUtf8()) {
                     // A record a Kafka producer wrote has plain headers: one byte 'A' is the
                     // text A, not AMQP's true (0x41).
                     text = AmqpTypedValue.strictUtf8(bytes, 0, bytes.length);
@@ -246,7 +246,7 @@ public final class IotHubRecordDecoder implements Serializable {
                     }
                 }
 
-                if (lowerName.startsWith("x-opt-")) {
+                if (kind.eventHubsAnnotation()) {
                     if (lowerName.equals(EVENT_HUBS_ENQUEUED_TIME) && text != null) {
                         eventHubsEnqueuedMillis = parseTimeMillis(text);
                         if (eventHubsEnqueuedMillis == Long.MIN_VALUE) {
@@ -287,7 +287,7 @@ public final class IotHubRecordDecoder implements Serializable {
                                 name, "not a time: the Event Hubs enqueued time is used instead");
                     }
                 }
-                if (isSystemProperty(lowerName)) {
+                if (kind.system()) {
                     system.add(new MessageProperties.Property(name, text));
                 } else {
                     application.add(new MessageProperties.Property(name, text));
@@ -350,6 +350,37 @@ public final class IotHubRecordDecoder implements Serializable {
 
     private static String base64(byte[] bytes) {
         return java.util.Base64.getEncoder().encodeToString(bytes);
+    }
+
+    /**
+     * What a header's name says about it, worked out once per name (headers carry the same dozen
+     * names on every record) instead of lower-casing and looking it up in sets per record.
+     */
+    private record HeaderName(
+            String lowerName, boolean plainUtf8, boolean eventHubsAnnotation, boolean system) {
+        private static final Map<String, HeaderName> KNOWN = new ConcurrentHashMap<>();
+
+        /** Names kept at most: a flood of odd names cannot grow the map. */
+        private static final int KEPT = 4096;
+
+        static HeaderName of(String name) {
+            HeaderName known = KNOWN.get(name);
+            if (known != null) {
+                return known;
+            }
+            String lower = name.toLowerCase(Locale.ROOT);
+            boolean annotation = lower.startsWith("x-opt-");
+            HeaderName made =
+                    new HeaderName(
+                            lower,
+                            annotation || PLAIN_UTF8_HEADERS.contains(lower),
+                            annotation,
+                            isSystemProperty(lower));
+            if (KNOWN.size() < KEPT) {
+                KNOWN.put(name, made);
+            }
+            return made;
+        }
     }
 
     private static boolean isSystemProperty(String lowerName) {

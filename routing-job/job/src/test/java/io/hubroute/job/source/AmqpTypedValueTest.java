@@ -2,7 +2,15 @@ package io.hubroute.job.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -56,14 +64,14 @@ class AmqpTypedValueTest {
         assertThat(value.text()).isEqualTo(expected);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void nullIsAValidNullValue() {
         AmqpTypedValue value = AmqpTypedValue.decode(bytes(0x40));
         assertThat(value.isValid()).isTrue();
         assertThat(value.text()).isNull();
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void timestampKeepsItsMilliseconds() {
         AmqpTypedValue value =
                 AmqpTypedValue.decode(bytes(0x83, 0, 0, 0x01, 0x5B, 0xE9, 0x8E, 0x2E, 0x53));
@@ -124,5 +132,65 @@ class AmqpTypedValueTest {
             bytes[i] = (byte) values[i];
         }
         return bytes;
+    }
+
+    @Test
+    void timestampsRenderAsTheSevenDigitFormatDoes() {
+        DateTimeFormatter format =
+                DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'")
+                        .withZone(ZoneOffset.UTC);
+        Random random = new Random(3);
+        long[] edges = {
+            0,
+            -1,
+            1,
+            999,
+            1000,
+            -1000,
+            946_684_799_999L,
+            951_782_400_000L,
+            253_402_300_799_999L,
+            253_402_300_800_000L,
+            -30_610_224_000_001L,
+            -62_135_596_800_000L,
+            Long.MAX_VALUE / 1000
+        };
+        for (long millis : edges) {
+            assertThat(AmqpTypedValue.renderTimestamp(millis))
+                    .isEqualTo(format.format(Instant.ofEpochMilli(millis)));
+        }
+        for (int i = 0; i < 100_000; i++) {
+            long millis = random.nextLong() % 300_000_000_000_000L;
+            assertThat(AmqpTypedValue.renderTimestamp(millis))
+                    .as("%d", millis)
+                    .isEqualTo(format.format(Instant.ofEpochMilli(millis)));
+        }
+    }
+
+    @Test
+    void textIsStrictUtf8WhetherAsciiOrNot() {
+        Random random = new Random(5);
+        for (int i = 0; i < 50_000; i++) {
+            byte[] bytes = new byte[random.nextInt(12)];
+            random.nextBytes(bytes);
+            if (random.nextBoolean()) {
+                for (int b = 0; b < bytes.length; b++) {
+                    bytes[b] &= 0x7F;
+                }
+            }
+            int start = bytes.length == 0 ? 0 : random.nextInt(bytes.length);
+            int length = bytes.length - start;
+            String expected;
+            try {
+                expected =
+                        StandardCharsets.UTF_8
+                                .newDecoder()
+                                .decode(ByteBuffer.wrap(bytes, start, length))
+                                .toString();
+            } catch (CharacterCodingException e) {
+                expected = null;
+            }
+            assertThat(AmqpTypedValue.strictUtf8(bytes, start, length)).isEqualTo(expected);
+        }
     }
 }
