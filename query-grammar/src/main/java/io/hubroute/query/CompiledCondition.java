@@ -30,7 +30,7 @@ public final class CompiledCondition {
     private final BodyPaths bodyPaths;
     private final boolean readsBody;
     private final boolean readsTwin;
-    private final PropertyEquality propertyEquality;
+    private final IndexableCondition indexable;
 
     CompiledCondition(
             String text,
@@ -40,7 +40,7 @@ public final class CompiledCondition {
             BodyPaths bodyPaths,
             boolean readsBody,
             boolean readsTwin,
-            PropertyEquality propertyEquality) {
+            IndexableCondition indexable) {
         this.text = Objects.requireNonNull(text, "text");
         this.source = Objects.requireNonNull(source, "source");
         this.engine = Objects.requireNonNull(engine, "engine");
@@ -48,7 +48,7 @@ public final class CompiledCondition {
         this.bodyPaths = Objects.requireNonNull(bodyPaths, "bodyPaths");
         this.readsBody = readsBody;
         this.readsTwin = readsTwin;
-        this.propertyEquality = propertyEquality;
+        this.indexable = indexable;
     }
 
     /** The condition text as written. */
@@ -82,9 +82,13 @@ public final class CompiledCondition {
         return readsTwin;
     }
 
-    /** Present when the condition is a plain application-property equality a router may index. */
-    public Optional<PropertyEquality> propertyEquality() {
-        return Optional.ofNullable(propertyEquality);
+    /**
+     * Present when the whole condition is of a form a router may index instead of evaluating it
+     * (property equality, a range of a query against a number, a prefix or suffix test): see {@link
+     * IndexableCondition}.
+     */
+    public Optional<IndexableCondition> indexable() {
+        return Optional.ofNullable(indexable);
     }
 
     /** Evaluates the condition; never throws for any message. */

@@ -3,9 +3,7 @@ package io.hubroute.query;
 import io.hubroute.message.JsonPath;
 import io.hubroute.message.RoutingSource;
 import io.hubroute.query.analyzer.Analyzer;
-import io.hubroute.query.analyzer.Type;
 import io.hubroute.query.analyzer.TypedExpression;
-import io.hubroute.query.ast.Operator;
 import io.hubroute.query.compiler.FastCompiler;
 import io.hubroute.query.interpreter.ReferenceInterpreter;
 import io.hubroute.query.parser.ConditionParser;
@@ -68,7 +66,7 @@ public final class QueryLanguage {
                             BodyPaths.of(bodyPaths),
                             reads[0],
                             reads[1],
-                            propertyEquality(typed));
+                            IndexableForms.of(typed));
             return new CompilationResult(condition, List.of());
         } catch (RuntimeException | StackOverflowError e) {
             SourceText sourceText = new SourceText(text);
@@ -128,31 +126,5 @@ public final class QueryLanguage {
                 collect(argument, bodyPaths, reads);
             }
         }
-    }
-
-    /** {@code property = 'text'} or {@code 'text' = property} on an application property. */
-    private static PropertyEquality propertyEquality(TypedExpression e) {
-        if (!(e instanceof TypedExpression.Comparison)
-                || ((TypedExpression.Comparison) e).operator() != Operator.EQUAL) {
-            return null;
-        }
-        TypedExpression left = ((TypedExpression.Comparison) e).left();
-        TypedExpression right = ((TypedExpression.Comparison) e).right();
-        if (right instanceof TypedExpression.AppProperty) {
-            TypedExpression swap = left;
-            left = right;
-            right = swap;
-        }
-        if (left instanceof TypedExpression.AppProperty
-                && right instanceof TypedExpression.Constant
-                && right.type() == Type.STRING
-                && ((TypedExpression.Constant) right).value() != null) {
-            TypedExpression.AppProperty property = (TypedExpression.AppProperty) left;
-            return new PropertyEquality(
-                    property.name(),
-                    property.foldedName(),
-                    (String) ((TypedExpression.Constant) right).value());
-        }
-        return null;
     }
 }

@@ -5,6 +5,7 @@ import static io.hubroute.query.compiler.Nodes.TRUE;
 import static io.hubroute.query.compiler.Nodes.UNKNOWN;
 
 import io.hubroute.query.CompiledCondition;
+import io.hubroute.query.MessageContext;
 import io.hubroute.query.RouteResult;
 import io.hubroute.query.analyzer.Builtin;
 import io.hubroute.query.analyzer.Type;
@@ -73,6 +74,7 @@ import io.hubroute.query.compiler.StringFunctionNodes.StringSearch;
 import io.hubroute.query.compiler.StringFunctionNodes.Substring;
 import io.hubroute.query.json.JsonValues;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Compiles a typed condition into a tree of specialised nodes: each node knows its operand types
@@ -104,6 +106,51 @@ public final class FastCompiler {
                 };
             default:
                 return context -> RouteResult.UNDEFINED;
+        }
+    }
+
+    /**
+     * Reads an operand of an {@link io.hubroute.query.IndexableCondition}: a property, a {@code
+     * $body} or a {@code $twin} query, with the nodes its conditions evaluate (shadowing, aliases,
+     * the body extraction slot, the twin memo). The value is json; a missing or null-valued
+     * property reads as {@link JsonValues#UNDEFINED}.
+     */
+    public static Function<MessageContext, Object> operandReader(TypedExpression operand) {
+        if (operand.type() == Type.STRING) {
+            StringNode string = string(operand);
+            return context -> {
+                String value = string.string(context);
+                return value == null || value == Nodes.NULL_STRING ? JsonValues.UNDEFINED : value;
+            };
+        }
+        if (!(operand instanceof BodyQuery) && !(operand instanceof TwinQuery)) {
+            throw new IllegalArgumentException("not an operand an index reads: " + operand);
+        }
+        JsonNode json = json(operand);
+        return json::json;
+    }
+
+    /**
+     * The value of an expression that reads nothing, folded as the fast path folds it: a Double, a
+     * String or a Boolean; null when it reads the message, is undefined (NaN, a missing string, U)
+     * or is of another type.
+     */
+    public static Object constantValue(TypedExpression e) {
+        if (e.readsMessage()) {
+            return null;
+        }
+        switch (e.type()) {
+            case NUMBER:
+                double number = number(e).number(null);
+                return number != number ? null : (Object) number;
+            case STRING:
+                String string = string(e).string(null);
+                return string == null || string == Nodes.NULL_STRING ? null : string;
+            case BOOL:
+                int bool = bool(e).bool(null);
+                return bool == UNKNOWN ? null : (Object) (bool == TRUE);
+            default:
+                return null;
         }
     }
 

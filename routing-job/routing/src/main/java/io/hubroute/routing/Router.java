@@ -14,8 +14,8 @@ import io.hubroute.query.BodyPaths;
 import io.hubroute.query.CompilationResult;
 import io.hubroute.query.CompiledCondition;
 import io.hubroute.query.Engine;
+import io.hubroute.query.IndexableCondition;
 import io.hubroute.query.MessageContext;
-import io.hubroute.query.PropertyEquality;
 import io.hubroute.query.QueryCompileException;
 import io.hubroute.query.QueryLanguage;
 import io.hubroute.query.RouteResult;
@@ -40,10 +40,12 @@ import java.util.Objects;
  *   <li>Each delivery carries the enrichments configured for its endpoint.
  * </ul>
  *
- * <p>Routes whose condition is exactly {@code property = 'literal'} are indexed by property (with
- * the {@link Engine#COMPILED} engine): one map lookup per property decides all of them, so a
- * thousand such routes cost about what one does. Routes with the same condition text are evaluated
- * once.
+ * <p>With the {@link Engine#COMPILED} engine, routes whose whole condition is one of the {@link
+ * IndexableCondition} forms are indexed by what they read instead of evaluated: equalities of a
+ * property, a {@code $body} or a {@code $twin} query with a constant by hash, ranges of a query
+ * against a number by binary search over the sorted thresholds, {@code starts_with} and {@code
+ * ends_with} by a trie ({@link OperandIndex}). Each operand is read once per message, so a thousand
+ * such routes cost little more than ten. Routes with the same condition text are evaluated once.
  *
  * <pre>{@code
  * Router router = Router.create(config, Engine.COMPILED);
@@ -73,10 +75,10 @@ public final class Router {
         final CompiledCondition condition;
         final int[] endpoints;
 
-        /** Set when the route is decided by a property index instead of evaluation. */
-        PropertyEquality indexedEquality;
+        /** Set when the route is decided by an operand index instead of evaluation. */
+        IndexableCondition indexed;
 
-        /** The position of that property index in its source plan. */
+        /** The position of that operand index in its source plan. */
         int indexSlot = -1;
 
         /** The route's condition group in its source plan, when it is evaluated. */
@@ -101,29 +103,18 @@ public final class Router {
         }
     }
 
-    /** Equality routes on one application property. */
-    static final class PropertyIndex {
-        final String foldedPropertyName;
-        final Map<String, CompiledRoute[]> routesByValue;
-
-        PropertyIndex(String foldedPropertyName, Map<String, CompiledRoute[]> routesByValue) {
-            this.foldedPropertyName = foldedPropertyName;
-            this.routesByValue = routesByValue;
-        }
-    }
-
     /** How one routing source's enabled routes are decided. */
     static final class SourcePlan {
         static final SourcePlan EMPTY =
-                new SourcePlan(new CompiledRoute[0], new ConditionGroup[0], new PropertyIndex[0]);
+                new SourcePlan(new CompiledRoute[0], new ConditionGroup[0], new OperandIndex[0]);
 
         /** Every enabled route of the source, in file order: what a decision reports. */
         final CompiledRoute[] enabled;
 
         final ConditionGroup[] evaluated;
-        final PropertyIndex[] indexes;
+        final OperandIndex[] indexes;
 
-        SourcePlan(CompiledRoute[] enabled, ConditionGroup[] evaluated, PropertyIndex[] indexes) {
+        SourcePlan(CompiledRoute[] enabled, ConditionGroup[] evaluated, OperandIndex[] indexes) {
             this.enabled = enabled;
             this.evaluated = evaluated;
             this.indexes = indexes;
@@ -243,7 +234,8 @@ public final class Router {
         List<CompiledRoute> enabled = new ArrayList<>();
         Map<CompiledCondition, List<CompiledRoute>> groups = new LinkedHashMap<>();
         List<CompiledRoute> alwaysTrue = new ArrayList<>();
-        Map<String, Map<String, List<CompiledRoute>>> byProperty = new LinkedHashMap<>();
+        Map<IndexableCondition.Operand, Integer> slots = new HashMap<>();
+        List<OperandIndex.Builder> byOperand = new ArrayList<>();
         for (CompiledRoute route : routes) {
             if (!route.route.enabled() || route.route.source() != source) {
                 continue;
@@ -253,16 +245,20 @@ public final class Router {
                 alwaysTrue.add(route);
                 continue;
             }
-            PropertyEquality equality =
-                    engine == Engine.COMPILED
-                            ? route.condition.propertyEquality().orElse(null)
-                            : null;
-            if (equality != null) {
-                route.indexedEquality = equality;
-                byProperty
-                        .computeIfAbsent(equality.foldedPropertyName(), name -> new HashMap<>())
-                        .computeIfAbsent(equality.value(), value -> new ArrayList<>())
-                        .add(route);
+            // the reference engine is what the indexes are checked against: it never indexes
+            IndexableCondition indexed =
+                    engine == Engine.COMPILED ? route.condition.indexable().orElse(null) : null;
+            if (indexed != null) {
+                route.indexed = indexed;
+                Integer slot = slots.get(indexed.operand());
+                if (slot == null) {
+                    slot = byOperand.size();
+                    slots.put(indexed.operand(), slot);
+                    byOperand.add(
+                            new OperandIndex.Builder(indexed.operand(), endpointNames.length));
+                }
+                route.indexSlot = slot;
+                byOperand.get(slot).add(route);
             } else {
                 groups.computeIfAbsent(route.condition, condition -> new ArrayList<>()).add(route);
             }
@@ -284,23 +280,14 @@ public final class Router {
                 route.group = group;
             }
         }
-        List<PropertyIndex> indexes = new ArrayList<>();
-        for (Map.Entry<String, Map<String, List<CompiledRoute>>> property : byProperty.entrySet()) {
-            Map<String, CompiledRoute[]> routesByValue = new HashMap<>();
-            for (Map.Entry<String, List<CompiledRoute>> value : property.getValue().entrySet()) {
-                routesByValue.put(value.getKey(), value.getValue().toArray(new CompiledRoute[0]));
-            }
-            for (List<CompiledRoute> value : property.getValue().values()) {
-                for (CompiledRoute route : value) {
-                    route.indexSlot = indexes.size();
-                }
-            }
-            indexes.add(new PropertyIndex(property.getKey(), routesByValue));
+        List<OperandIndex> indexes = new ArrayList<>();
+        for (OperandIndex.Builder index : byOperand) {
+            indexes.add(index.build());
         }
         return new SourcePlan(
                 enabled.toArray(new CompiledRoute[0]),
                 evaluated.toArray(new ConditionGroup[0]),
-                indexes.toArray(new PropertyIndex[0]));
+                indexes.toArray(new OperandIndex[0]));
     }
 
     public RoutingConfig config() {
@@ -353,23 +340,13 @@ public final class Router {
                 anyMatch = true;
             }
         }
-        MessageProperties appProperties = message.appProperties();
-        // kept for the decision: asking an indexed route's result then costs no lookup
+        // kept for the decision: asking an indexed route's result then costs no read
         Object[] indexedValues = new Object[plan.indexes.length];
         for (int slot = 0; slot < plan.indexes.length; slot++) {
-            PropertyIndex index = plan.indexes[slot];
-            Object value = appProperties.find(index.foldedPropertyName);
+            OperandIndex index = plan.indexes[slot];
+            Object value = index.operand.read(context);
             indexedValues[slot] = value;
-            if (!(value instanceof String)) {
-                continue;
-            }
-            CompiledRoute[] hits = index.routesByValue.get(value);
-            if (hits != null) {
-                for (CompiledRoute route : hits) {
-                    select(route.endpoints, selected);
-                }
-                anyMatch = true;
-            }
+            anyMatch |= index.select(value, selected);
         }
 
         boolean fallback = false;
@@ -393,7 +370,7 @@ public final class Router {
                 fallback);
     }
 
-    private static void select(int[] endpoints, boolean[] selected) {
+    static void select(int[] endpoints, boolean[] selected) {
         for (int endpoint : endpoints) {
             selected[endpoint] = true;
         }
@@ -531,15 +508,6 @@ public final class Router {
             }
         }
         return length;
-    }
-
-    /** The result of an indexed route, derived from the message when asked (decisions are lazy). */
-    /** An indexed route's result for the value its property has ({@code find}'s answer). */
-    static RouteResult indexedResult(PropertyEquality equality, Object value) {
-        if (!(value instanceof String)) {
-            return RouteResult.UNDEFINED;
-        }
-        return value.equals(equality.value()) ? RouteResult.TRUE : RouteResult.FALSE;
     }
 
     /** The number of routes, enabled or not. */

@@ -19,7 +19,7 @@ public final class RoutingDecision {
     private final Router.SourcePlan plan;
     private final RouteResult[] groupResults;
 
-    /** The value of each indexed property of the plan, as the router looked it up. */
+    /** The value of each indexed operand of the plan, as the router read it. */
     private final Object[] indexedValues;
 
     private final List<Delivery> deliveries;
@@ -168,8 +168,8 @@ public final class RoutingDecision {
     }
 
     private RouteResult resultOf(Router.CompiledRoute route) {
-        return route.indexedEquality != null
-                ? Router.indexedResult(route.indexedEquality, indexedValues[route.indexSlot])
+        return route.indexed != null
+                ? route.indexed.resultFor(indexedValues[route.indexSlot])
                 : groupResults[route.group];
     }
 
