@@ -51,7 +51,6 @@ public final class SystemPropertyNames {
                     List.of(DT_SUBJECT, "componentName"));
 
     private static final Map<String, List<String>> FOLDED_ROW_BY_FOLDED_SPELLING = new HashMap<>();
-    private static final Map<String, String> CANONICAL_BY_FOLDED_SPELLING = new HashMap<>();
 
     /** Row number × {@link #RANKS} + the spelling's rank in its row, by folded spelling. */
     private static final Map<String, Integer> POSITION_BY_FOLDED_SPELLING = new HashMap<>();
@@ -78,7 +77,6 @@ public final class SystemPropertyNames {
             for (int rank = 0; rank < folded.size(); rank++) {
                 String spelling = folded.get(rank);
                 FOLDED_ROW_BY_FOLDED_SPELLING.put(spelling, folded);
-                CANONICAL_BY_FOLDED_SPELLING.put(spelling, row.get(0));
                 POSITION_BY_FOLDED_SPELLING.put(spelling, number * RANKS + rank);
             }
         }
@@ -156,8 +154,9 @@ public final class SystemPropertyNames {
      * iothub-connection-device-id}; the name itself when it is in no row.
      */
     public static String canonicalName(String name) {
-        String canonical = CANONICAL_BY_FOLDED_SPELLING.get(CaseInsensitiveNames.fold(name));
-        return canonical != null ? canonical : name;
+        // by the position, which is kept per spelling as it arrives: no folding per call
+        int position = position(name);
+        return position < 0 ? name : ROWS.get(position / RANKS).get(0);
     }
 
     /**

@@ -107,6 +107,21 @@ class MessageLookupTest {
     }
 
     @Test
+    void everySpellingInAnyCaseHasItsRowsQueryableName() {
+        assertThat(SystemPropertyNames.canonicalName("IOTHUB-CONNECTION-DEVICE-ID"))
+                .isEqualTo(SystemPropertyNames.CONNECTION_DEVICE_ID);
+        assertThat(SystemPropertyNames.canonicalName("iothub-enqueuedtime"))
+                .isEqualTo(SystemPropertyNames.ENQUEUED_TIME);
+        assertThat(SystemPropertyNames.canonicalName("creationTime"))
+                .isEqualTo(SystemPropertyNames.CREATION_TIME_UTC);
+        assertThat(SystemPropertyNames.canonicalName("CID"))
+                .isEqualTo(SystemPropertyNames.CORRELATION_ID);
+        assertThat(SystemPropertyNames.canonicalName("deviceType")).isEqualTo("deviceType");
+        assertThat(SystemPropertyNames.isEnqueuedTime("IotHub-EnqueuedTime")).isTrue();
+        assertThat(SystemPropertyNames.isEnqueuedTime("creationTime")).isFalse();
+    }
+
+    @Test
     void namesMatchTheirFoldedFormOnly() {
         assertThat(CaseInsensitiveNames.matchesFolded("DeviceType", "devicetype")).isTrue();
         assertThat(CaseInsensitiveNames.matchesFolded("GRÖSSE", CaseInsensitiveNames.fold("größe")))
