@@ -116,6 +116,16 @@ final class BenchE2eCommand implements Callable<Integer> {
     int latencySeconds;
 
     @Option(
+            names = "--latency-rate",
+            paramLabel = "N",
+            defaultValue = "0",
+            description = {
+                "messages per second for the latency run",
+                "(default: half the median throughput of the first routes file)"
+            })
+    int latencyRate;
+
+    @Option(
             names = "--heap",
             paramLabel = "SIZE",
             defaultValue = "2g",

@@ -242,7 +242,10 @@ final class EndToEndBenchmark {
                 }
                 rates.sort(null);
                 // half the maximum throughput: the median of the rounds
-                double rate = RoutesBenchmark.median(rates) / 2;
+                double rate =
+                        options.latencyRate > 0
+                                ? options.latencyRate
+                                : RoutesBenchmark.median(rates) / 2;
                 latency = latency(context, first.getKey(), first.getValue(), parallelism, rate);
                 out.println(EndToEndReport.latencyLine(latency));
             }
@@ -519,14 +522,17 @@ final class EndToEndBenchmark {
                 messages,
                 feed);
         Map<String, Long> inputTimes = BenchTopics.appendTimesById(context.kafka, List.of(input));
-        List<Double> latencies = new ArrayList<>();
         long firstInput = inputTimes.values().stream().mapToLong(Long::longValue).min().orElse(0);
+        long lastInput = inputTimes.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        // the second half of the feed: the first is the job's start and its JIT warming up
+        long from = firstInput + (lastInput - firstInput) / 2;
+        List<Double> latencies = new ArrayList<>();
         BenchTopics.forEachAppended(
                 context.kafka,
                 context.lastTopics,
                 (id, appended) -> {
                     Long in = inputTimes.get(id);
-                    if (in != null && in - firstInput >= 10_000) {
+                    if (in != null && in >= from) {
                         latencies.add((double) (appended - in));
                     }
                 });

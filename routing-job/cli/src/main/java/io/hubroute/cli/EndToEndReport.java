@@ -61,9 +61,9 @@ final class EndToEndReport {
     static String latencyLine(EndToEndBenchmark.Latency latency) {
         return String.format(
                 Locale.ROOT,
-                "latency, %s p%d at %,.0f messages/s (half the median throughput): %,d output"
-                        + " records of %,d messages after the first 10 s: p50 %.0f ms, p99 %.0f"
-                        + " ms, max %.0f ms (input append to output append)",
+                "latency, %s p%d at %,.0f messages/s: %,d output records of the second half of"
+                        + " %,d messages: p50 %.0f ms, p99 %.0f ms, max %.0f ms (input append to"
+                        + " output append)",
                 latency.routes(),
                 latency.parallelism(),
                 latency.inputRate(),

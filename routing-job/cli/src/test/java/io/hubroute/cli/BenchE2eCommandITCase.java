@@ -59,7 +59,7 @@ class BenchE2eCommandITCase {
                         "pass-through routes-100.yaml p1 round 1: [0-9,]+ records/s, .*, [0-9,]+"
                                 + " records out \\(as expected\\)")
                 .containsPattern(
-                        "latency, routes-100.yaml p1 at [0-9,]+ messages/s .* p99 [0-9]+ ms");
+                        "latency, routes-100.yaml p1 at [0-9,]+ messages/s: .* p99 [0-9]+ ms");
         String figures = Files.readString(output);
         assertThat(figures)
                 .containsPattern("\\| routes-100.yaml \\| 1 \\| hubroute \\| 1 \\| [0-9,]+ ")
