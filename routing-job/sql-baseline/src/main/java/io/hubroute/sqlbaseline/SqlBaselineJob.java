@@ -3,7 +3,9 @@ package io.hubroute.sqlbaseline;
 import io.hubroute.config.ConfigProblem;
 import io.hubroute.config.RoutingConfig;
 import io.hubroute.config.RoutingConfigLoader;
+import io.hubroute.job.TwinExport;
 import io.hubroute.message.Twin;
+import io.hubroute.twin.TwinState;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -246,8 +249,7 @@ public final class SqlBaselineJob {
         }
         RoutingConfig config = loaded.config().orElseThrow();
         RouteSql routes = RouteSql.translate(config);
-        Map<String, Twin> twins =
-                options.twins() == null ? Map.of() : TwinExportFile.read(options.twins());
+        Map<String, Twin> twins = options.twins() == null ? Map.of() : twins(options.twins());
         return BaselineStatements.of(
                 config,
                 routes,
@@ -436,5 +438,23 @@ public final class SqlBaselineJob {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The twins of a device export by twin key (the device id, or {@code device/module}), read as
+     * the routing job reads {@code twins.exportFile} ({@link TwinExport}).
+     *
+     * @throws IllegalArgumentException naming the file (and line) when it is missing or a line is
+     *     not a device
+     */
+    static Map<String, Twin> twins(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(
+                    "twin export " + file.toAbsolutePath() + ": no such file");
+        }
+        Map<String, Twin> twins = new LinkedHashMap<>();
+        TwinExport.read(file)
+                .forEach((key, state) -> twins.put(key, TwinState.fromBytes(state).asTwin()));
+        return twins;
     }
 }

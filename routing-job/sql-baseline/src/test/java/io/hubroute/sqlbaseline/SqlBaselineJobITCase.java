@@ -60,7 +60,7 @@ class SqlBaselineJobITCase {
             lines.add(BenchMessages.twinExportLine(device));
         }
         Files.write(twinsFile, lines);
-        Map<String, Twin> twins = TwinExportFile.read(twinsFile);
+        Map<String, Twin> twins = SqlBaselineJob.twins(twinsFile);
 
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
             kafka.createTopic("d2c", 2);
