@@ -3,9 +3,11 @@ package io.hubroute.cli;
 import io.hubroute.demo.IotHubRecords;
 import io.hubroute.embedded.EmbeddedKafkaBroker;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,6 +15,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -22,6 +25,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -203,31 +207,16 @@ final class BenchTopics {
 
     /** Each record's append time by its {@code message-id} header (the last, if repeated). */
     static Map<String, Long> appendTimesById(EmbeddedKafkaBroker kafka, Collection<String> topics) {
-        Map<String, Long> times = new java.util.HashMap<>();
+        Map<String, Long> times = new HashMap<>();
         forEachAppended(kafka, topics, times::put);
         return times;
     }
 
     /** Reads every record of the topics and hands over its message id and append time. */
     static void forEachAppended(
-            EmbeddedKafkaBroker kafka,
-            Collection<String> topics,
-            java.util.function.BiConsumer<String, Long> each) {
-        Properties properties = new Properties();
-        properties.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        properties.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        properties.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : topics) {
-                consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                        .forEach(
-                                info ->
-                                        partitions.add(
-                                                new TopicPartition(topic, info.partition())));
-            }
+            EmbeddedKafkaBroker kafka, Collection<String> topics, BiConsumer<String, Long> each) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka, false)) {
+            List<TopicPartition> partitions = partitions(consumer, topics);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
@@ -242,12 +231,10 @@ final class BenchTopics {
                 }
                 for (ConsumerRecord<byte[], byte[]> record :
                         consumer.poll(Duration.ofMillis(500))) {
-                    org.apache.kafka.common.header.Header id =
-                            record.headers().lastHeader("message-id");
+                    Header id = record.headers().lastHeader("message-id");
                     if (id != null && id.value() != null) {
                         each.accept(
-                                new String(id.value(), java.nio.charset.StandardCharsets.UTF_8),
-                                record.timestamp());
+                                new String(id.value(), StandardCharsets.UTF_8), record.timestamp());
                     }
                 }
             }
@@ -276,15 +263,8 @@ final class BenchTopics {
         long records = 0;
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : topics) {
-                consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                        .forEach(
-                                info ->
-                                        partitions.add(
-                                                new TopicPartition(topic, info.partition())));
-            }
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka, true)) {
+            List<TopicPartition> partitions = partitions(consumer, topics);
             Map<TopicPartition, Long> starts = consumer.beginningOffsets(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             for (TopicPartition partition : partitions) {
@@ -303,15 +283,8 @@ final class BenchTopics {
 
     /** How many records the topics hold: their end offsets only, nothing is fetched. */
     static long records(EmbeddedKafkaBroker kafka, Collection<String> topics) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : topics) {
-                consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                        .forEach(
-                                info ->
-                                        partitions.add(
-                                                new TopicPartition(topic, info.partition())));
-            }
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka, true)) {
+            List<TopicPartition> partitions = partitions(consumer, topics);
             long records = 0;
             for (long end : consumer.endOffsets(partitions).values()) {
                 records += end;
@@ -320,16 +293,34 @@ final class BenchTopics {
         }
     }
 
-    private static KafkaConsumer<byte[], byte[]> consumer(EmbeddedKafkaBroker kafka) {
+    /**
+     * A consumer without a group; {@code fewRecords}: for reading single records (fetch little),
+     * else for reading whole topics.
+     */
+    private static KafkaConsumer<byte[], byte[]> consumer(
+            EmbeddedKafkaBroker kafka, boolean fewRecords) {
         Properties properties = new Properties();
         properties.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         properties.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        properties.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
-        // one record is read per partition: fetch little
-        properties.setProperty(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, "16384");
-        properties.setProperty(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, "16384");
+        if (fewRecords) {
+            properties.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+            properties.setProperty(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, "16384");
+            properties.setProperty(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, "16384");
+        } else {
+            properties.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        }
         return new KafkaConsumer<>(
                 properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static List<TopicPartition> partitions(
+            KafkaConsumer<byte[], byte[]> consumer, Collection<String> topics) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                    .forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+        }
+        return partitions;
     }
 
     private static long timestampAt(
