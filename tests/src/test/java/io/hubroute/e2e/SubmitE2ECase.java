@@ -198,9 +198,9 @@ class SubmitE2ECase {
     }
 
     /**
-     * The job jar with Flink's own client, as the README's deploying section shows it: {@code flink
-     * run -d -m HOST:PORT job.jar --routes FILE --config FILE}. The job's main method runs in the
-     * client, so the files are read and the {@code ${env:}} references resolved there.
+     * The job jar with Flink's own client, as docs/deploy.md shows it: {@code flink run -d -m
+     * HOST:PORT job.jar --routes FILE --config FILE}. The job's main method runs in the client, so
+     * the files are read and the {@code ${env:}} references resolved there.
      */
     @Test
     void flinkRunSubmitsTheJobJarAndRoutesOnTheCluster() throws Exception {

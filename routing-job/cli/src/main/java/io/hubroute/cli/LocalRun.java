@@ -11,7 +11,6 @@ import io.hubroute.config.Secret;
 import io.hubroute.config.SecretLookup;
 import io.hubroute.config.SourceOptions;
 import io.hubroute.demo.EventsTopicSink;
-import io.hubroute.demo.LocalFolderSink;
 import io.hubroute.demo.SimulatedFleet;
 import io.hubroute.embedded.EmbeddedAmqpBroker;
 import io.hubroute.embedded.EmbeddedKafkaBroker;
@@ -44,11 +43,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * What {@code hubroute run} does: the routing job in a local Flink MiniCluster. With no arguments,
  * IoT Hub's routing tutorial on this machine: an embedded Kafka holds the device-to-cloud stream, a
- * simulated fleet feeds it, the storage endpoint writes to a local folder (or to its real container
- * when its connection string resolves, e.g. Azurite or Azure), the queue endpoint to an embedded
- * AMQP broker, the events endpoint to a Kafka topic. With a job.yaml that has a {@code source}, the
- * real job: that stream, and every endpoint's real sink built by {@link EndpointSinks} from the
- * routes file's resolved connection strings.
+ * simulated fleet feeds it, the storage endpoint writes IoT Hub's files with the real storage sink
+ * to a folder of the work directory (or to its real container when its connection string resolves,
+ * e.g. Azurite or Azure), the queue endpoint to an embedded AMQP broker, the events endpoint to a
+ * Kafka topic. With a job.yaml that has a {@code source}, the real job: that stream, and every
+ * endpoint's real sink built by {@link EndpointSinks} from the routes file's resolved connection
+ * strings.
  *
  * <p>Only {@link RunCommand#call()} uses this class, so the other commands never load Flink.
  */
@@ -161,9 +161,11 @@ final class LocalRun {
                             EndpointSinks.forEndpoint(configuredStorage.get(), routing.hubName()));
                     outputs.put(endpoint.name(), EndpointSinks.describe(configuredStorage.get()));
                 } else if (endpoint.kind() == EndpointKind.STORAGE_CONTAINER) {
-                    Path folder = runDir.resolve("storage").resolve(endpoint.name());
-                    job.addEndpointSink(endpoint.name(), new LocalFolderSink(folder));
-                    outputs.put(endpoint.name(), folder.toString());
+                    // IoT Hub's files, written by the real storage sink to the work directory
+                    Endpoint local = inWorkDirectory(endpoint, runDir.resolve("storage"));
+                    job.addEndpointSink(
+                            endpoint.name(), EndpointSinks.forEndpoint(local, routing.hubName()));
+                    outputs.put(endpoint.name(), EndpointSinks.describe(local));
                 } else if (endpoint.kind() == EndpointKind.SERVICE_BUS_QUEUE
                         || endpoint.kind() == EndpointKind.SERVICE_BUS_TOPIC) {
                     job.addEndpointSink(
@@ -391,6 +393,20 @@ final class LocalRun {
         } catch (java.io.IOException e) {
             return -1;
         }
+    }
+
+    /**
+     * The storage endpoint with a folder of the work directory as its file system: the demo writes
+     * the files IoT Hub would write (same encoding, schema, names and batching) without an account.
+     */
+    private static Endpoint inWorkDirectory(Endpoint endpoint, Path folder) {
+        return new Endpoint(
+                endpoint.name(),
+                endpoint.kind(),
+                Secret.inline(folder.toUri().toString()),
+                endpoint.entityPath(),
+                null,
+                endpoint.storage());
     }
 
     /**

@@ -3,7 +3,9 @@ package io.hubroute.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hubroute.config.JobConfig;
+import io.hubroute.config.RoutingConfigLoader;
 import io.hubroute.config.SourceOptions;
+import io.hubroute.job.EndpointSinks;
 import io.hubroute.job.RoutesFileRouter;
 import io.hubroute.job.RoutingJob;
 import java.nio.file.Path;
@@ -18,9 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The job graph {@code hubroute run} builds for the demo, with the demo's own sinks: stable uids
- * and no Kryo anywhere (the job module's {@code RoutingJobGraphTest} covers the real endpoint
- * sinks).
+ * The job graph {@code hubroute run} builds for the demo, with the demo's sinks (storage on the
+ * local file system, the events topic): stable uids and no Kryo anywhere (the job module's {@code
+ * RoutingJobGraphTest} covers the real endpoint sinks).
  */
 class DemoJobGraphTest {
     private static final String ROUTES =
@@ -49,7 +51,19 @@ class DemoJobGraphTest {
         RoutingJob.builder()
                 .setJobConfig(config)
                 .setRouterFactory(RoutesFileRouter.factory(ROUTES, "routes.yaml"))
-                .addEndpointSink("archive", new LocalFolderSink(work.resolve("archive")))
+                .addEndpointSink(
+                        "archive",
+                        EndpointSinks.forEndpoint(
+                                RoutingConfigLoader.withoutSecrets()
+                                        .parse(
+                                                ROUTES.replace(
+                                                        "${env:STORAGE}", work.toUri().toString()),
+                                                "routes.yaml",
+                                                work)
+                                        .orThrow()
+                                        .endpoint("archive")
+                                        .orElseThrow(),
+                                "demo-hub"))
                 .addEndpointSink("events", EventsTopicSink.create("127.0.0.1:1", "events"))
                 .build()
                 .addTo(env);

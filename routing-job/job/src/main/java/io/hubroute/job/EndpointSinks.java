@@ -31,8 +31,11 @@ import org.apache.flink.api.connector.sink2.Sink;
  * <ul>
  *   <li>{@code storageContainers}: {@link BlobStorageSink}. An account connection string, or an
  *       {@code https://} SAS URL; without a connection string, {@code endpointUri} with {@code
- *       DefaultAzureCredential}. Container, encoding, file name format, batch frequency, chunk size
- *       and the hub name come from the routes file.
+ *       DefaultAzureCredential}; or a Flink file-system URI ({@code file:///data/archive}, {@code
+ *       s3://bucket/prefix}, {@code abfss://...}, {@code hdfs://...}): the same files, written
+ *       through Flink's file systems into the folder {@code <uri>/<containerName>}. Container,
+ *       encoding, file name format, batch frequency, chunk size and the hub name come from the
+ *       routes file.
  *   <li>{@code serviceBusQueues} / {@code serviceBusTopics}: {@link ServiceBusSink}. A Service Bus
  *       connection string, or the URI of any AMQP 1.0 broker, {@code amqp://host:port} or {@code
  *       amqps://[user:password@]host:port}; the queue or topic is {@code entityPath} (or the
@@ -140,6 +143,13 @@ public final class EndpointSinks {
             case STORAGE_CONTAINER:
                 {
                     StorageSettings storage = endpoint.storage();
+                    if (value != null && isFileSystemUri(value)) {
+                        return "files "
+                                + fileSystemFolder(value, storage.containerName())
+                                + " ("
+                                + storage.encoding().configName()
+                                + ")";
+                    }
                     String account = value == null ? endpoint.endpointUri() : accountOf(value);
                     return "blob container "
                             + storage.containerName()
@@ -197,10 +207,35 @@ public final class EndpointSinks {
             return builder.setAccountUrlWithDefaultCredential(endpoint.endpointUri());
         }
         String value = secretValue(endpoint);
+        if (isFileSystemUri(value)) {
+            return builder.setFileSystemUri(value);
+        }
         String lower = value.toLowerCase(Locale.ROOT);
         return lower.startsWith("https://") || lower.startsWith("http://")
                 ? builder.setSasUrl(value)
                 : builder.setConnectionString(value);
+    }
+
+    /**
+     * Whether a storage endpoint's connection string is a Flink file-system URI ({@code
+     * file:///data/archive}, {@code s3://bucket/prefix}, {@code abfss://...}, {@code hdfs://...}):
+     * a URI with a scheme other than {@code http(s)}. Account connection strings ({@code
+     * DefaultEndpointsProtocol=...}) and SAS URLs are not.
+     */
+    static boolean isFileSystemUri(String value) {
+        String trimmed = value.trim();
+        int colon = trimmed.indexOf(':');
+        if (colon < 2) {
+            // no scheme, or a one-letter one (a Windows drive letter)
+            return false;
+        }
+        String scheme = trimmed.substring(0, colon).toLowerCase(Locale.ROOT);
+        if (!scheme.matches("[a-z][a-z0-9+.-]*")
+                || scheme.equals("http")
+                || scheme.equals("https")) {
+            return false;
+        }
+        return scheme.equals("file") || trimmed.startsWith("://", colon);
     }
 
     static ServiceBusSinkBuilder serviceBusBuilder(Endpoint endpoint) {
@@ -398,6 +433,32 @@ public final class EndpointSinks {
             return "account " + account;
         }
         return value.contains("://") ? stripQuery(value) : null;
+    }
+
+    /** The folder a file-system storage endpoint writes to, without user info or a query. */
+    private static String fileSystemFolder(String uri, String containerName) {
+        String folder = stripQuery(uri.trim());
+        try {
+            URI parsed = new URI(folder);
+            if (parsed.getUserInfo() != null) {
+                folder =
+                        new URI(
+                                        parsed.getScheme(),
+                                        null,
+                                        parsed.getHost(),
+                                        parsed.getPort(),
+                                        parsed.getPath(),
+                                        null,
+                                        null)
+                                .toString();
+            }
+        } catch (URISyntaxException e) {
+            folder = folder.substring(0, folder.indexOf(':') + 1) + "//(unparsable URI)";
+        }
+        if (containerName.isEmpty()) {
+            return folder;
+        }
+        return (folder.endsWith("/") ? folder : folder + "/") + containerName;
     }
 
     private static String stripQuery(String url) {

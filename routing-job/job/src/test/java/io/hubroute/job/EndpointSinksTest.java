@@ -208,7 +208,7 @@ class EndpointSinksTest {
         String events = EndpointSinks.eventHubsBuilder(endpoint("events"), "my-hub").toString();
         assertThat(events)
                 .contains(
-                        "kind=builtInEvents",
+                        "kind=builtIn.events",
                         "bootstrapServers=127.0.0.1:9092,127.0.0.1:9093",
                         "connectionString=null",
                         "topic=events-topic");
@@ -219,6 +219,55 @@ class EndpointSinksTest {
                         "kind=eventHubs",
                         "bootstrapServers=ns2.servicebus.windows.net:9093",
                         "connectionString=***");
+    }
+
+    @Test
+    void aFileSystemUriWritesTheSameFilesThroughFlinksFileSystems() {
+        String routes =
+                String.join(
+                        "\n",
+                        "hubName: my-hub",
+                        "endpoints:",
+                        "  storageContainers:",
+                        "    - {name: local, connectionString: 'file:///data/archive', containerName: lake, encoding: json}",
+                        "    - {name: bucket, connectionString: 's3://reader:"
+                                + STORAGE_KEY
+                                + "@bucket/prefix', containerName: telemetry}",
+                        "routes:",
+                        "  - {name: all, source: DeviceMessages, condition: 'true', endpointNames: [local, bucket]}",
+                        "");
+        RoutingConfig routing =
+                RoutingConfigLoader.withoutSecrets()
+                        .parse(routes, "r.yaml", Path.of("."))
+                        .orThrow();
+
+        BlobStorageSink local =
+                (BlobStorageSink)
+                        EndpointSinks.forEndpoint(routing.endpoint("local").orElseThrow(), "h");
+        assertThat(local.options().fileSystemUri()).contains("file:///data/archive");
+        assertThat(local.options().encoding()).isEqualTo(BlobEncoding.JSON);
+        assertThat(EndpointSinks.describe(routing.endpoint("local").orElseThrow()))
+                .isEqualTo("files file:///data/archive/lake (json)");
+        String bucket = EndpointSinks.describe(routing.endpoint("bucket").orElseThrow());
+        assertThat(bucket).isEqualTo("files s3://bucket/prefix/telemetry (avro)");
+        assertThat(
+                        EndpointSinks.forEndpoint(routing.endpoint("bucket").orElseThrow(), "h")
+                                .toString())
+                .doesNotContain(STORAGE_KEY);
+    }
+
+    @Test
+    void onlyUrisWithASchemeOtherThanHttpAreFileSystems() {
+        assertThat(EndpointSinks.isFileSystemUri("file:///data/archive")).isTrue();
+        assertThat(EndpointSinks.isFileSystemUri("file:/data/archive")).isTrue();
+        assertThat(EndpointSinks.isFileSystemUri("s3://bucket/prefix")).isTrue();
+        assertThat(EndpointSinks.isFileSystemUri("abfss://c@acct.dfs.core.windows.net/p")).isTrue();
+        assertThat(EndpointSinks.isFileSystemUri("hdfs://namenode:8020/archive")).isTrue();
+        assertThat(EndpointSinks.isFileSystemUri("https://acct.blob.core.windows.net/c?sig=x"))
+                .isFalse();
+        assertThat(EndpointSinks.isFileSystemUri("DefaultEndpointsProtocol=https;AccountName=a"))
+                .isFalse();
+        assertThat(EndpointSinks.isFileSystemUri("C:\\data")).isFalse();
     }
 
     @Test

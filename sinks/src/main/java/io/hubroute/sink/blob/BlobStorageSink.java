@@ -34,6 +34,19 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * d2c.endpoints.commitFailures}), which restores and commits again. Blobs therefore appear only at
  * checkpoints: enable checkpointing.
  *
+ * <p>The same files can go to any file system Flink has instead ({@code file:///data/archive},
+ * {@code s3://bucket/prefix}, {@code abfss://...}, {@code hdfs://...}: {@link
+ * BlobStorageSinkBuilder#setFileSystemUri}), with the same guarantee. Blocks are files in a hidden
+ * folder ({@code .hubroute-staging}), synced before a checkpoint counts them. A commit concatenates
+ * a blob's blocks into a temporary file, which takes the blob's name only if no file has it (a hard
+ * link on the local file system; elsewhere a rename after a check: atomic on HDFS, a copy on object
+ * stores such as S3, where the file still appears whole but a foreign writer racing for the same
+ * name between check and copy is not ruled out), and then deletes the blocks. A re-commit is
+ * recognised by the file's content while the blocks are there, by its length once the commit has
+ * deleted them; a file of the same name with other content is never overwritten (the job fails
+ * naming it). Blocks staged by a failed attempt under a name that no later attempt commits stay in
+ * the hidden folder (Blob Storage drops such blocks after 7 days).
+ *
  * <p>Each writer keeps at most {@link BlobStorageSinkBuilder#setMaxOpenBatches} batches open, so a
  * backlog spanning many minutes of enqueued time does not hold a batch (and its buffers) per
  * minute.
@@ -88,7 +101,8 @@ public final class BlobStorageSink
     }
 
     @Override
-    public Committer<BlobCommittable> createCommitter(CommitterInitContext context) {
+    public Committer<BlobCommittable> createCommitter(CommitterInitContext context)
+            throws IOException {
         return new BlobStorageCommitter(options, context.metricGroup());
     }
 

@@ -4,6 +4,7 @@ import io.hubroute.sink.DeadLetterEndpoint;
 import io.hubroute.sink.FailurePolicy;
 import io.hubroute.sink.RetryPolicy;
 import io.hubroute.sink.blob.internal.BlobNameFormat;
+import io.hubroute.sink.blob.internal.FileSystemContainer;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -25,6 +26,18 @@ import java.util.Objects;
  * deliveries.sinkTo(sink).uid("sink-telemetry-archive");
  * }</pre>
  *
+ * <p>The same files can go to a Flink file system instead ({@code file://}, {@code s3://}, {@code
+ * abfss://}, {@code hdfs://}, ...): replace the connection string with {@link #setFileSystemUri}.
+ *
+ * <pre>{@code
+ * BlobStorageSink sink = BlobStorageSink.builder()
+ *     .setEndpointName("telemetry-archive")
+ *     .setFileSystemUri("s3://archive-bucket/iot")   // files under s3://archive-bucket/iot/telemetry/
+ *     .setContainerName("telemetry")
+ *     .setHubName("myhub")
+ *     .build();
+ * }</pre>
+ *
  * <p>Defaults are IoT Hub's: Avro, the default file name format, 300 s, 300 MiB, back-pressure
  * after the retry budget.
  */
@@ -34,6 +47,7 @@ public final class BlobStorageSinkBuilder {
 
     private String endpointName;
     private BlobAuthentication authentication;
+    private String fileSystemUri;
     private String containerName;
     private boolean createContainerIfMissing;
     private BlobEncoding encoding = BlobEncoding.AVRO;
@@ -77,6 +91,32 @@ public final class BlobStorageSinkBuilder {
         return this;
     }
 
+    /**
+     * Writes the files to a Flink file system instead of Blob Storage: {@code
+     * file:///data/archive}, {@code s3://bucket/prefix}, {@code
+     * abfss://container@account.dfs.core.windows.net/prefix}, {@code hdfs://namenode/path}; any
+     * scheme Flink has a file system for (most need their plugin in Flink's {@code plugins/}
+     * folder, looked for where the job runs). The files are those IoT Hub writes, with the same
+     * names, in the folder {@code <uri>/<containerName>}, or right under the URI without a
+     * container name. The file system's own configuration signs in: use this instead of a
+     * connection string, SAS URL or default credential.
+     *
+     * @throws IllegalArgumentException when the URI has no scheme, no absolute path, or a query
+     */
+    public BlobStorageSinkBuilder setFileSystemUri(String fileSystemUri) {
+        requireText(fileSystemUri, "fileSystemUri");
+        try {
+            this.fileSystemUri = FileSystemContainer.checkUri(fileSystemUri);
+        } catch (IllegalArgumentException e) {
+            if (endpointName == null) {
+                throw e;
+            }
+            throw new IllegalArgumentException(
+                    "endpoint '" + endpointName + "': " + e.getMessage());
+        }
+        return this;
+    }
+
     /** The container the blobs go to (3-63 lower-case letters, digits and dashes). */
     public BlobStorageSinkBuilder setContainerName(String containerName) {
         requireText(containerName, "containerName");
@@ -92,7 +132,8 @@ public final class BlobStorageSinkBuilder {
 
     /**
      * Creates the container when it does not exist (needs the right to; off by default, as on IoT
-     * Hub).
+     * Hub). On a file system it makes the folder at start; folders are made as files are written
+     * anyway.
      */
     public BlobStorageSinkBuilder setCreateContainerIfMissing(boolean createContainerIfMissing) {
         this.createContainerIfMissing = createContainerIfMissing;
@@ -193,11 +234,19 @@ public final class BlobStorageSinkBuilder {
         if (endpointName == null) {
             throw new IllegalStateException("no endpoint name: call setEndpointName(...)");
         }
-        if (authentication == null) {
+        if (authentication == null && fileSystemUri == null) {
             throw new IllegalStateException(
                     "endpoint '"
                             + endpointName
-                            + "' has no credentials: call setConnectionString(...), setSasUrl(...) or setAccountUrlWithDefaultCredential(...)");
+                            + "' has no credentials: call setConnectionString(...), setSasUrl(...) or setAccountUrlWithDefaultCredential(...), or setFileSystemUri(...) to write to a file system");
+        }
+        if (authentication != null && fileSystemUri != null) {
+            throw new IllegalStateException(
+                    "endpoint '"
+                            + endpointName
+                            + "' has both a file-system URI and Blob Storage credentials ("
+                            + authentication.kind()
+                            + "): call either setFileSystemUri(...) or setConnectionString(...) / setSasUrl(...) / setAccountUrlWithDefaultCredential(...), not both");
         }
         if (hubName == null) {
             throw new IllegalStateException(
@@ -206,9 +255,10 @@ public final class BlobStorageSinkBuilder {
                             + "' has no hub name for {iothub}: call setHubName(...)");
         }
         boolean containerInUrl =
-                authentication.kind() == BlobAuthentication.Kind.SAS_URL
+                authentication != null
+                        && authentication.kind() == BlobAuthentication.Kind.SAS_URL
                         && BlobNameFormat.containerOfUrl(authentication.secretValue()) != null;
-        if (containerName == null && !containerInUrl) {
+        if (containerName == null && !containerInUrl && fileSystemUri == null) {
             throw new IllegalStateException(
                     "endpoint '"
                             + endpointName
@@ -225,6 +275,7 @@ public final class BlobStorageSinkBuilder {
                 new BlobStorageSinkOptions(
                         endpointName,
                         authentication,
+                        fileSystemUri,
                         containerName,
                         createContainerIfMissing,
                         encoding,

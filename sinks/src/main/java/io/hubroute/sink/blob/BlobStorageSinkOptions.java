@@ -3,6 +3,7 @@ package io.hubroute.sink.blob;
 import io.hubroute.sink.DeadLetterEndpoint;
 import io.hubroute.sink.FailurePolicy;
 import io.hubroute.sink.RetryPolicy;
+import io.hubroute.sink.internal.Redaction;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Optional;
@@ -20,6 +21,7 @@ public final class BlobStorageSinkOptions implements Serializable {
 
     private final String endpointName;
     private final BlobAuthentication authentication;
+    private final String fileSystemUri;
     private final String containerName;
     private final boolean createContainerIfMissing;
     private final BlobEncoding encoding;
@@ -36,6 +38,7 @@ public final class BlobStorageSinkOptions implements Serializable {
     BlobStorageSinkOptions(
             String endpointName,
             BlobAuthentication authentication,
+            String fileSystemUri,
             String containerName,
             boolean createContainerIfMissing,
             BlobEncoding encoding,
@@ -50,6 +53,7 @@ public final class BlobStorageSinkOptions implements Serializable {
             int maxOpenBatches) {
         this.endpointName = endpointName;
         this.authentication = authentication;
+        this.fileSystemUri = fileSystemUri;
         this.containerName = containerName;
         this.createContainerIfMissing = createContainerIfMissing;
         this.encoding = encoding;
@@ -68,11 +72,27 @@ public final class BlobStorageSinkOptions implements Serializable {
         return endpointName;
     }
 
+    /**
+     * How the endpoint signs in to Blob Storage; null when it writes to a file system ({@link
+     * #fileSystemUri()} is present), whose own configuration signs in.
+     */
     public BlobAuthentication authentication() {
         return authentication;
     }
 
-    /** The container; empty when a container SAS URL names it. */
+    /**
+     * The Flink file-system URI the files go to ({@code file:///data/archive}, {@code
+     * s3://bucket/prefix}, ...) instead of Blob Storage; empty for Blob Storage. May carry
+     * credentials in its user info: never log it (this class's {@link #toString()} redacts it).
+     */
+    public Optional<String> fileSystemUri() {
+        return Optional.ofNullable(fileSystemUri);
+    }
+
+    /**
+     * The container; empty when a container SAS URL names it, or when files go right under the
+     * file-system URI.
+     */
     public Optional<String> containerName() {
         return Optional.ofNullable(containerName);
     }
@@ -136,8 +156,9 @@ public final class BlobStorageSinkOptions implements Serializable {
     public String toString() {
         return "BlobStorageSinkOptions{endpointName="
                 + endpointName
-                + ", authentication="
-                + authentication
+                + (fileSystemUri == null
+                        ? ", authentication=" + authentication
+                        : ", fileSystemUri=" + Redaction.redactUri(fileSystemUri))
                 + ", containerName="
                 + containerName
                 + ", encoding="

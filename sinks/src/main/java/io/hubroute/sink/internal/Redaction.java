@@ -1,5 +1,7 @@
 package io.hubroute.sink.internal;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.regex.Pattern;
 
 /**
@@ -21,6 +23,43 @@ public final class Redaction {
             return null;
         }
         return SECRETS.matcher(text).replaceAll("$1=***");
+    }
+
+    /**
+     * A URI safe to show: its user info ({@code user:password@}, an access key, a container name
+     * that may come with one) replaced by {@code ***} and secrets in its query redacted; a text
+     * that is not a URI keeps only its scheme. Null stays null.
+     *
+     * <pre>{@code
+     * redactUri("s3://AKIA:secret@bucket/prefix")  // "s3://***@bucket/prefix"
+     * redactUri("file:///data/archive")            // "file:///data/archive"
+     * }</pre>
+     */
+    public static String redactUri(String uri) {
+        if (uri == null) {
+            return null;
+        }
+        URI parsed;
+        try {
+            parsed = new URI(uri.trim());
+        } catch (URISyntaxException e) {
+            int colon = uri.indexOf(':');
+            String scheme = colon > 0 ? uri.substring(0, colon) : "";
+            return scheme.matches("[A-Za-z][A-Za-z0-9+.-]*")
+                    ? scheme + ":(not a valid URI)"
+                    : "(not a valid URI)";
+        }
+        String rawUserInfo = parsed.getRawUserInfo();
+        if (rawUserInfo == null || parsed.getRawAuthority() == null) {
+            return redact(parsed.toString());
+        }
+        // The authority, and with it the user info, starts right after the first "//".
+        String text = parsed.toString();
+        int userInfoAt = text.indexOf("//") + 2;
+        return redact(
+                text.substring(0, userInfoAt)
+                        + "***"
+                        + text.substring(userInfoAt + rawUserInfo.length()));
     }
 
     /**

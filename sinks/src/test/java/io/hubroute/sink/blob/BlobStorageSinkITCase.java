@@ -29,13 +29,6 @@ import org.junit.jupiter.api.Test;
 
 /** The Blob Storage sink against a real Azurite, in a Flink MiniCluster. */
 class BlobStorageSinkITCase {
-    private static final String IOT_HUB_SCHEMA =
-            "{\"type\":\"record\",\"name\":\"Message\",\"namespace\":\"Microsoft.Azure.Devices\",\"fields\":["
-                    + "{\"name\":\"EnqueuedTimeUtc\",\"type\":\"string\"},"
-                    + "{\"name\":\"Properties\",\"type\":{\"type\":\"map\",\"values\":\"string\"}},"
-                    + "{\"name\":\"SystemProperties\",\"type\":{\"type\":\"map\",\"values\":\"string\"}},"
-                    + "{\"name\":\"Body\",\"type\":[\"null\",\"bytes\"]}]}";
-
     private static AzuriteProcess azurite;
 
     @BeforeAll
@@ -94,7 +87,7 @@ class BlobStorageSinkITCase {
             try (DataFileStream<GenericRecord> file =
                     new DataFileStream<>(
                             new ByteArrayInputStream(content), new GenericDatumReader<>())) {
-                assertThat(file.getSchema().toString()).isEqualTo(IOT_HUB_SCHEMA);
+                assertThat(file.getSchema().toString()).isEqualTo(BlobTestSupport.IOT_HUB_SCHEMA);
                 assertThat(file.getMetaString("avro.codec")).isEqualTo("deflate");
                 for (GenericRecord record : file) {
                     long seq =

@@ -18,12 +18,28 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** Messages, environments and blob reading shared by the Blob Storage ITCases. */
 final class BlobTestSupport {
+    /** IoT Hub's Avro schema, as IoT Hub writes it into a file's header. */
+    static final String IOT_HUB_SCHEMA =
+            "{\"type\":\"record\",\"name\":\"Message\",\"namespace\":\"Microsoft.Azure.Devices\",\"fields\":["
+                    + "{\"name\":\"EnqueuedTimeUtc\",\"type\":\"string\"},"
+                    + "{\"name\":\"Properties\",\"type\":{\"type\":\"map\",\"values\":\"string\"}},"
+                    + "{\"name\":\"SystemProperties\",\"type\":{\"type\":\"map\",\"values\":\"string\"}},"
+                    + "{\"name\":\"Body\",\"type\":[\"null\",\"bytes\"]}]}";
+
     /** 2024-03-05T10:15:00Z: every record of a test falls in a few minutes from here. */
     static final long BASE_TIME = 1_709_633_700_000L;
 
     private BlobTestSupport() {}
 
+    /** The i-th test message, in partition {@code i % 2}, enqueued at {@code i * 50} ms. */
     static RoutedMessage message(long i) {
+        return message(i, 2);
+    }
+
+    /**
+     * The i-th test message, in partition {@code i % partitions}, enqueued at {@code i * 50} ms.
+     */
+    static RoutedMessage message(long i, int partitions) {
         Message message =
                 Message.builder(RoutingSource.DEVICE_MESSAGES)
                         .systemProperties(
@@ -46,7 +62,7 @@ final class BlobTestSupport {
                                         null))
                         .body("{\"seq\":" + i + ",\"temperature\":21.5}")
                         .build();
-        return new RoutedMessage("archive", message, (int) (i % 2), BASE_TIME + i * 50);
+        return new RoutedMessage("archive", message, (int) (i % partitions), BASE_TIME + i * 50);
     }
 
     static StreamExecutionEnvironment environment(int parallelism, long checkpointMillis) {

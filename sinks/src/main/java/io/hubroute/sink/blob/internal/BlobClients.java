@@ -23,8 +23,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Builds the container client of an endpoint, gives the committer its view of it, and classifies
- * its failures.
+ * Builds the container client of an endpoint, gives the writer and the committer their views of it,
+ * and classifies the failures of either kind of container ({@link FileSystemContainer}'s too).
  */
 final class BlobClients {
     private static final Duration TRY_TIMEOUT = Duration.ofSeconds(60);
@@ -88,13 +88,53 @@ final class BlobClients {
         return new ContainerBlockLists(container);
     }
 
-    /** Whether retrying may help: timeouts, throttling, server errors and network errors. */
+    /**
+     * Whether retrying may help: timeouts, throttling, server errors and network errors (a file
+     * system's {@link java.io.IOException}s among them); not a refusal, nor an illegal argument.
+     */
     static boolean isTransient(Throwable failure) {
+        if (failure instanceof StorageRefusedException) {
+            return false;
+        }
         if (failure instanceof HttpResponseException) {
             int status = ((HttpResponseException) failure).getResponse().getStatusCode();
             return status == 408 || status == 429 || status >= 500;
         }
+        if (isPermissionDenied(failure)) {
+            // a file system's 403: retrying cannot help, and back-pressure would wait for ever
+            return false;
+        }
         return !(failure instanceof IllegalArgumentException);
+    }
+
+    /**
+     * Whether a file system refused for lack of permission: the JDK's {@code AccessDeniedException}
+     * (local files) or Hadoop's {@code AccessControlException} (HDFS, and the object-store file
+     * systems built on it), anywhere in the cause chain.
+     */
+    private static boolean isPermissionDenied(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.nio.file.AccessDeniedException
+                    || cause.getClass().getSimpleName().equals("AccessControlException")) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a commit failed because a blob of that name exists (or, for HTTP 409 and 412, a lease
+     * or a policy stands in the way: the committer looks).
+     */
+    static boolean isConflict(Throwable failure) {
+        if (failure instanceof StorageRefusedException) {
+            return ((StorageRefusedException) failure).blobExists();
+        }
+        int status = statusCode(failure);
+        return status == 409 || status == 412;
     }
 
     static int statusCode(Throwable failure) {
@@ -137,12 +177,27 @@ final class BlobClients {
         }
 
         @Override
-        public String containerName() {
-            return container.getBlobContainerName();
+        public String location() {
+            return "container '" + container.getBlobContainerName() + "'";
         }
 
         @Override
-        public Optional<List<String>> committed(String blobName) {
+        public CommitState state(BlobCommittable committable) {
+            Optional<List<String>> committed = committed(committable.blobName());
+            if (committed.isEmpty()) {
+                return CommitState.ABSENT;
+            }
+            return committed.get().equals(committable.blockIds())
+                    ? CommitState.SAME
+                    : CommitState.OTHER;
+        }
+
+        /**
+         * The blob's committed block ids in order; empty when no committed blob of that name exists
+         * (none at all, or one that holds only staged blocks). A blob written whole, without
+         * blocks, has an empty list.
+         */
+        private Optional<List<String>> committed(String blobName) {
             BlockList list;
             try {
                 list =

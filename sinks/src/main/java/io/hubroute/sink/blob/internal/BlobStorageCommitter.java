@@ -9,8 +9,6 @@ import io.hubroute.sink.internal.Redaction;
 import io.hubroute.sink.internal.Retrier;
 import java.io.IOException;
 import java.util.Collection;
-import java.util.List;
-import java.util.Optional;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -19,9 +17,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Commits the block list of each closed batch once its checkpoint completes, as a new blob: the
- * commit carries {@code If-None-Match: *}, so it never replaces a blob of the same name.
- * Idempotent: when the blob's committed block list already is the committable's, nothing is written
- * again (a restored job re-commits the committables of its last checkpoint).
+ * commit carries {@code If-None-Match: *} (on a file system: the file takes the name only if it is
+ * free), so it never replaces a blob of the same name. Idempotent: when the blob already holds the
+ * committable's blocks (Blob Storage: its committed block list; a file system: see {@link
+ * FileSystemContainer}), nothing is written again (a restored job re-commits the committables of
+ * its last checkpoint).
  *
  * <p>A committable is never dropped. A transient failure (timeout, throttling, server or network
  * error) never waits on the task thread: as Flink's {@code KafkaCommitter} does, the committer asks
@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * lease or policy, 400 for staged blocks that expired, or a blob of the same name with other
  * content) is counted in {@link SinkMetrics#COMMIT_FAILURES} and fails the job at once ({@link
  * CommitRequest#signalFailedWithUnknownReason}): it restores from its last checkpoint and commits
- * the same committables again, so nothing is lost once the cause is fixed.
+ * the same committables again, so nothing is lost once the cause is fixed. On a file system, I/O
+ * errors are transient; a file of the same name with other content, or staged blocks that are gone,
+ * fail the job.
  */
 public final class BlobStorageCommitter implements Committer<BlobCommittable> {
     private static final Logger LOG = LoggerFactory.getLogger(BlobStorageCommitter.class);
@@ -53,8 +55,9 @@ public final class BlobStorageCommitter implements Committer<BlobCommittable> {
     private final Counter bytesWritten;
     private final Counter commitFailures;
 
-    public BlobStorageCommitter(BlobStorageSinkOptions options, MetricGroup metricGroup) {
-        this(options, metricGroup, BlobClients.blockLists(BlobClients.containerClient(options)));
+    public BlobStorageCommitter(BlobStorageSinkOptions options, MetricGroup metricGroup)
+            throws IOException {
+        this(options, metricGroup, BlobContainers.blockLists(options));
     }
 
     BlobStorageCommitter(
@@ -107,34 +110,32 @@ public final class BlobStorageCommitter implements Committer<BlobCommittable> {
 
     /**
      * Commits the block list as a new blob unless the blob already has exactly it. A blob that
-     * appears between the look and the commit (409 or 412) is looked at again: the same block list
-     * means an earlier attempt committed it and only its answer was lost.
+     * appears between the look and the commit (409 or 412, or a file of that name) is looked at
+     * again: the same blocks mean an earlier attempt committed it and only its answer was lost.
      */
     private Outcome commitOnce(BlobCommittable committable) {
         String blobName = committable.blobName();
-        Optional<List<String>> committed = blobs.committed(blobName);
-        if (committed.isPresent()) {
-            return committed.get().equals(committable.blockIds())
-                    ? Outcome.ALREADY_COMMITTED
-                    : Outcome.NAME_TAKEN;
-        }
-        try {
-            blobs.commitNew(blobName, committable.blockIds());
-            return Outcome.COMMITTED;
-        } catch (RuntimeException failure) {
-            int status = BlobClients.statusCode(failure);
-            if (status != 409 && status != 412) {
-                throw failure;
+        BlockLists.CommitState state = blobs.state(committable);
+        if (state == BlockLists.CommitState.ABSENT) {
+            try {
+                blobs.commitNew(blobName, committable.blockIds());
+                return Outcome.COMMITTED;
+            } catch (RuntimeException failure) {
+                if (!BlobClients.isConflict(failure)) {
+                    throw failure;
+                }
+                state = blobs.state(committable);
+                if (state == BlockLists.CommitState.ABSENT) {
+                    // a conflict that is not an existing blob (a lease, a policy): not retried here
+                    throw failure;
+                }
             }
-            Optional<List<String>> now = blobs.committed(blobName);
-            if (now.isEmpty()) {
-                // a conflict that is not an existing blob (a lease, a policy): not retried here
-                throw failure;
-            }
-            return now.get().equals(committable.blockIds())
-                    ? Outcome.ALREADY_COMMITTED
-                    : Outcome.NAME_TAKEN;
         }
+        if (state == BlockLists.CommitState.OTHER) {
+            return Outcome.NAME_TAKEN;
+        }
+        blobs.discardStaged(blobName);
+        return Outcome.ALREADY_COMMITTED;
     }
 
     private void failed(CommitRequest<BlobCommittable> request, RuntimeException failure)
@@ -172,9 +173,9 @@ public final class BlobStorageCommitter implements Committer<BlobCommittable> {
                                 + endpointName
                                 + "' cannot commit blob '"
                                 + committable.blobName()
-                                + "' in container '"
-                                + blobs.containerName()
-                                + "' ("
+                                + "' in "
+                                + blobs.location()
+                                + " ("
                                 + committable.records()
                                 + " records): "
                                 + Redaction.describe(failure)
@@ -194,9 +195,9 @@ public final class BlobStorageCommitter implements Committer<BlobCommittable> {
                                 + endpointName
                                 + "': blob '"
                                 + committable.blobName()
-                                + "' in container '"
-                                + blobs.containerName()
-                                + "' already exists with other content (another job, or IoT Hub"
+                                + "' in "
+                                + blobs.location()
+                                + " already exists with other content (another job, or IoT Hub"
                                 + " itself, wrote it) and is never overwritten; move or delete it,"
                                 + " and the job, restored from its last checkpoint, commits its "
                                 + committable.records()

@@ -85,7 +85,7 @@ public final class BlobStorageWriter
                 context.getTaskInfo().getIndexOfThisSubtask(),
                 context.getProcessingTimeService(),
                 context.metricGroup(),
-                BlobClients.blockStaging(BlobClients.containerClient(options)),
+                BlobContainers.staging(options),
                 openDeadLetterWriter(options, context));
     }
 

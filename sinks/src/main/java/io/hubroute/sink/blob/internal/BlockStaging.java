@@ -2,8 +2,10 @@ package io.hubroute.sink.blob.internal;
 
 /**
  * What the writer needs of a container: creating it, whether a blob exists, staging a block. The
- * Blob SDK's container client in production ({@link BlobClients#blockStaging}); a hand-written fake
- * in tests. Failures are the SDK's runtime exceptions.
+ * Blob SDK's container client ({@link BlobClients#blockStaging}) or a Flink file system ({@link
+ * FileSystemContainer}) in production; a hand-written fake in tests. Failures are runtime
+ * exceptions: the SDK's, or the file system's {@link java.io.IOException}s as {@link
+ * java.io.UncheckedIOException}.
  */
 interface BlockStaging {
     /** Creates the container when it does not exist. */

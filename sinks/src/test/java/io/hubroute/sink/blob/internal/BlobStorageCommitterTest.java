@@ -17,7 +17,6 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Queue;
 import org.apache.flink.api.connector.sink2.Committer.CommitRequest;
 import org.apache.flink.metrics.Counter;
@@ -240,16 +239,20 @@ class BlobStorageCommitterTest {
         }
 
         @Override
-        public String containerName() {
-            return "archive";
+        public String location() {
+            return "container 'archive'";
         }
 
         @Override
-        public Optional<List<String>> committed(String blobName) {
+        public CommitState state(BlobCommittable committable) {
             if (!readFailures.isEmpty()) {
                 throw readFailures.remove();
             }
-            return Optional.ofNullable(committed.get(blobName));
+            List<String> blockIds = committed.get(committable.blobName());
+            if (blockIds == null) {
+                return CommitState.ABSENT;
+            }
+            return blockIds.equals(committable.blockIds()) ? CommitState.SAME : CommitState.OTHER;
         }
 
         @Override
