@@ -1,6 +1,7 @@
 package io.hubroute.job;
 
 import io.hubroute.config.SourceOptions;
+import io.hubroute.job.internal.AuthenticationExplainingSource;
 import io.hubroute.job.internal.DecodingDeserializer;
 import io.hubroute.job.source.DecodeResult;
 import io.hubroute.job.source.IotHubRecordDecoder;
@@ -15,7 +16,9 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * The device-to-cloud topic of a job config as a {@link RecordSource}: the live stream, or a
- * bounded range of it by timestamp.
+ * bounded range of it by timestamp. Credentials the cluster refuses fail the job at once with a
+ * {@link io.hubroute.job.source.SourceAuthenticationException} that names the source and says what
+ * to check.
  *
  * <pre>{@code
  * RoutingJob.builder().setRecordSource(KafkaRecords.range(config.source(), start, end, "hubroute-replay-1"));
@@ -39,10 +42,11 @@ public final class KafkaRecords {
                             .setStartingOffsets(startingOffsets(options))
                             .build();
             // Names are shown in the web UI: they hold topic names, never connection strings.
+            String name = "d2c source " + options.topics();
             return env.fromSource(
-                            source,
+                            explained(source, options, name),
                             WatermarkStrategy.noWatermarks(),
-                            "d2c source " + options.topics())
+                            name)
                     .uid(RoutingJob.SOURCE_UID);
         };
     }
@@ -76,12 +80,25 @@ public final class KafkaRecords {
                                             ? OffsetsInitializer.latest()
                                             : OffsetsInitializer.timestamp(end.toEpochMilli()))
                             .build();
+            String name = "d2c range " + options.topics();
             return env.fromSource(
-                            source,
+                            explained(source, options, name),
                             WatermarkStrategy.noWatermarks(),
-                            "d2c range " + options.topics())
+                            name)
                     .uid(RoutingJob.SOURCE_UID);
         };
+    }
+
+    /**
+     * {@code source} as the job adds it: a login the cluster refuses fails naming the source
+     * ({@code name} and the bootstrap servers) and the settings to check.
+     */
+    static <T> AuthenticationExplainingSource<T> explained(
+            KafkaSource<T> source, SourceOptions options, String name) {
+        return new AuthenticationExplainingSource<>(
+                source,
+                name + " at " + options.bootstrapServers(),
+                options.eventHubsConnectionString() != null);
     }
 
     private static KafkaSourceBuilder<DecodeResult> builder(

@@ -237,10 +237,11 @@ public final class RoutingJob {
                         .setStartingOffsets(OffsetsInitializer.earliest())
                         .setValueOnlyDeserializer(new SimpleStringSchema())
                         .build();
+        String name = "route versions " + config.routes().controlTopic();
         return env.fromSource(
-                        source,
+                        KafkaRecords.explained(source, config.source(), name),
                         WatermarkStrategy.noWatermarks(),
-                        "route versions " + config.routes().controlTopic())
+                        name)
                 .setParallelism(1)
                 .uid(ROUTES_SOURCE_UID);
     }

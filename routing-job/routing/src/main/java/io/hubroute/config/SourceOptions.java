@@ -31,6 +31,9 @@ public record SourceOptions(
         Map<String, Secret> kafkaSecretProperties) {
     public static final String DEFAULT_GROUP_ID = "hubroute";
 
+    /** The Event Hubs Kafka endpoint's port, when the connection string's Endpoint names none. */
+    public static final int EVENT_HUBS_KAFKA_PORT = 9093;
+
     public SourceOptions {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         topics = List.copyOf(topics);
@@ -147,7 +150,9 @@ public record SourceOptions(
     /**
      * The Kafka bootstrap address of an Event Hubs connection string ({@code
      * Endpoint=sb://NAMESPACE.servicebus.windows.net/;...}): {@code
-     * NAMESPACE.servicebus.windows.net:9093}.
+     * NAMESPACE.servicebus.windows.net:9093}, the Event Hubs Kafka endpoint's port; or, when the
+     * Endpoint names a port ({@code sb://localhost:5093/}: an Event Hubs emulator, a test broker),
+     * that host and port.
      */
     public static String eventHubsBootstrapServers(String connectionString) {
         String endpoint = connectionStringPart(connectionString, "Endpoint");
@@ -160,15 +165,32 @@ public record SourceOptions(
         if (slash >= 0) {
             host = host.substring(0, slash);
         }
+        String port = Integer.toString(EVENT_HUBS_KAFKA_PORT);
         int colon = host.indexOf(':');
         if (colon >= 0) {
+            port = host.substring(colon + 1);
             host = host.substring(0, colon);
+            if (!isPort(port)) {
+                throw new IllegalArgumentException(
+                        "the Event Hubs connection string's Endpoint has a port that is not a"
+                                + " number from 1 to 65535: write sb://HOST:PORT/, or sb://HOST/"
+                                + " for Event Hubs' own port "
+                                + EVENT_HUBS_KAFKA_PORT);
+            }
         }
         if (host.isEmpty()) {
             throw new IllegalArgumentException(
                     "the Event Hubs connection string's Endpoint has no host");
         }
-        return host + ":9093";
+        return host + ":" + port;
+    }
+
+    private static boolean isPort(String text) {
+        if (text.isEmpty() || text.length() > 5 || !text.chars().allMatch(Character::isDigit)) {
+            return false;
+        }
+        int port = Integer.parseInt(text);
+        return port >= 1 && port <= 65535;
     }
 
     /** A {@code Key=value} part of a connection string (key in any case), or null. */

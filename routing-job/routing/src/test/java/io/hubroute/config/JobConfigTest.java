@@ -19,7 +19,11 @@ class JobConfigTest {
     private static final Map<String, String> ENV =
             Map.of(
                     "EH_CONN",
-                    "Endpoint=sb://my-ns.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=s3cr3t=;EntityPath=hub-1");
+                    "Endpoint=sb://my-ns.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=s3cr3t=;EntityPath=hub-1",
+                    "EH_EMULATOR",
+                    "Endpoint=sb://localhost:5093/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=s3cr3t=;EntityPath=hub-1",
+                    "EH_BAD_PORT",
+                    "Endpoint=sb://localhost:70000/;SharedAccessKeyName=listen;SharedAccessKey=s3cr3t=");
 
     private static final SecretLookup SECRETS =
             new SecretLookup() {
@@ -132,6 +136,20 @@ class JobConfigTest {
     }
 
     @Test
+    void anEndpointWithAPortIsReachedOnThatPort() throws Exception {
+        SourceOptions source =
+                parse("source:\n  eventHubsConnectionString: ${env:EH_EMULATOR}\n").source();
+        assertThat(source.bootstrapServers()).isEqualTo("localhost:5093");
+        assertThat(source.consumerProperties())
+                .containsEntry("bootstrap.servers", "localhost:5093")
+                .containsEntry("security.protocol", "SASL_SSL");
+        assertThat(SourceOptions.eventHubsBootstrapServers("Endpoint=sb://ns.example:1/"))
+                .isEqualTo("ns.example:1");
+        assertThat(SourceOptions.eventHubsBootstrapServers("Endpoint=sb://ns.example"))
+                .isEqualTo("ns.example:9093");
+    }
+
+    @Test
     void fileReferencesAreRelativeToTheConfigFile(@TempDir Path directory) throws Exception {
         Files.writeString(
                 directory.resolve("conn.txt"),
@@ -175,6 +193,12 @@ class JobConfigTest {
                         "source:\n  eventHubsConnectionString: ${env:NOPE}\n  topics: [a]\n",
                         "job.yaml:2:30: source.eventHubsConnectionString: ${env:NOPE} is not set\n"
                                 + "    fix: set the environment variable NOPE before starting"),
+                Arguments.of(
+                        "source:\n  eventHubsConnectionString: ${env:EH_BAD_PORT}\n  topics: [a]\n",
+                        "job.yaml:2:30: source.eventHubsConnectionString: the Event Hubs connection"
+                                + " string's Endpoint has a port that is not a number from 1 to 65535:"
+                                + " write sb://HOST:PORT/, or sb://HOST/ for Event Hubs' own port 9093\n"
+                                + "    fix: use the connection string of the namespace or event hub, as the Azure portal shows it"),
                 Arguments.of(
                         "source:\n  eventHubsConnectionString: ${env:EH\n  topics: [a]\n",
                         "job.yaml:2:30: source.eventHubsConnectionString: malformed secret reference\n"

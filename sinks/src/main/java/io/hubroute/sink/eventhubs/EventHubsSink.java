@@ -16,6 +16,14 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * (the default, and what Event Hubs supports), and Flink's {@link
  * org.apache.flink.connector.kafka.sink.KafkaSink} for {@code EXACTLY_ONCE}.
  *
+ * <p><b>Connection.</b> A connection string's {@code Endpoint=sb://<ns>.servicebus.windows.net/}
+ * becomes bootstrap {@code <ns>.servicebus.windows.net:9093}; an Endpoint with a port ({@code
+ * sb://localhost:5093/}: an Event Hubs emulator, a test broker) is reached on that port. A broker
+ * whose certificate the JVM does not trust needs {@code
+ * setProducerProperty("ssl.truststore.location", ...)} (and {@code ssl.truststore.password}, {@code
+ * ssl.truststore.type}); an emulator without TLS, {@code setProducerProperty("security.protocol",
+ * "SASL_PLAINTEXT")}.
+ *
  * <p>Records: key the device id (one device's messages stay in order, on one partition), value the
  * body bytes, timestamp the enqueued time, UTF-8 headers the application properties and then the
  * system properties under their Event Hubs names ({@code iothub-connection-device-id}, {@code
@@ -48,9 +56,12 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * size limit, a timestamp the topic refuses, a mapping error) is never retried, under either
  * policy: it is diverted alone to the dead-letter endpoint, or else to the undeliverable sink
  * ({@link EventHubsSinkBuilder#setUndeliverableSink}), and the rest keep flowing; with neither, the
- * job fails. Authentication and authorization failures are retried as an outage is, never diverted
- * record by record. Other errors Kafka does not call retriable fail the job under BACKPRESSURE,
- * which restarts from its last checkpoint, and are dead-lettered at once under DEAD_LETTER.
+ * job fails. Authorization failures are retried as an outage is, never diverted record by record.
+ * Credentials the broker refuses (a wrong SharedAccessKey or SharedAccessKeyName, the wrong
+ * namespace, an untrusted certificate) fail the job at once, under either policy, with an error
+ * naming the endpoint and what to check, never the key: no retry could fix them. Other errors Kafka
+ * does not call retriable fail the job under BACKPRESSURE, which restarts from its last checkpoint,
+ * and are dead-lettered at once under DEAD_LETTER.
  *
  * <p><b>Exactly once</b> (KafkaSink): records are written in Kafka transactions committed with the
  * checkpoint; readers with {@code isolation.level=read_committed} see each record once. The
@@ -60,7 +71,7 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * transactions only in preview on Premium and Dedicated: keep AT_LEAST_ONCE there.
  *
  * <p><b>Metrics</b>, in group {@code endpoint.<name>}: {@code d2c.endpoints.egress.eventHubs} (or
- * {@code ...builtInEvents}) counting records the broker acknowledged, {@code
+ * {@code ...builtIn.events}) counting records the broker acknowledged, {@code
  * d2c.endpoints.latency.eventHubs} (ms from enqueued time to the acknowledgment), {@code
  * d2c.endpoints.health}, {@code d2c.endpoints.deadlettered}, {@code d2c.endpoints.undeliverable}.
  *
@@ -98,7 +109,7 @@ public final class EventHubsSink implements Sink<RoutedMessage> {
 
     /**
      * A sink for the built-in {@code events} endpoint; metrics {@code
-     * d2c.endpoints.*.builtInEvents}.
+     * d2c.endpoints.*.builtIn.events}.
      */
     public static EventHubsSinkBuilder builtInEventsBuilder() {
         return new EventHubsSinkBuilder(SinkMetrics.EndpointKind.BUILT_IN_EVENTS);

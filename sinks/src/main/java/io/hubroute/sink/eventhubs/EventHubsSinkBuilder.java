@@ -92,7 +92,10 @@ public final class EventHubsSinkBuilder {
      * An Event Hubs namespace or event hub connection string ({@code
      * Endpoint=sb://<ns>.servicebus.windows.net/;SharedAccessKeyName=...;SharedAccessKey=...[;EntityPath=<hub>]}),
      * or the built-in endpoint's "Event Hub-compatible endpoint": connects to {@code <ns>:9093}
-     * with SASL_SSL and PLAIN. Replaces {@link #setBootstrapServers}.
+     * with SASL_SSL and PLAIN; to the Endpoint's own port when it names one ({@code
+     * sb://localhost:5093/}: an emulator or a test broker, whose certificate {@link
+     * #setProducerProperty} can trust with {@code ssl.truststore.location}). Replaces {@link
+     * #setBootstrapServers}.
      */
     public EventHubsSinkBuilder setEventHubsConnectionString(String connectionString) {
         this.connectionString = EventHubsConnectionString.parse(connectionString);

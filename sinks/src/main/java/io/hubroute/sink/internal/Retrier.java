@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  *       health is left as it is.
  *   <li>{@link FailureKind#UNFIXABLE}: BACKPRESSURE throws an {@link IOException}, which fails the
  *       job so it restarts from its last checkpoint; DEAD_LETTER gives up at once.
+ *   <li>{@link FailureKind#AUTHENTICATION} (the endpoint refused the credentials) is never retried
+ *       nor diverted, under either policy: an {@link EndpointAuthenticationException} saying what
+ *       to check ({@link FailureClassifier#authenticationAdvice}) fails the job at once.
  * </ul>
  *
  * <p>Writers use {@link #call} for a synchronous call, {@link #retryMessage} to go on with one
@@ -147,10 +150,12 @@ public final class Retrier {
         }
         if (failedAttempts > 0) {
             Objects.requireNonNull(lastFailure, "lastFailure");
-            if (classifier.classify(lastFailure) == FailureKind.MESSAGE) {
+            FailureKind kind = classifier.classify(lastFailure);
+            if (kind == FailureKind.MESSAGE) {
                 throw new UndeliverableMessageException(endpointName, failedAttempts, lastFailure);
             }
-            if (failurePolicy == FailurePolicy.DEAD_LETTER
+            if (kind != FailureKind.AUTHENTICATION
+                    && failurePolicy == FailurePolicy.DEAD_LETTER
                     && health.health() == EndpointHealth.DEAD) {
                 health.recordFailure(lastFailure);
                 throw exhausted(lastFailure, failedAttempts);
@@ -196,6 +201,12 @@ public final class Retrier {
                 failure);
     }
 
+    /** The exception for credentials the endpoint refused: names the endpoint and what to check. */
+    private EndpointAuthenticationException authenticationFailed(Throwable failure) {
+        return new EndpointAuthenticationException(
+                endpointName, classifier.authenticationAdvice(failure), failure);
+    }
+
     /** The endpoint's health, as the attempts so far have set it. */
     public EndpointHealth health() {
         return health.health();
@@ -221,11 +232,15 @@ public final class Retrier {
                 throw e;
             } catch (Exception failure) {
                 failedAttempts++;
-                if (classifier.classify(failure) == FailureKind.MESSAGE) {
+                FailureKind kind = classifier.classify(failure);
+                if (kind == FailureKind.MESSAGE) {
                     // the message's own problem: the endpoint's health is what it was
                     throw new UndeliverableMessageException(endpointName, failedAttempts, failure);
                 }
-                if (oneAttemptWhileDead && wasDead && failurePolicy == FailurePolicy.DEAD_LETTER) {
+                if (kind != FailureKind.AUTHENTICATION
+                        && oneAttemptWhileDead
+                        && wasDead
+                        && failurePolicy == FailurePolicy.DEAD_LETTER) {
                     health.recordFailure(failure);
                     throw exhausted(failure, failedAttempts);
                 }
@@ -239,6 +254,9 @@ public final class Retrier {
             throws IOException, InterruptedException, RetriesExhaustedException {
         health.recordFailure(failure);
         FailureKind kind = classifier.classify(failure);
+        if (kind == FailureKind.AUTHENTICATION) {
+            throw authenticationFailed(failure);
+        }
         boolean retryable = kind.retryable();
         if (failurePolicy == FailurePolicy.DEAD_LETTER) {
             if (!retryable) {

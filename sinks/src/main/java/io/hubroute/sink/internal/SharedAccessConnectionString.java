@@ -102,6 +102,17 @@ public final class SharedAccessConnectionString {
                             + " an optional :port): "
                             + EXPECTED);
         }
+        int colon = host.indexOf(':');
+        if (colon >= 0) {
+            // the pattern allows one to five digits
+            int port = Integer.parseInt(host.substring(colon + 1));
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException(
+                        what
+                                + "'s Endpoint port is not from 1 to 65535: write"
+                                + " sb://<host>:<port>/, or no port for the service's own");
+            }
+        }
         if (!path.isEmpty()) {
             throw new IllegalArgumentException(
                     what + "'s Endpoint has a path after the host (a missing ';'?): " + EXPECTED);

@@ -36,6 +36,29 @@ class EventHubsSinkBuilderTest {
     }
 
     @Test
+    void anEndpointWithAPortIsReachedOnThatPort() {
+        String emulator =
+                "Endpoint=sb://localhost:5093/;SharedAccessKeyName=RootManageSharedAccessKey;"
+                        + "SharedAccessKey="
+                        + KEY
+                        + ";EntityPath=telemetry";
+
+        assertThat(EventHubsConnectionString.parse(emulator).bootstrapServers())
+                .isEqualTo("localhost:5093");
+        EventHubsSinkOptions options =
+                ((EventHubsSink)
+                                EventHubsSink.builder()
+                                        .setEndpointName("hub")
+                                        .setEventHubsConnectionString(emulator)
+                                        .build())
+                        .options();
+        assertThat(options.bootstrapServers()).isEqualTo("localhost:5093");
+        assertThat(options.producerProperties())
+                .containsEntry("bootstrap.servers", "localhost:5093")
+                .containsEntry("security.protocol", "SASL_SSL");
+    }
+
+    @Test
     void buildsWithTheConnectionStringsEntityPathAsTopic() {
         EventHubsSinkBuilder builder =
                 EventHubsSink.builder()

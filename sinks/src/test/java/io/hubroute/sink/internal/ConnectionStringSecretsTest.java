@@ -55,6 +55,12 @@ class ConnectionStringSecretsTest {
                                 + KEY,
                         "connection string's Endpoint host is not a host name"),
                 Arguments.of(
+                        "Endpoint=sb://localhost:65536/;" + POLICY + ";SharedAccessKey=" + KEY,
+                        "connection string's Endpoint port is not from 1 to 65535"),
+                Arguments.of(
+                        "Endpoint=sb://localhost:0/;" + POLICY + ";SharedAccessKey=" + KEY,
+                        "connection string's Endpoint port is not from 1 to 65535"),
+                Arguments.of(
                         ENDPOINT + ";" + POLICY + ";SharedAccessKey",
                         "connection string has a part (number 3) that is not name=value"),
                 Arguments.of(

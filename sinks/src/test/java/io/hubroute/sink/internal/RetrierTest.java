@@ -25,8 +25,14 @@ class RetrierTest {
         return new Retrier("ep", policy, failurePolicy, health, RetrierTest::classify, sleeps::add);
     }
 
-    /** IOException: transient; a security failure: the endpoint's; too large: the message's. */
+    /**
+     * IOException: transient; a security failure: the endpoint's; refused credentials:
+     * authentication; too large: the message's.
+     */
     private static FailureKind classify(Throwable failure) {
+        if (failure instanceof RefusedCredentials) {
+            return FailureKind.AUTHENTICATION;
+        }
         if (failure instanceof SecurityException) {
             return FailureKind.ENDPOINT;
         }
@@ -34,6 +40,12 @@ class RetrierTest {
             return FailureKind.MESSAGE;
         }
         return failure instanceof IOException ? FailureKind.TRANSIENT : FailureKind.UNFIXABLE;
+    }
+
+    private static final class RefusedCredentials extends Exception {
+        RefusedCredentials(String message) {
+            super(message);
+        }
     }
 
     private static final class TooLarge extends Exception {
@@ -373,5 +385,59 @@ class RetrierTest {
                         "endpoint 'ep' failed with an error that retrying cannot fix:"
                                 + " IllegalStateException: bad key AccountKey=***")
                 .hasCause(failure);
+    }
+
+    @Test
+    void refusedCredentialsFailAtOnceUnderEitherPolicyWithoutRetryOrDiversion() {
+        for (FailurePolicy failurePolicy : FailurePolicy.values()) {
+            sleeps.clear();
+            EndpointHealthTracker health = EndpointHealthTracker.forRetryPolicy("ep", null, policy);
+            int[] calls = {0};
+            assertThatThrownBy(
+                            () ->
+                                    retrier(failurePolicy, health)
+                                            .call(
+                                                    () -> {
+                                                        calls[0]++;
+                                                        throw new RefusedCredentials(
+                                                                "invalid SharedAccessKey=abc");
+                                                    }))
+                    .as(failurePolicy.name())
+                    .isInstanceOf(EndpointAuthenticationException.class)
+                    .hasMessage(
+                            "endpoint 'ep': authentication failed: check the endpoint's connection"
+                                    + " string or credentials; retrying cannot fix this, so the job"
+                                    + " fails now: correct the setting and start the job again."
+                                    + " Cause: RefusedCredentials: invalid SharedAccessKey=***");
+            assertThat(calls[0]).isEqualTo(1);
+            assertThat(sleeps).isEmpty();
+            assertThat(health.health()).isNotEqualTo(EndpointHealth.HEALTHY);
+        }
+    }
+
+    @Test
+    void aMessageWhoseFailureElsewhereWasRefusedCredentialsFailsWithoutAnotherAttempt() {
+        for (FailurePolicy failurePolicy : FailurePolicy.values()) {
+            EndpointHealthTracker health = EndpointHealthTracker.forRetryPolicy("ep", null, policy);
+            Retrier retrier = retrier(failurePolicy, health);
+            // even while the endpoint is dead, which under DEAD_LETTER would divert the message
+            for (int i = 0; i < policy.maxAttempts(); i++) {
+                retrier.attemptFailed(new IOException("down"));
+            }
+            assertThat(retrier.health()).isEqualTo(EndpointHealth.DEAD);
+            int[] calls = {0};
+            assertThatThrownBy(
+                            () ->
+                                    retrier.retryMessage(
+                                            1,
+                                            new RefusedCredentials("refused"),
+                                            () -> {
+                                                calls[0]++;
+                                                return "sent";
+                                            }))
+                    .as(failurePolicy.name())
+                    .isInstanceOf(EndpointAuthenticationException.class);
+            assertThat(calls[0]).isZero();
+        }
     }
 }

@@ -5,12 +5,13 @@ import io.hubroute.sink.internal.SharedAccessConnectionString;
 /**
  * An Event Hubs (or IoT Hub built-in endpoint) connection string, {@code
  * Endpoint=sb://<ns>.servicebus.windows.net/;SharedAccessKeyName=<policy>;SharedAccessKey=<key>[;EntityPath=<hub>]},
- * as Kafka settings: bootstrap {@code <ns>.servicebus.windows.net:9093}, SASL_SSL with PLAIN, user
+ * as Kafka settings: bootstrap {@code <ns>.servicebus.windows.net:9093} (or the Endpoint's own
+ * port, {@code sb://localhost:5093/}, for an emulator or another broker), SASL_SSL with PLAIN, user
  * name {@code $ConnectionString} and the whole connection string as password. {@link #toString()}
  * never shows the key.
  */
 public final class EventHubsConnectionString {
-    /** The Event Hubs Kafka endpoint's port. */
+    /** The Event Hubs Kafka endpoint's port, when the Endpoint names none. */
     public static final int KAFKA_PORT = 9093;
 
     private final String connectionString;
@@ -34,9 +35,12 @@ public final class EventHubsConnectionString {
                 connectionString.trim(), parts.host(), parts.entityPath());
     }
 
-    /** {@code <ns>.servicebus.windows.net:9093}. */
+    /**
+     * {@code <ns>.servicebus.windows.net:9093}; or the Endpoint's host and port as they are when it
+     * names a port ({@code sb://localhost:5093/}: an Event Hubs emulator, a test broker).
+     */
     public String bootstrapServers() {
-        return host + ":" + KAFKA_PORT;
+        return host.indexOf(':') >= 0 ? host : host + ":" + KAFKA_PORT;
     }
 
     /** The event hub named in the connection string, or null. */

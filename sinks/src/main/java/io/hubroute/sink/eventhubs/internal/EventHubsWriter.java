@@ -60,8 +60,12 @@ import org.slf4j.LoggerFactory;
  * broker or the producer, a timestamp the topic refuses, a mapping error) is not retried, under any
  * failure policy: it is diverted alone to the undeliverable destination ({@link
  * Diversions#undeliverable}), the producer is kept when nothing else failed, and the rest keep
- * flowing. An endpoint refusing every record (authentication, authorization) is retried as a
- * transient failure is, never diverted record by record.
+ * flowing. An endpoint refusing every record (authorization, a missing topic) is retried as a
+ * transient failure is, never diverted record by record. Credentials the broker refuses (a wrong
+ * key, key name or namespace; a TLS handshake that fails) are not retried at all: the Kafka client
+ * reports them within a second, and the writer fails at once, under either failure policy, with an
+ * {@link io.hubroute.sink.internal.EndpointAuthenticationException} naming the endpoint and what to
+ * check (never the key).
  */
 public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
     private static final Logger LOG = LoggerFactory.getLogger(EventHubsWriter.class);
@@ -149,7 +153,7 @@ public final class EventHubsWriter implements SinkWriter<RoutedMessage> {
                         metrics.group(),
                         options.retryPolicy(),
                         options.failurePolicy(),
-                        KafkaFailures::classify);
+                        KafkaFailures.forEndpoint(options));
         this.diversions = diversions;
         this.sharedLease = sharedLease;
         this.producer = sharedLease != null ? sharedLease.producer() : producers.get();

@@ -17,6 +17,7 @@ import io.hubroute.sink.eventhubs.EventHubsSink;
 import io.hubroute.sink.eventhubs.EventHubsSinkBuilder;
 import io.hubroute.sink.eventhubs.EventHubsSinkOptions;
 import io.hubroute.sink.internal.DeadLetterDiversion;
+import io.hubroute.sink.internal.EndpointAuthenticationException;
 import io.hubroute.sink.testing.CollectingSinkWriter;
 import io.hubroute.sink.testing.CollectingStringWriter;
 import io.hubroute.sink.testing.CountingMetricGroup;
@@ -47,8 +48,11 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.metrics.KafkaMetric;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The at-least-once Event Hubs writer against a hand-written fake Kafka (a producer per attempt,
@@ -200,12 +204,38 @@ class EventHubsWriterTest {
                 .containsExactly("m-3 1 RecordTooLargeException: " + FakeKafka.tooLargeText("m-3"));
     }
 
+    @ParameterizedTest
+    @EnumSource(FailurePolicy.class)
+    void refusedCredentialsFailTheWriterAtOnceSayingWhatToCheckAndDivertNothing(
+            FailurePolicy failurePolicy) throws Exception {
+        EventHubsWriter writer = writer(failurePolicy, 10);
+        kafka.answerAtOnce = true;
+        kafka.denied = 100;
+
+        assertThatThrownBy(() -> write(writer, 0, "device-0"))
+                .isInstanceOf(EndpointAuthenticationException.class)
+                .hasMessage(
+                        "endpoint 'telemetry': authentication failed: the broker at 127.0.0.1:1"
+                                + " refused the SASL credentials: check sasl.mechanism and the user"
+                                + " name and password in sasl.jaas.config; retrying cannot fix"
+                                + " this, so the job fails now: correct the setting and start the"
+                                + " job again. Cause: SaslAuthenticationException: Authentication"
+                                + " failed")
+                .hasCauseInstanceOf(SaslAuthenticationException.class);
+        assertThat(kafka.denied).as("one send, no retry").isEqualTo(99);
+        assertThat(kafka.log).isEmpty();
+        assertThat(deadLetters.written).isEmpty();
+        assertThat(undeliverable.written).isEmpty();
+        assertThat(metrics.count(SinkMetrics.UNDELIVERABLE)).isZero();
+        assertThat(metrics.count(SinkMetrics.DEAD_LETTERED)).isZero();
+    }
+
     @Test
-    void anAuthenticationFailureIsRetriedUntilItPassesAndNeverDivertedRecordByRecord()
+    void anAuthorizationFailureIsRetriedUntilItPassesAndNeverDivertedRecordByRecord()
             throws Exception {
         EventHubsWriter writer = writer(FailurePolicy.BACKPRESSURE, 10);
         kafka.answerAtOnce = true;
-        kafka.denied = 4;
+        kafka.forbidden = 4;
         kafka.healthOnRefusal = metrics::health;
         for (int i = 0; i < 3; i++) {
             write(writer, i, "device-" + i);
@@ -291,10 +321,10 @@ class EventHubsWriterTest {
     /**
      * One topic's log, and the producers that write to it: records refused for good or once are
      * failed with a retriable timeout, records too large for the topic with Kafka's {@link
-     * RecordTooLargeException}, the next {@link #denied} sends with a failed authentication; the
-     * others appended; answers come at once or when the test (or a flush) says so. Closing a
-     * producer fails the sends it has not answered, as Kafka's does. Sending one record again and
-     * again is a test failure, not a hang.
+     * RecordTooLargeException}, the next {@link #denied} sends with a failed authentication, the
+     * next {@link #forbidden} with a failed authorization; the others appended; answers come at
+     * once or when the test (or a flush) says so. Closing a producer fails the sends it has not
+     * answered, as Kafka's does. Sending one record again and again is a test failure, not a hang.
      */
     private static final class FakeKafka {
         private static final int MOST_SENDS_OF_ONE_RECORD = 20;
@@ -306,6 +336,7 @@ class EventHubsWriterTest {
         final List<EndpointHealth> healthSeenByRefusals = new ArrayList<>();
         Supplier<EndpointHealth> healthOnRefusal = () -> EndpointHealth.UNKNOWN;
         int denied;
+        int forbidden;
         boolean answerAtOnce;
         private final List<Object[]> unanswered = new ArrayList<>();
         private final Map<String, Integer> sends = new HashMap<>();
@@ -345,9 +376,15 @@ class EventHubsWriterTest {
             }
             if (denied > 0) {
                 denied--;
-                healthSeenByRefusals.add(healthOnRefusal.get());
                 callback.onCompletion(
                         null, new SaslAuthenticationException("Authentication failed"));
+                return;
+            }
+            if (forbidden > 0) {
+                forbidden--;
+                healthSeenByRefusals.add(healthOnRefusal.get());
+                callback.onCompletion(
+                        null, new TopicAuthorizationException(Set.of(record.topic())));
                 return;
             }
             if (tooLarge.contains(id)) {
