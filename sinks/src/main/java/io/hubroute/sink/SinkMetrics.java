@@ -42,7 +42,8 @@ public final class SinkMetrics {
         SERVICE_BUS_QUEUES("serviceBusQueues"),
         SERVICE_BUS_TOPICS("serviceBusTopics"),
         EVENT_HUBS("eventHubs"),
-        BUILT_IN_EVENTS("builtInEvents");
+        /** IoT Hub's built-in endpoint: {@code d2c.endpoints.egress.builtIn.events}. */
+        BUILT_IN_EVENTS("builtIn.events");
 
         private final String metricName;
 
@@ -50,7 +51,10 @@ public final class SinkMetrics {
             this.metricName = metricName;
         }
 
-        /** The kind as IoT Hub's metric names spell it, such as {@code serviceBusQueues}. */
+        /**
+         * The kind as IoT Hub's metric names spell it, such as {@code serviceBusQueues} or {@code
+         * builtIn.events}.
+         */
         public String metricName() {
             return metricName;
         }

@@ -26,6 +26,7 @@ import jakarta.jms.Session;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,6 +123,10 @@ class RunCommandE2ECase {
                     .isPositive();
 
             Path summaryFile = work.resolve("summary.json");
+            int metricsPort;
+            try (ServerSocket free = new ServerSocket(0)) {
+                metricsPort = free.getLocalPort();
+            }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             int exit =
@@ -137,7 +142,9 @@ class RunCommandE2ECase {
                                 "--summary-json",
                                 summaryFile.toString(),
                                 "--work-dir",
-                                work.resolve("run").toString()
+                                work.resolve("run").toString(),
+                                "--metrics-port",
+                                Integer.toString(metricsPort)
                             },
                             new ByteArrayInputStream(new byte[0]),
                             new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -147,6 +154,7 @@ class RunCommandE2ECase {
                     .as("stdout:\n%s\nstderr:\n%s", printed, err.toString(StandardCharsets.UTF_8))
                     .isZero();
             assertThat(printed)
+                    .contains("metrics: http://localhost:" + metricsPort + "/metrics")
                     .contains("alerts -> AMQP queue alerts at 127.0.0.1")
                     .contains(
                             "telemetry-hub -> kafka "

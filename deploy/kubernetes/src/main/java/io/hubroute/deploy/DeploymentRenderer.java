@@ -462,6 +462,9 @@ public final class DeploymentRenderer {
             configuration.put("execution.checkpointing.savepoint-dir", storageUri + "/savepoints");
             configuration.put("metrics.reporter.prom.factory.class", PROMETHEUS_REPORTER_FACTORY);
             configuration.put("metrics.reporter.prom.port", Integer.toString(PROMETHEUS_PORT));
+            // route and endpoint labels as the routes file spells them, as hubroute run exports
+            // them and deploy/grafana's dashboard shows them
+            configuration.put("metrics.reporter.prom.filterLabelValueCharacters", "false");
             Set<String> keys = new TreeSet<>();
             keys.addAll(routes.environmentReferences());
             keys.addAll(jobConfig.environmentReferences());

@@ -31,6 +31,9 @@ class DeploymentRendererTest {
         assertThat(configuration.path("metrics.reporter.prom.factory.class").asText())
                 .isEqualTo("org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
         assertThat(configuration.path("metrics.reporter.prom.port").isTextual()).isTrue();
+        // label values as the routes file spells them, as hubroute run --metrics-port exports them
+        assertThat(configuration.path("metrics.reporter.prom.filterLabelValueCharacters").asText())
+                .isEqualTo("false");
         assertThat(spec.at("/job/upgradeMode").asText()).isEqualTo("savepoint");
         // job.yaml's parallelism is the one the job runs with: the operator sizes for it
         assertThat(spec.at("/job/parallelism").asInt()).isEqualTo(2);

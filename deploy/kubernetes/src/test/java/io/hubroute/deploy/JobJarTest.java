@@ -53,6 +53,13 @@ class JobJarTest {
         if (Files.exists(built)) {
             try (JarFile jarFile = new JarFile(built.toFile())) {
                 assertThat(jarFile.getEntry("io/hubroute/job/RoutingJobMain.class")).isNotNull();
+                // the image's plugins/metrics-prometheus reports: a copy here would only shadow it
+                assertThat(jarFile.stream())
+                        .noneMatch(
+                                entry ->
+                                        entry.getName()
+                                                .startsWith(
+                                                        "org/apache/flink/metrics/prometheus/"));
             }
         }
     }

@@ -83,12 +83,25 @@ final class RunCommand implements Callable<Integer> {
     private Integer webUiPort;
 
     @Option(
+            names = "--metrics-port",
+            paramLabel = "PORT",
+            converter = Port.class,
+            description = {
+                "serve every metric in Prometheus format while the job runs:",
+                "http://localhost:PORT/metrics (Flink's Prometheus reporter), IoT Hub's",
+                "names after a fixed prefix, such as",
+                "flink_taskmanager_job_task_operator_d2c_telemetry_egress_success;",
+                "read-only, and unlike the other ports on every interface"
+            })
+    private Integer metricsPort;
+
+    @Option(
             names = "--bind-address",
             paramLabel = "ADDRESS",
             description = {
                 "where the web UI and REST API listen (default 127.0.0.1, this machine only);",
                 "another address lets whoever reaches it upload and run code: say so knowingly.",
-                "Every other port stays on 127.0.0.1"
+                "Every other port but --metrics-port stays on 127.0.0.1"
             })
     private String bindAddress;
 
@@ -109,10 +122,10 @@ final class RunCommand implements Callable<Integer> {
                         messages,
                         workDir,
                         summaryJson,
-                        LocalCluster.of(bindAddress, webUiPort));
+                        LocalCluster.of(bindAddress, webUiPort, metricsPort));
     }
 
-    /** {@code --web-ui-port}: 1 to 65535. */
+    /** {@code --web-ui-port}, {@code --metrics-port}: 1 to 65535. */
     static final class Port implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String text) {

@@ -1,6 +1,9 @@
 package io.hubroute.job;
 
-/** The job's metric names: IoT Hub's, under the operator that routes. */
+/**
+ * The job's metric names: IoT Hub's, under the operator that routes. {@link PrometheusNames} gives
+ * the names Flink's Prometheus reporter exports them under.
+ */
 public final class JobMetrics {
     /** Messages delivered to at least one endpoint. */
     public static final String SUCCESS = "d2c.telemetry.egress.success";
@@ -46,6 +49,15 @@ public final class JobMetrics {
     /** Metric group of per-route counters {@code true}, {@code false}, {@code undefined}. */
     public static final String ROUTE_GROUP = "route";
 
+    /** Per-route: messages the route's condition was true for. */
+    public static final String ROUTE_TRUE = "true";
+
+    /** Per-route: messages the route's condition was false for. */
+    public static final String ROUTE_FALSE = "false";
+
+    /** Per-route: messages the route's condition was undefined for (a missing property, say). */
+    public static final String ROUTE_UNDEFINED = "undefined";
+
     /** Metric group of per-endpoint counters. */
     public static final String ENDPOINT_GROUP = "endpoint";
 
@@ -54,6 +66,9 @@ public final class JobMetrics {
 
     /** Twins taken from the device export ({@code twins.exportFile}), per route subtask. */
     public static final String TWINS_FROM_EXPORT = "twin.fromExport";
+
+    /** Twin events with a bad body, which leave the twin as it was (per route subtask). */
+    public static final String TWIN_UPDATE_ERRORS = "twin.update.errors";
 
     private JobMetrics() {}
 }

@@ -103,7 +103,7 @@ public final class DeviceTwins {
                 exportSettled,
                 pendingExport,
                 metrics.counter(JobMetrics.TWINS_FROM_EXPORT),
-                metrics.counter("twin.update.errors"));
+                metrics.counter(JobMetrics.TWIN_UPDATE_ERRORS));
     }
 
     /**

@@ -126,9 +126,9 @@ final class RouteStep {
     private Counter[] registerRoute(String name) {
         MetricGroup group = metrics.addGroup(JobMetrics.ROUTE_GROUP, name);
         Counter[] byResult = new Counter[RouteResult.values().length];
-        byResult[RouteResult.TRUE.ordinal()] = group.counter("true");
-        byResult[RouteResult.FALSE.ordinal()] = group.counter("false");
-        byResult[RouteResult.UNDEFINED.ordinal()] = group.counter("undefined");
+        byResult[RouteResult.TRUE.ordinal()] = group.counter(JobMetrics.ROUTE_TRUE);
+        byResult[RouteResult.FALSE.ordinal()] = group.counter(JobMetrics.ROUTE_FALSE);
+        byResult[RouteResult.UNDEFINED.ordinal()] = group.counter(JobMetrics.ROUTE_UNDEFINED);
         return byResult;
     }
 
