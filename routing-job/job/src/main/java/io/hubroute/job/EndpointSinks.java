@@ -143,7 +143,7 @@ public final class EndpointSinks {
             case STORAGE_CONTAINER:
                 {
                     StorageSettings storage = endpoint.storage();
-                    if (value != null && isFileSystemUri(value)) {
+                    if (value != null && StorageSettings.isFileSystemUri(value)) {
                         return "files "
                                 + fileSystemFolder(value, storage.containerName())
                                 + " ("
@@ -207,35 +207,13 @@ public final class EndpointSinks {
             return builder.setAccountUrlWithDefaultCredential(endpoint.endpointUri());
         }
         String value = secretValue(endpoint);
-        if (isFileSystemUri(value)) {
+        if (StorageSettings.isFileSystemUri(value)) {
             return builder.setFileSystemUri(value);
         }
         String lower = value.toLowerCase(Locale.ROOT);
         return lower.startsWith("https://") || lower.startsWith("http://")
                 ? builder.setSasUrl(value)
                 : builder.setConnectionString(value);
-    }
-
-    /**
-     * Whether a storage endpoint's connection string is a Flink file-system URI ({@code
-     * file:///data/archive}, {@code s3://bucket/prefix}, {@code abfss://...}, {@code hdfs://...}):
-     * a URI with a scheme other than {@code http(s)}. Account connection strings ({@code
-     * DefaultEndpointsProtocol=...}) and SAS URLs are not.
-     */
-    static boolean isFileSystemUri(String value) {
-        String trimmed = value.trim();
-        int colon = trimmed.indexOf(':');
-        if (colon < 2) {
-            // no scheme, or a one-letter one (a Windows drive letter)
-            return false;
-        }
-        String scheme = trimmed.substring(0, colon).toLowerCase(Locale.ROOT);
-        if (!scheme.matches("[a-z][a-z0-9+.-]*")
-                || scheme.equals("http")
-                || scheme.equals("https")) {
-            return false;
-        }
-        return scheme.equals("file") || trimmed.startsWith("://", colon);
     }
 
     static ServiceBusSinkBuilder serviceBusBuilder(Endpoint endpoint) {

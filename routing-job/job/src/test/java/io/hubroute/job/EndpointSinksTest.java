@@ -257,20 +257,6 @@ class EndpointSinksTest {
     }
 
     @Test
-    void onlyUrisWithASchemeOtherThanHttpAreFileSystems() {
-        assertThat(EndpointSinks.isFileSystemUri("file:///data/archive")).isTrue();
-        assertThat(EndpointSinks.isFileSystemUri("file:/data/archive")).isTrue();
-        assertThat(EndpointSinks.isFileSystemUri("s3://bucket/prefix")).isTrue();
-        assertThat(EndpointSinks.isFileSystemUri("abfss://c@acct.dfs.core.windows.net/p")).isTrue();
-        assertThat(EndpointSinks.isFileSystemUri("hdfs://namenode:8020/archive")).isTrue();
-        assertThat(EndpointSinks.isFileSystemUri("https://acct.blob.core.windows.net/c?sig=x"))
-                .isFalse();
-        assertThat(EndpointSinks.isFileSystemUri("DefaultEndpointsProtocol=https;AccountName=a"))
-                .isFalse();
-        assertThat(EndpointSinks.isFileSystemUri("C:\\data")).isFalse();
-    }
-
-    @Test
     void descriptionsAndToStringsNeverShowSecrets() {
         RoutingConfig routing = routing();
         StringBuilder shown = new StringBuilder();

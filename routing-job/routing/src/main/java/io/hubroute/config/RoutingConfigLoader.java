@@ -309,6 +309,9 @@ public final class RoutingConfigLoader {
                     optionalString(entries, "endpointUri", "endpoint '" + name + "' endpointUri");
             if (entries.containsKey("connectionString")) {
                 connection = secret(value(entries, "connectionString"), name);
+                if (storage && connection != null) {
+                    checkFileSystemUri(value(entries, "connectionString"), connection, name);
+                }
             } else if (endpointUri == null) {
                 yaml.problem(
                         node,
@@ -514,6 +517,30 @@ public final class RoutingConfigLoader {
             return node.getStartMark()
                     .map(mark -> (mark.getLine() + 1) + ":" + (mark.getColumn() + 1))
                     .orElse("?");
+        }
+
+        /**
+         * A storage endpoint's file-system URI, when it is written here (a referenced one is
+         * checked when the job builds the sink): its form, at its position.
+         */
+        private void checkFileSystemUri(Node node, Secret connection, String endpoint) {
+            if (connection.isWrittenAsReference()) {
+                return;
+            }
+            String value = connection.value().orElse("");
+            if (!StorageSettings.isFileSystemUri(value)) {
+                return;
+            }
+            StorageSettings.fileSystemUriProblem(value)
+                    .ifPresent(
+                            problem ->
+                                    yaml.problem(
+                                            node,
+                                            "storage endpoint '"
+                                                    + endpoint
+                                                    + "': file-system URI "
+                                                    + problem[0],
+                                            problem[1]));
         }
 
         private Secret secret(Node node, String endpoint) {

@@ -213,6 +213,20 @@ class RoutingConfigLoaderTest {
                             "routes.yaml:6:54: isEnabled of fallbackRoute must be true or false")
                 },
                 new Object[] {
+                    "hubName: h\nendpoints:\n  storageContainers:\n"
+                            + "    - {name: A, connectionString: 'file://data/archive', containerName: c}\n"
+                            + "    - {name: B, connectionString: 's3://k:secret@bucket/p?region=eu', containerName: c}\n"
+                            + "    - {name: C, connectionString: 'file:data/archive', containerName: c}\n"
+                            + "    - {name: D, connectionString: 'hdfs://nn:8020/a b', containerName: c}\n"
+                            + "    - {name: E, connectionString: 'file:///data/archive', containerName: c}\n"
+                            + "    - {name: F, connectionString: 's3://bucket', containerName: c}\n",
+                    List.of(
+                            "routes.yaml:4:35: storage endpoint 'A': file-system URI names the host 'data' (file://data/...), not a folder",
+                            "routes.yaml:5:35: storage endpoint 'B': file-system URI has a query or a fragment, which a file system path cannot hold",
+                            "routes.yaml:6:35: storage endpoint 'C': file-system URI has no absolute path",
+                            "routes.yaml:7:35: storage endpoint 'D': file-system URI is not a valid URI (Illegal character in path at index 16)")
+                },
+                new Object[] {
                     "hubName: [h\n",
                     List.of(
                             "routes.yaml:2:1: invalid YAML: expected ',' or ']', but got <stream end>")
@@ -225,6 +239,34 @@ class RoutingConfigLoaderTest {
     void reportsEveryProblemWithItsPosition(String text, List<String> expected) {
         assertThat(problems(text)).containsExactlyElementsOf(expected);
         assertThat(parse(text).isValid()).isFalse();
+    }
+
+    @Test
+    void onlyUrisWithASchemeOtherThanHttpAreFileSystems() {
+        assertThat(StorageSettings.isFileSystemUri("file:///data/archive")).isTrue();
+        assertThat(StorageSettings.isFileSystemUri("file:/data/archive")).isTrue();
+        assertThat(StorageSettings.isFileSystemUri("s3://bucket/prefix")).isTrue();
+        assertThat(StorageSettings.isFileSystemUri("abfss://c@acct.dfs.core.windows.net/p"))
+                .isTrue();
+        assertThat(StorageSettings.isFileSystemUri("hdfs://namenode:8020/archive")).isTrue();
+        assertThat(StorageSettings.isFileSystemUri("https://acct.blob.core.windows.net/c?sig=x"))
+                .isFalse();
+        assertThat(
+                        StorageSettings.isFileSystemUri(
+                                "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=k"))
+                .isFalse();
+        assertThat(StorageSettings.isFileSystemUri("C:\\data")).isFalse();
+    }
+
+    @Test
+    void aFileSystemUriProblemNeverQuotesItsCredentials() {
+        List<ConfigProblem> problems =
+                parse(
+                                "hubName: h\nendpoints:\n  storageContainers:\n"
+                                        + "    - {name: B, connectionString: 's3://key:s3cr3t@bucket/p#x', containerName: c}\n")
+                        .problems();
+        assertThat(problems).hasSize(1);
+        assertThat(problems.get(0).toString()).doesNotContain("s3cr3t", "key:");
     }
 
     @Test

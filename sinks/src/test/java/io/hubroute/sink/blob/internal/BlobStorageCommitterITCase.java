@@ -12,16 +12,11 @@ import com.azure.storage.blob.BlobServiceClientBuilder;
 import io.hubroute.embedded.AzuriteProcess;
 import io.hubroute.sink.SinkMetrics;
 import io.hubroute.sink.blob.BlobStorageSink;
+import io.hubroute.sink.testing.CountingMetricGroup;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.connector.sink2.Committer.CommitRequest;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.metrics.SimpleCounter;
-import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -218,32 +213,6 @@ class BlobStorageCommitterITCase {
         @Override
         public void signalAlreadyCommitted() {
             alreadyCommitted = true;
-        }
-    }
-
-    /** Counters by name; the endpoint group is this group itself. */
-    private static final class CountingMetricGroup extends UnregisteredMetricsGroup {
-        private final Map<String, Counter> counters = new HashMap<>();
-
-        long count(String name) {
-            Counter counter = counters.get(name);
-            return counter == null ? 0 : counter.getCount();
-        }
-
-        @Override
-        public Counter counter(String name) {
-            return counter(name, new SimpleCounter());
-        }
-
-        @Override
-        public <C extends Counter> C counter(String name, C counter) {
-            counters.put(name, counter);
-            return counter;
-        }
-
-        @Override
-        public MetricGroup addGroup(String key, String value) {
-            return this;
         }
     }
 }

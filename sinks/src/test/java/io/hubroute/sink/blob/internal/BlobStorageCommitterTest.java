@@ -9,6 +9,7 @@ import com.azure.core.http.HttpResponse;
 import io.hubroute.sink.SinkMetrics;
 import io.hubroute.sink.blob.BlobStorageSink;
 import io.hubroute.sink.blob.BlobStorageSinkOptions;
+import io.hubroute.sink.testing.CountingMetricGroup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -18,11 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import org.apache.flink.api.connector.sink2.Committer.CommitRequest;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.metrics.SimpleCounter;
-import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -270,91 +266,6 @@ class BlobStorageCommitterTest {
             if (!failuresAfterCommit.isEmpty()) {
                 throw failuresAfterCommit.remove();
             }
-        }
-    }
-
-    /** Records what the committer says about one committable, as Flink's request does. */
-    private static final class FakeCommitRequest implements CommitRequest<BlobCommittable> {
-        final BlobCommittable committable;
-        int retriesRequested;
-        boolean pending = true;
-        boolean alreadyCommitted;
-        boolean failureIsKnown;
-        Throwable failure;
-
-        FakeCommitRequest(BlobCommittable committable) {
-            this.committable = committable;
-        }
-
-        boolean isPending() {
-            return pending;
-        }
-
-        @Override
-        public BlobCommittable getCommittable() {
-            return committable;
-        }
-
-        @Override
-        public int getNumberOfRetries() {
-            return retriesRequested;
-        }
-
-        @Override
-        public void signalFailedWithKnownReason(Throwable t) {
-            failure = t;
-            failureIsKnown = true;
-            pending = false;
-        }
-
-        /** As Flink's request does: the exception fails the job. */
-        @Override
-        public void signalFailedWithUnknownReason(Throwable t) {
-            failure = t;
-            pending = false;
-            throw new IllegalStateException("Failed to commit " + committable, t);
-        }
-
-        @Override
-        public void retryLater() {
-            retriesRequested++;
-            pending = true;
-        }
-
-        @Override
-        public void updateAndRetryLater(BlobCommittable committable) {
-            throw new AssertionError("the committable never changes");
-        }
-
-        @Override
-        public void signalAlreadyCommitted() {
-            alreadyCommitted = true;
-        }
-    }
-
-    /** Counters by name; the endpoint group is this group itself. */
-    private static final class CountingMetricGroup extends UnregisteredMetricsGroup {
-        private final Map<String, Counter> counters = new HashMap<>();
-
-        long count(String name) {
-            Counter counter = counters.get(name);
-            return counter == null ? 0 : counter.getCount();
-        }
-
-        @Override
-        public Counter counter(String name) {
-            return counter(name, new SimpleCounter());
-        }
-
-        @Override
-        public <C extends Counter> C counter(String name, C counter) {
-            counters.put(name, counter);
-            return counter;
-        }
-
-        @Override
-        public MetricGroup addGroup(String key, String value) {
-            return this;
         }
     }
 

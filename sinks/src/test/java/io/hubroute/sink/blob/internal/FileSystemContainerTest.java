@@ -8,6 +8,7 @@ import io.hubroute.sink.SinkMetrics;
 import io.hubroute.sink.blob.BlobStorageSink;
 import io.hubroute.sink.blob.BlobStorageSinkBuilder;
 import io.hubroute.sink.blob.internal.BlockLists.CommitState;
+import io.hubroute.sink.testing.CountingMetricGroup;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,16 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.flink.api.connector.sink2.Committer.CommitRequest;
 import org.apache.flink.core.fs.FileSystem;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.metrics.SimpleCounter;
-import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -90,8 +85,8 @@ class FileSystemContainerTest {
         BlobCommittable committable = staged(container, BLOB, "a\n", "bb\n");
         CountingMetricGroup metrics = new CountingMetricGroup();
         BlobStorageCommitter committer = committer(metrics, container);
-        RecordingCommitRequest first = new RecordingCommitRequest(committable);
-        RecordingCommitRequest again = new RecordingCommitRequest(committable);
+        FakeCommitRequest first = new FakeCommitRequest(committable);
+        FakeCommitRequest again = new FakeCommitRequest(committable);
 
         committer.commit(List.of(first));
         committer.commit(List.of(again));
@@ -114,7 +109,7 @@ class FileSystemContainerTest {
         Path file = directory.resolve("archive").resolve(BLOB);
         Files.createDirectories(file.getParent());
         Files.writeString(file, "a\nbb\n");
-        RecordingCommitRequest request = new RecordingCommitRequest(committable);
+        FakeCommitRequest request = new FakeCommitRequest(committable);
 
         assertThat(container.state(committable)).isEqualTo(CommitState.SAME);
         committer(new CountingMetricGroup(), container).commit(List.of(request));
@@ -209,7 +204,7 @@ class FileSystemContainerTest {
         Files.createDirectories(file.getParent());
         Files.writeString(file, "foreign\n");
         CountingMetricGroup metrics = new CountingMetricGroup();
-        RecordingCommitRequest request = new RecordingCommitRequest(committable);
+        FakeCommitRequest request = new FakeCommitRequest(committable);
 
         assertThatThrownBy(() -> committer(metrics, container).commit(List.of(request)))
                 .isInstanceOf(IllegalStateException.class);
@@ -233,7 +228,7 @@ class FileSystemContainerTest {
         container.stageBlock(BLOB, ids.get(0), bytes("first\n"));
         BlobCommittable committable = committable(BLOB, ids, 12);
         CountingMetricGroup metrics = new CountingMetricGroup();
-        RecordingCommitRequest request = new RecordingCommitRequest(committable);
+        FakeCommitRequest request = new FakeCommitRequest(committable);
 
         Throwable byState = catchThrowable(() -> container.state(committable));
         Throwable byCommit = catchThrowable(() -> container.commitNew(BLOB, ids));
@@ -504,80 +499,6 @@ class FileSystemContainerTest {
         }
         try (Stream<Path> files = Files.walk(folder)) {
             return files.filter(Files::isRegularFile).toList();
-        }
-    }
-
-    /** Records what the committer says; fails the job on an unknown failure, as Flink does. */
-    private static final class RecordingCommitRequest implements CommitRequest<BlobCommittable> {
-        final BlobCommittable committable;
-        boolean alreadyCommitted;
-        int retriesRequested;
-        Throwable failure;
-
-        RecordingCommitRequest(BlobCommittable committable) {
-            this.committable = committable;
-        }
-
-        @Override
-        public BlobCommittable getCommittable() {
-            return committable;
-        }
-
-        @Override
-        public int getNumberOfRetries() {
-            return retriesRequested;
-        }
-
-        @Override
-        public void signalFailedWithKnownReason(Throwable t) {
-            throw new AssertionError("a known failure would drop the committable", t);
-        }
-
-        @Override
-        public void signalFailedWithUnknownReason(Throwable t) {
-            failure = t;
-            throw new IllegalStateException("Failed to commit " + committable, t);
-        }
-
-        @Override
-        public void retryLater() {
-            retriesRequested++;
-        }
-
-        @Override
-        public void updateAndRetryLater(BlobCommittable committable) {
-            throw new AssertionError("the committable never changes");
-        }
-
-        @Override
-        public void signalAlreadyCommitted() {
-            alreadyCommitted = true;
-        }
-    }
-
-    /** Counters by name; the endpoint group is this group itself. */
-    private static final class CountingMetricGroup extends UnregisteredMetricsGroup {
-        private final Map<String, Counter> counters = new HashMap<>();
-
-        long count(String name) {
-            Counter counter = counters.get(name);
-            return counter == null ? 0 : counter.getCount();
-        }
-
-        @Override
-        public Counter counter(String name) {
-            return counter(name, new SimpleCounter());
-        }
-
-        @Override
-        public <C extends Counter> C counter(String name, C counter) {
-            counters.put(name, counter);
-            return counter;
-        }
-
-        @Override
-        public MetricGroup addGroup(String key, String value) {
-            return this;
         }
     }
 }
