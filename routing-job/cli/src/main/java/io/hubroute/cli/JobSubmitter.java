@@ -6,6 +6,7 @@ import io.hubroute.config.JobConfigLoader;
 import io.hubroute.config.RoutingConfig;
 import io.hubroute.config.RoutingConfigLoader;
 import io.hubroute.config.Secret;
+import io.hubroute.config.StorageSettings;
 import io.hubroute.job.RoutingJobMain;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -325,9 +326,23 @@ final class JobSubmitter {
         return routing;
     }
 
-    /** A broker address without credentials: nothing to hide. */
+    /**
+     * A broker address without credentials, or a storage endpoint's file-system URI without a
+     * password or query ({@code file:///data/archive}, {@code abfss://container@account...}):
+     * nothing to hide.
+     */
     static boolean isSecretFree(String connection) {
-        return SECRET_FREE_CONNECTION.matcher(connection.trim()).matches();
+        String trimmed = connection.trim();
+        if (SECRET_FREE_CONNECTION.matcher(trimmed).matches()) {
+            return true;
+        }
+        if (!StorageSettings.isFileSystemUri(trimmed)
+                || StorageSettings.fileSystemUriProblem(trimmed).isPresent()) {
+            return false;
+        }
+        // parses (no problem above); a user name alone (abfss' container) is no credential
+        String userInfo = java.net.URI.create(trimmed).getRawUserInfo();
+        return userInfo == null || !userInfo.contains(":");
     }
 
     /**

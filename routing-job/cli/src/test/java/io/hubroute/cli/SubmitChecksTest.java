@@ -134,7 +134,13 @@ class SubmitChecksTest {
         "amqp://user:pw@broker:5672, false",
         "amqps://host?jms.password=secret, false",
         "'Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=p;SharedAccessKey=k', false",
-        "kafka://host:9092?sasl.jaas.config=x, false"
+        "kafka://host:9092?sasl.jaas.config=x, false",
+        "file:///data/archive, true",
+        "hdfs://namenode:8020/archive, true",
+        "abfss://telemetry@account.dfs.core.windows.net/archive, true",
+        "s3://AKIAEXAMPLE:s3cr3t@bucket/prefix, false",
+        "s3://bucket/prefix?secret=x, false",
+        "file://data/archive, false"
     })
     void onlyABrokerAddressWithoutCredentialsMayBeInline(String connection, boolean secretFree) {
         assertThat(JobSubmitter.isSecretFree(connection)).isEqualTo(secretFree);
