@@ -41,8 +41,11 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * entity can never take (too large for it, or one that cannot be mapped to AMQP) is never retried,
  * under either policy: it is diverted alone to the dead-letter endpoint, or else to the
  * undeliverable sink ({@link ServiceBusSinkBuilder#setUndeliverableSink}), and the rest keep
- * flowing; with neither, the job fails. Authentication failures and a missing entity are retried as
- * an outage is, never diverted message by message.
+ * flowing; with neither, the job fails. A refused authorization and a missing entity are retried as
+ * an outage is, never diverted message by message. Refused credentials (SASL fails: a wrong key or
+ * key name, the wrong namespace, a wrong user name or password) fail the job at once, under either
+ * policy, with an {@link io.hubroute.sink.internal.EndpointAuthenticationException} that names the
+ * settings to check, never their values; nothing is diverted.
  *
  * <p><b>Metrics</b>, in group {@code endpoint.<name>}: {@code
  * d2c.endpoints.egress.serviceBusQueues} (or {@code ...serviceBusTopics}), {@code

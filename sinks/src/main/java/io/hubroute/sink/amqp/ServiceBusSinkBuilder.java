@@ -42,6 +42,7 @@ public final class ServiceBusSinkBuilder {
     private String amqpUri;
     private String username;
     private String password;
+    private boolean connectionString;
     private String connectionStringEntityPath;
     private String entityPath;
     private ServiceBusEntityKind kind = ServiceBusEntityKind.QUEUE;
@@ -75,6 +76,7 @@ public final class ServiceBusSinkBuilder {
         this.amqpUri = parsed.amqpUri();
         this.username = parsed.keyName();
         this.password = parsed.key();
+        this.connectionString = true;
         this.connectionStringEntityPath = parsed.entityPath();
         return this;
     }
@@ -114,6 +116,7 @@ public final class ServiceBusSinkBuilder {
         this.amqpUri = amqpUri;
         this.username = null;
         this.password = null;
+        this.connectionString = false;
         this.connectionStringEntityPath = null;
         return this;
     }
@@ -122,6 +125,7 @@ public final class ServiceBusSinkBuilder {
     public ServiceBusSinkBuilder setCredentials(String username, String password) {
         this.username = Objects.requireNonNull(username, "username");
         this.password = Objects.requireNonNull(password, "password");
+        this.connectionString = false;
         return this;
     }
 
@@ -268,6 +272,7 @@ public final class ServiceBusSinkBuilder {
                         amqpUri,
                         username,
                         password,
+                        connectionString,
                         entity,
                         kind,
                         retryPolicy,

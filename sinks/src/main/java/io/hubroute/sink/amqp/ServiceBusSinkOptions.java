@@ -21,6 +21,7 @@ public final class ServiceBusSinkOptions implements Serializable {
     private final String amqpUri;
     private final String username;
     private final String password;
+    private final boolean connectionString;
     private final String entityPath;
     private final ServiceBusEntityKind kind;
     private final RetryPolicy retryPolicy;
@@ -35,6 +36,7 @@ public final class ServiceBusSinkOptions implements Serializable {
             String amqpUri,
             String username,
             String password,
+            boolean connectionString,
             String entityPath,
             ServiceBusEntityKind kind,
             RetryPolicy retryPolicy,
@@ -47,6 +49,7 @@ public final class ServiceBusSinkOptions implements Serializable {
         this.amqpUri = Objects.requireNonNull(amqpUri, "amqpUri");
         this.username = username;
         this.password = password;
+        this.connectionString = connectionString;
         this.entityPath = Objects.requireNonNull(entityPath, "entityPath");
         this.kind = Objects.requireNonNull(kind, "kind");
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
@@ -77,6 +80,16 @@ public final class ServiceBusSinkOptions implements Serializable {
     /** The SASL password (the shared access key for Service Bus), if any. Never log it. */
     public Optional<String> password() {
         return Optional.ofNullable(password);
+    }
+
+    /**
+     * Whether the broker and credentials come from a Service Bus connection string ({@link
+     * ServiceBusSinkBuilder#setConnectionString}): user name its SharedAccessKeyName, password its
+     * SharedAccessKey. False for an AMQP URI, or credentials given with {@link
+     * ServiceBusSinkBuilder#setCredentials}.
+     */
+    public boolean usesConnectionString() {
+        return connectionString;
     }
 
     /** The queue or topic name. */

@@ -41,8 +41,14 @@ import org.slf4j.LoggerFactory;
  * undeliverable destination ({@link Diversions#undeliverable}) and the rest keep flowing. A mapping
  * failure is the message's own at once; a refusal that arrives asynchronously is confirmed first by
  * an attempt of the message's own on the new connection, since a link the broker closes fails every
- * send on it alike. An endpoint refusing every message (authentication, a missing entity) is
- * retried as any failure is, never diverted message by message.
+ * send on it alike. An endpoint refusing every message (authorization, a missing entity) is retried
+ * as any failure is, never diverted message by message.
+ *
+ * <p>Credentials the broker refuses (SASL fails as the connection opens, which the failed send
+ * reports: {@link AmqpFailures}) are neither retried nor diverted, under either failure policy: the
+ * {@link Retrier} fails the write at once with an {@link
+ * io.hubroute.sink.internal.EndpointAuthenticationException} that says what to check, and the job
+ * with it.
  */
 public final class ServiceBusWriter implements SinkWriter<RoutedMessage> {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceBusWriter.class);
@@ -107,7 +113,7 @@ public final class ServiceBusWriter implements SinkWriter<RoutedMessage> {
                         metrics.group(),
                         options.retryPolicy(),
                         options.failurePolicy(),
-                        AmqpFailures::classify);
+                        AmqpFailures.forEndpoint(options));
         this.diversions = diversions;
     }
 

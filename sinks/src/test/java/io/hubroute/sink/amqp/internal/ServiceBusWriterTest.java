@@ -17,6 +17,7 @@ import io.hubroute.sink.amqp.ServiceBusSink;
 import io.hubroute.sink.amqp.ServiceBusSinkBuilder;
 import io.hubroute.sink.amqp.ServiceBusSinkOptions;
 import io.hubroute.sink.internal.DeadLetterDiversion;
+import io.hubroute.sink.internal.EndpointAuthenticationException;
 import io.hubroute.sink.testing.CollectingSinkWriter;
 import io.hubroute.sink.testing.CollectingStringWriter;
 import io.hubroute.sink.testing.CountingMetricGroup;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.apache.qpid.jms.exceptions.JMSSecuritySaslException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,6 +43,7 @@ import org.junit.jupiter.api.Test;
  * reason; the messages behind one that spent the budget are delivered, not diverted untried. Under
  * BACKPRESSURE, with messages it can never take: each is diverted alone to the undeliverable sink
  * and the rest are delivered in order; an endpoint refusing everyone is retried, never diverted.
+ * Refused credentials fail the write at once under either policy, diverting nothing.
  */
 class ServiceBusWriterTest {
     private final FakeBroker broker = new FakeBroker();
@@ -187,7 +190,7 @@ class ServiceBusWriterTest {
     }
 
     @Test
-    void anAuthenticationFailureIsRetriedUntilItPassesAndNeverDivertedMessageByMessage()
+    void anAuthorizationRefusalIsRetriedUntilItPassesAndNeverDivertedMessageByMessage()
             throws Exception {
         backpressure(undeliverable);
         broker.healthOnRefusal = metrics::health;
@@ -203,6 +206,34 @@ class ServiceBusWriterTest {
         assertThat(undeliverable.written).isEmpty();
         assertThat(broker.healthSeenByRefusals).contains(EndpointHealth.DEAD);
         assertThat(metrics.count(SinkMetrics.UNDELIVERABLE)).isZero();
+    }
+
+    @Test
+    void refusedCredentialsFailTheWriteAtOnceUnderBackpressureAndDivertNothing() throws Exception {
+        backpressure(undeliverable);
+        broker.saslRefused = true;
+
+        assertThatThrownBy(() -> write(0))
+                .isInstanceOf(EndpointAuthenticationException.class)
+                .hasMessageStartingWith(
+                        "endpoint 'alerts': authentication failed: the broker at"
+                                + " amqp://127.0.0.1:1 refused a connection without credentials")
+                .hasCauseInstanceOf(JMSSecuritySaslException.class);
+        assertThat(broker.saslAttempts).as("connection attempts").isEqualTo(1);
+        assertThat(undeliverable.written).isEmpty();
+        assertThat(metrics.count(SinkMetrics.UNDELIVERABLE)).isZero();
+    }
+
+    @Test
+    void refusedCredentialsFailTheWriteAtOnceUnderDeadLetterAndDivertNothing() throws Exception {
+        broker.saslRefused = true;
+
+        assertThatThrownBy(() -> write(0))
+                .isInstanceOf(EndpointAuthenticationException.class)
+                .hasMessageContaining("authentication failed");
+        assertThat(broker.saslAttempts).as("connection attempts").isEqualTo(1);
+        assertThat(deadLetters.written).isEmpty();
+        assertThat(metrics.count(SinkMetrics.DEAD_LETTERED)).isZero();
     }
 
     @Test
@@ -238,8 +269,8 @@ class ServiceBusWriterTest {
 
     /**
      * A broker that refuses some messages for good (or, too large for it, for ever), denies the
-     * next {@link #denied} sends (as an endpoint whose credentials are wrong does), and answers
-     * asynchronous sends when the test says so; a dropped connection fails the sends still
+     * next {@link #denied} sends (as an endpoint whose policy lacks the Send claim does), and
+     * answers asynchronous sends when the test says so; a dropped connection fails the sends still
      * unanswered, as Qpid JMS does. Sending one message again and again is a test failure, not a
      * hang.
      */
@@ -253,6 +284,11 @@ class ServiceBusWriterTest {
         final List<EndpointHealth> healthSeenByRefusals = new ArrayList<>();
         Supplier<EndpointHealth> healthOnRefusal = () -> EndpointHealth.UNKNOWN;
         int denied;
+
+        /** Every connection fails SASL, as with a wrong key; counted in {@link #saslAttempts}. */
+        boolean saslRefused;
+
+        int saslAttempts;
         int connectionsDropped;
         private final List<Object[]> unanswered = new ArrayList<>();
         private final Map<String, Integer> sends = new HashMap<>();
@@ -309,6 +345,7 @@ class ServiceBusWriterTest {
         public void sendAsync(RoutedMessage delivery, String messageId, CompletionListener listener)
                 throws JMSException {
             countSend(messageId);
+            connect();
             if (unmappable.contains(messageId)) {
                 throw new MessageFormatException("cannot map " + messageId);
             }
@@ -318,6 +355,7 @@ class ServiceBusWriterTest {
         @Override
         public void sendAndWait(RoutedMessage delivery, String messageId) throws JMSException {
             countSend(messageId);
+            connect();
             if (unmappable.contains(messageId)) {
                 throw new MessageFormatException("cannot map " + messageId);
             }
@@ -326,6 +364,15 @@ class ServiceBusWriterTest {
                 throw refusal;
             }
             accepted.add(messageId);
+        }
+
+        /** What Qpid JMS's {@code createConnection()} throws when the broker refuses SASL. */
+        private void connect() throws JMSException {
+            if (saslRefused) {
+                saslAttempts++;
+                throw new JMSSecuritySaslException(
+                        "Client failed to authenticate using SASL: PLAIN");
+            }
         }
 
         @Override
