@@ -276,8 +276,8 @@ public final class Retrier {
                     failedAttempts,
                     retryPolicy.maxDelay().toMillis(),
                     kind == FailureKind.ENDPOINT
-                            ? "; the endpoint refuses every message alike (credentials, rights or"
-                                    + " a missing entity): fix the endpoint or its settings"
+                            ? "; the endpoint refuses every message alike (missing rights, a missing or"
+                                    + " full entity): fix the endpoint or its settings"
                             : "",
                     Redaction.describe(failure));
         }
