@@ -188,14 +188,7 @@ final class BenchE2eCommand implements Callable<Integer> {
     /** What picocli cannot check alone: exit 2 with the problem and the fix. */
     private void checkUsage() {
         for (Path file : routesFiles) {
-            if (!Files.isRegularFile(file)) {
-                throw UsageErrors.error(
-                        spec,
-                        "--routes "
-                                + file
-                                + ": no such file: run from the project folder or give --routes"
-                                + " FILE");
-            }
+            UsageErrors.requireFile(spec, "--routes", file);
         }
         List<String> known =
                 List.of(
@@ -237,15 +230,6 @@ final class BenchE2eCommand implements Callable<Integer> {
                             + ": no routing-job/cli/target/runtime-classpath.txt there: build that"
                             + " checkout first (mvn -pl routing-job/cli -am package -DskipTests)");
         }
-        int smallest = ReplayBenchmarkData.smallestBody();
-        if (bodyBytes < smallest) {
-            throw UsageErrors.error(
-                    spec,
-                    "--body-bytes "
-                            + bodyBytes
-                            + ": too small for the message's fields: give "
-                            + smallest
-                            + " or more");
-        }
+        UsageErrors.requireBodyBytes(spec, bodyBytes);
     }
 }

@@ -1,6 +1,5 @@
 package io.hubroute.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -137,29 +136,9 @@ final class BenchReplayCommand implements Callable<Integer> {
 
     /** What picocli cannot check alone: exit 2 with the problem and the fix. */
     private void checkUsage() {
-        for (Path file : new Path[] {baselineFile, candidateFile}) {
-            if (!Files.isRegularFile(file)) {
-                String option = file == baselineFile ? "--baseline" : "--candidate";
-                throw UsageErrors.error(
-                        spec,
-                        option
-                                + " "
-                                + file
-                                + ": no such file: run from the project folder or give "
-                                + option
-                                + " FILE");
-            }
-        }
-        int smallest = ReplayBenchmarkData.smallestBody();
-        if (bodyBytes < smallest) {
-            throw UsageErrors.error(
-                    spec,
-                    "--body-bytes "
-                            + bodyBytes
-                            + " cannot hold the message's fields: give "
-                            + smallest
-                            + " or more");
-        }
+        UsageErrors.requireFile(spec, "--baseline", baselineFile);
+        UsageErrors.requireFile(spec, "--candidate", candidateFile);
+        UsageErrors.requireBodyBytes(spec, bodyBytes);
     }
 
     /** {@code --records}, {@code --rounds}, {@code --body-bytes}: a positive whole number. */

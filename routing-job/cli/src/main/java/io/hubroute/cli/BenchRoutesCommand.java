@@ -1,6 +1,5 @@
 package io.hubroute.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -128,22 +127,7 @@ final class BenchRoutesCommand implements Callable<Integer> {
 
     /** What picocli cannot check alone: exit 2 with the problem and the fix. */
     private void checkUsage() {
-        if (!Files.isRegularFile(routesFile)) {
-            throw UsageErrors.error(
-                    spec,
-                    "--routes "
-                            + routesFile
-                            + ": no such file: run from the project folder or give --routes FILE");
-        }
-        int smallest = ReplayBenchmarkData.smallestBody();
-        if (bodyBytes < smallest) {
-            throw UsageErrors.error(
-                    spec,
-                    "--body-bytes "
-                            + bodyBytes
-                            + " cannot hold the message's fields: give "
-                            + smallest
-                            + " or more");
-        }
+        UsageErrors.requireFile(spec, "--routes", routesFile);
+        UsageErrors.requireBodyBytes(spec, bodyBytes);
     }
 }

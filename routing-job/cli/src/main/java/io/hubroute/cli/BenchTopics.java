@@ -75,14 +75,32 @@ final class BenchTopics {
         }
     }
 
-    /** Writes every message to the topic with an asynchronous producer, partitioned by device. */
-    static void load(
-            EmbeddedKafkaBroker kafka, String topic, ReplayBenchmarkData data, PrintStream out)
-            throws Exception {
-        AtomicLong acknowledged = new AtomicLong();
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        long started = System.nanoTime();
-        long lastPrint = started;
+    /**
+     * Message {@code index} of {@code data} as the Event Hubs Kafka endpoint holds it, on its
+     * device's partition, enqueued (and timestamped) at {@code enqueuedMillis}.
+     */
+    static ProducerRecord<byte[], byte[]> record(
+            ReplayBenchmarkData data, String topic, int index, long enqueuedMillis) {
+        int device = ReplayBenchmarkData.device(index);
+        ProducerRecord<byte[], byte[]> record =
+                IotHubRecords.telemetry(
+                        topic,
+                        ReplayBenchmarkData.deviceId(device),
+                        ReplayBenchmarkData.messageId(index),
+                        enqueuedMillis,
+                        ReplayBenchmarkData.appProperties(index),
+                        data.body(index));
+        return new ProducerRecord<>(
+                topic,
+                ReplayBenchmarkData.partition(device),
+                record.timestamp(),
+                record.key(),
+                record.value(),
+                record.headers());
+    }
+
+    /** A producer for loading a topic fast: large batches, no idempotence, one acknowledgment. */
+    static KafkaProducer<byte[], byte[]> loadingProducer(EmbeddedKafkaBroker kafka) {
         Properties properties = new Properties();
         properties.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         properties.setProperty(ProducerConfig.ACKS_CONFIG, "1");
@@ -91,27 +109,23 @@ final class BenchTopics {
         properties.setProperty(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024));
         properties.setProperty(
                 ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(128L * 1024 * 1024));
-        try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(
-                        properties, new ByteArraySerializer(), new ByteArraySerializer())) {
+        properties.setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+        return new KafkaProducer<>(
+                properties, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Writes every message to the topic with an asynchronous producer, partitioned by device. */
+    static void load(
+            EmbeddedKafkaBroker kafka, String topic, ReplayBenchmarkData data, PrintStream out)
+            throws Exception {
+        AtomicLong acknowledged = new AtomicLong();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        long started = System.nanoTime();
+        long lastPrint = started;
+        try (KafkaProducer<byte[], byte[]> producer = loadingProducer(kafka)) {
             for (int index = 0; index < data.records(); index++) {
-                int device = ReplayBenchmarkData.device(index);
-                ProducerRecord<byte[], byte[]> record =
-                        IotHubRecords.telemetry(
-                                topic,
-                                ReplayBenchmarkData.deviceId(device),
-                                ReplayBenchmarkData.messageId(index),
-                                data.enqueuedMillis(index),
-                                ReplayBenchmarkData.appProperties(index),
-                                data.body(index));
                 producer.send(
-                        new ProducerRecord<>(
-                                topic,
-                                ReplayBenchmarkData.partition(device),
-                                record.timestamp(),
-                                record.key(),
-                                record.value(),
-                                record.headers()),
+                        record(data, topic, index, data.enqueuedMillis(index)),
                         (metadata, exception) -> {
                             if (exception != null) {
                                 failure.compareAndSet(null, exception);
@@ -179,23 +193,7 @@ final class BenchTopics {
                 if (wait > 0) {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 }
-                int device = ReplayBenchmarkData.device(index);
-                ProducerRecord<byte[], byte[]> record =
-                        IotHubRecords.telemetry(
-                                topic,
-                                ReplayBenchmarkData.deviceId(device),
-                                ReplayBenchmarkData.messageId(index),
-                                System.currentTimeMillis(),
-                                ReplayBenchmarkData.appProperties(index),
-                                data.body(index));
-                producer.send(
-                        new ProducerRecord<>(
-                                topic,
-                                ReplayBenchmarkData.partition(device),
-                                null,
-                                record.key(),
-                                record.value(),
-                                record.headers()));
+                producer.send(record(data, topic, index, System.currentTimeMillis()));
             }
             producer.flush();
         } catch (InterruptedException e) {

@@ -6,7 +6,6 @@ import io.hubroute.config.ConfigProblem;
 import io.hubroute.config.RoutingConfig;
 import io.hubroute.config.RoutingConfigLoader;
 import io.hubroute.config.SourceOptions;
-import io.hubroute.demo.IotHubRecords;
 import io.hubroute.embedded.EmbeddedKafkaBroker;
 import io.hubroute.job.KafkaRecords;
 import io.hubroute.job.RecordSource;
@@ -46,7 +45,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -79,9 +77,6 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * What {@code hubroute bench-replay} does once its options are checked: loads the history ({@link
@@ -279,7 +274,8 @@ final class ReplayBenchmark {
         long lastPrint = started;
         long blobs = 0;
         long blobBytes = 0;
-        try (KafkaProducer<byte[], byte[]> producer = kafka == null ? null : producer(kafka);
+        try (KafkaProducer<byte[], byte[]> producer =
+                        kafka == null ? null : BenchTopics.loadingProducer(kafka);
                 AvroArchive blobWriter =
                         archive == null ? null : new AvroArchive(archive, hubName)) {
             for (int index = 0; index < data.records(); index++) {
@@ -291,17 +287,8 @@ final class ReplayBenchmark {
                 Map<String, String> properties = ReplayBenchmarkData.appProperties(index);
                 String body = data.body(index);
                 if (producer != null) {
-                    ProducerRecord<byte[], byte[]> record =
-                            IotHubRecords.telemetry(
-                                    TOPIC, deviceId, messageId, enqueued, properties, body);
                     producer.send(
-                            new ProducerRecord<>(
-                                    TOPIC,
-                                    partition,
-                                    record.timestamp(),
-                                    record.key(),
-                                    record.value(),
-                                    record.headers()),
+                            BenchTopics.record(data, TOPIC, index, enqueued),
                             (metadata, exception) -> {
                                 if (exception != null) {
                                     failure.compareAndSet(null, exception);
@@ -375,20 +362,6 @@ final class ReplayBenchmark {
                 written * 100 / total,
                 written / seconds,
                 acknowledged.get());
-    }
-
-    private static KafkaProducer<byte[], byte[]> producer(EmbeddedKafkaBroker kafka) {
-        Properties properties = new Properties();
-        properties.setProperty(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        properties.setProperty(ProducerConfig.ACKS_CONFIG, "1");
-        properties.setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
-        properties.setProperty(ProducerConfig.LINGER_MS_CONFIG, "20");
-        properties.setProperty(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024));
-        properties.setProperty(
-                ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(128L * 1024 * 1024));
-        properties.setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
-        return new KafkaProducer<>(
-                properties, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.hubroute.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -45,6 +47,34 @@ final class UsageErrors implements IParameterExceptionHandler {
     /** A usage error whose text (problem and fix) the command wrote itself. */
     static ParameterException error(CommandSpec command, String problemAndFix) {
         return new Stated(command.commandLine(), problemAndFix);
+    }
+
+    /** Refuses {@code option FILE} when there is no such file. */
+    static void requireFile(CommandSpec command, String option, Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw error(
+                    command,
+                    option
+                            + " "
+                            + file
+                            + ": no such file: run from the project folder or give "
+                            + option
+                            + " FILE");
+        }
+    }
+
+    /** Refuses a benchmark's {@code --body-bytes} too small for the messages' fields. */
+    static void requireBodyBytes(CommandSpec command, int bodyBytes) {
+        int smallest = ReplayBenchmarkData.smallestBody();
+        if (bodyBytes < smallest) {
+            throw error(
+                    command,
+                    "--body-bytes "
+                            + bodyBytes
+                            + " cannot hold the message's fields: give "
+                            + smallest
+                            + " or more");
+        }
     }
 
     /** An option the command needs but did not get. */

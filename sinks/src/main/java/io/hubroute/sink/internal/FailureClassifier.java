@@ -1,5 +1,6 @@
 package io.hubroute.sink.internal;
 
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -20,6 +21,25 @@ public interface FailureClassifier {
      */
     default String authenticationAdvice(Throwable failure) {
         return "check the endpoint's connection string or credentials";
+    }
+
+    /**
+     * A classifier whose {@link #authenticationAdvice} is {@code advice}'s: for endpoints whose
+     * advice names their own settings (broker, connection string or credentials).
+     */
+    static FailureClassifier withAdvice(
+            FailureClassifier classifier, Function<Throwable, String> advice) {
+        return new FailureClassifier() {
+            @Override
+            public FailureKind classify(Throwable failure) {
+                return classifier.classify(failure);
+            }
+
+            @Override
+            public String authenticationAdvice(Throwable failure) {
+                return advice.apply(failure);
+            }
+        };
     }
 
     /**

@@ -56,17 +56,9 @@ final class AmqpFailures {
         String broker = brokerOf(options.amqpUri());
         boolean connectionString = options.usesConnectionString();
         boolean credentials = options.username().isPresent();
-        return new FailureClassifier() {
-            @Override
-            public FailureKind classify(Throwable failure) {
-                return AmqpFailures.classify(failure);
-            }
-
-            @Override
-            public String authenticationAdvice(Throwable failure) {
-                return AmqpFailures.authenticationAdvice(broker, connectionString, credentials);
-            }
-        };
+        return FailureClassifier.withAdvice(
+                AmqpFailures::classify,
+                failure -> authenticationAdvice(broker, connectionString, credentials));
     }
 
     /**

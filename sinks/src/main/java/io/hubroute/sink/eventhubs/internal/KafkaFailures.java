@@ -48,17 +48,9 @@ final class KafkaFailures {
         String jaas = options.producerProperties().getProperty(SaslConfigs.SASL_JAAS_CONFIG, "");
         // the builder's login for a connection string; a JAAS line of the user's own is theirs
         boolean connectionString = jaas.contains("username=\"$ConnectionString\"");
-        return new FailureClassifier() {
-            @Override
-            public FailureKind classify(Throwable failure) {
-                return KafkaFailures.classify(failure);
-            }
-
-            @Override
-            public String authenticationAdvice(Throwable failure) {
-                return KafkaFailures.authenticationAdvice(failure, servers, connectionString);
-            }
-        };
+        return FailureClassifier.withAdvice(
+                KafkaFailures::classify,
+                failure -> authenticationAdvice(failure, servers, connectionString));
     }
 
     /**
