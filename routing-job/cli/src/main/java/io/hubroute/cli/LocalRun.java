@@ -400,13 +400,7 @@ final class LocalRun {
      * the files IoT Hub would write (same encoding, schema, names and batching) without an account.
      */
     private static Endpoint inWorkDirectory(Endpoint endpoint, Path folder) {
-        return new Endpoint(
-                endpoint.name(),
-                endpoint.kind(),
-                Secret.inline(folder.toUri().toString()),
-                endpoint.entityPath(),
-                null,
-                endpoint.storage());
+        return endpoint.withConnectionString(Secret.inline(folder.toUri().toString()));
     }
 
     /**
@@ -421,15 +415,7 @@ final class LocalRun {
         Path directory = routesFile.toAbsolutePath().getParent();
         return SecretLookup.system()
                 .resolve(connection, directory)
-                .map(
-                        resolved ->
-                                new Endpoint(
-                                        endpoint.name(),
-                                        endpoint.kind(),
-                                        resolved,
-                                        endpoint.entityPath(),
-                                        endpoint.endpointUri(),
-                                        endpoint.storage()));
+                .map(endpoint::withConnectionString);
     }
 
     /**

@@ -59,6 +59,12 @@ public record Endpoint(
                 DeliveryGuarantee.AT_LEAST_ONCE);
     }
 
+    /** This endpoint with another connection string (a resolved one, say). */
+    public Endpoint withConnectionString(Secret connectionString) {
+        return new Endpoint(
+                name, kind, connectionString, entityPath, endpointUri, storage, deliveryGuarantee);
+    }
+
     /** The built-in {@code events} endpoint. */
     public static Endpoint builtInEvents(Secret connectionString, String entityPath) {
         return builtInEvents(connectionString, entityPath, DeliveryGuarantee.AT_LEAST_ONCE);
